@@ -1,0 +1,215 @@
+// Package cli is the campaigntrack command: it reads the subcommand and
+// its flags, and wires config, database, store and handlers together.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"campaigntrack/config"
+	"campaigntrack/handlers"
+	"campaigntrack/models"
+	"campaigntrack/seed"
+)
+
+// Env is what a run of the command sees of the outside world, so tests can
+// run it in-process.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// Ready, when set, is called with the address the server listens on.
+	Ready func(addr string)
+}
+
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, env Env, args []string) error
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"serve", "run the web server (the default when no subcommand is given)", serve},
+		{"migrate", "bring the database schema up to date and exit", migrate},
+		{"seed", "load the demo campaign (#NoTechForICE) into the database unless it is there", loadSeed},
+		{"help", "show this help", func(_ context.Context, env Env, _ []string) error { usage(env.Stdout); return nil }},
+	}
+}
+
+// Run runs the command line args (without the program name) and returns
+// the process exit code. Errors are printed as one line on Stderr.
+func Run(ctx context.Context, args []string, env Env) int {
+	name := "serve"
+	if len(args) > 0 {
+		switch a := args[0]; {
+		case a == "-h" || a == "-help" || a == "--help":
+			usage(env.Stdout)
+			return 0
+		case !strings.HasPrefix(a, "-"):
+			name, args = a, args[1:]
+		}
+	}
+	for _, cmd := range commands {
+		if cmd.name != name {
+			continue
+		}
+		err := cmd.run(ctx, env, args)
+		switch {
+		case err == nil:
+			return 0
+		case errors.Is(err, flag.ErrHelp):
+			return 0
+		default:
+			fmt.Fprintf(env.Stderr, "campaigntrack %s: %s\n", name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(env.Stderr, "campaigntrack: unknown command %q; run campaigntrack --help for the list\n", name)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `campaigntrack: track a protest campaign's petition, deliveries, responses and actions.
+
+Usage:
+  campaigntrack [command] [flags]
+
+Commands:
+`)
+	for _, cmd := range commands {
+		fmt.Fprintf(w, "  %-9s %s\n", cmd.name, cmd.summary)
+	}
+	fmt.Fprint(w, "\nFlags (every command; a flag wins over its environment variable):\n")
+	for _, s := range config.Settings {
+		fmt.Fprintf(w, "  --%-10s %-24s %s (default %q)\n", s.Flag, s.Env, s.Usage, s.Default)
+	}
+	fmt.Fprint(w, "\nRun campaigntrack COMMAND --help for one command's flags.\n")
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// openStore opens and migrates the database.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (store *models.Store, fresh bool, err error) {
+	db, err := models.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, false, err
+	}
+	store = models.NewStore(db)
+	from, to, err := store.Migrate(ctx)
+	if err != nil {
+		store.Close()
+		return nil, false, err
+	}
+	if from != to {
+		log.Info("database migrated", "from_version", from, "to_version", to)
+	}
+	return store, from == 0, nil
+}
+
+func serve(ctx context.Context, env Env, args []string) error {
+	cfg, err := config.Parse("serve", args, env.Getenv, env.Stderr)
+	if err != nil {
+		return err
+	}
+	log := newLogger(env.Stderr, cfg.LogLevel)
+	store, fresh, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if fresh && cfg.Seed == "demo" {
+		if _, err := seed.Load(ctx, store); err != nil {
+			return fmt.Errorf("loading the demo campaign: %w", err)
+		}
+		log.Info("new database: loaded the demo campaign", "slug", "no-tech-for-ice")
+	}
+
+	e := handlers.New(store, log, cfg).Router()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           e,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "db", dbName(cfg.DB))
+	if env.Ready != nil {
+		env.Ready(ln.Addr().String())
+	}
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func migrate(ctx context.Context, env Env, args []string) error {
+	cfg, err := config.Parse("migrate", args, env.Getenv, env.Stderr)
+	if err != nil {
+		return err
+	}
+	store, _, err := openStore(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	fmt.Fprintf(env.Stdout, "schema at version %d\n", models.SchemaVersion())
+	return nil
+}
+
+func loadSeed(ctx context.Context, env Env, args []string) error {
+	cfg, err := config.Parse("seed", args, env.Getenv, env.Stderr)
+	if err != nil {
+		return err
+	}
+	store, _, err := openStore(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	created, err := seed.Load(ctx, store)
+	if err != nil {
+		return err
+	}
+	if created {
+		fmt.Fprintln(env.Stdout, "loaded the demo campaign: /campaigns/no-tech-for-ice")
+	} else {
+		fmt.Fprintln(env.Stdout, "the demo campaign is already there; nothing changed")
+	}
+	return nil
+}
+
+func dbName(dsn string) string {
+	if models.IsPostgresURL(dsn) {
+		return "postgresql"
+	}
+	return dsn
+}

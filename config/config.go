@@ -1,0 +1,87 @@
+// Package config builds the one Config the application runs with, from
+// command-line flags and CAMPAIGNTRACK_* environment variables (a flag wins
+// over the environment, the environment over the default).
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Config is everything the server needs to know, validated once.
+type Config struct {
+	Addr            string        // listen address, CAMPAIGNTRACK_ADDR
+	DB              string        // SQLite path or postgres:// URL, CAMPAIGNTRACK_DB
+	Seed            string        // "demo" or "none", CAMPAIGNTRACK_SEED
+	LogLevel        string        // debug, info, warn, error, CAMPAIGNTRACK_LOG_LEVEL
+	ShutdownTimeout time.Duration // grace period for requests in flight
+}
+
+// Setting describes one configuration value for --help and the README.
+type Setting struct {
+	Flag, Env, Default, Usage string
+}
+
+// Settings lists every setting, in the order --help prints them.
+var Settings = []Setting{
+	{"addr", "CAMPAIGNTRACK_ADDR", ":8080", "address to listen on"},
+	{"db", "CAMPAIGNTRACK_DB", "campaigntrack.db", "SQLite file (created if missing) or postgres:// URL"},
+	{"seed", "CAMPAIGNTRACK_SEED", "demo", "data to load into a new, empty database: demo (the #NoTechForICE campaign) or none"},
+	{"log-level", "CAMPAIGNTRACK_LOG_LEVEL", "info", "debug, info, warn or error"},
+}
+
+// Parse reads flags from args, falling back on getenv and then on the
+// defaults. Errors name the flag or variable that was wrong.
+func Parse(name string, args []string, getenv func(string) string, output io.Writer) (Config, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(output)
+	values := make(map[string]*string, len(Settings))
+	for _, s := range Settings {
+		def := s.Default
+		if v := strings.TrimSpace(getenv(s.Env)); v != "" {
+			def = v
+		}
+		values[s.Flag] = fs.String(s.Flag, def, fmt.Sprintf("%s (env %s)", s.Usage, s.Env))
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(output, "Usage: campaigntrack %s [flags]\n\nFlags:\n", name)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	cfg := Config{
+		Addr:            *values["addr"],
+		DB:              *values["db"],
+		Seed:            *values["seed"],
+		LogLevel:        strings.ToLower(*values["log-level"]),
+		ShutdownTimeout: 10 * time.Second,
+	}
+	return cfg, cfg.Validate()
+}
+
+// Validate reports the first setting that cannot work.
+func (c Config) Validate() error {
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		return fmt.Errorf("--addr / CAMPAIGNTRACK_ADDR: %q is not a host:port address such as :8080", c.Addr)
+	}
+	if strings.TrimSpace(c.DB) == "" {
+		return errors.New("--db / CAMPAIGNTRACK_DB: empty; give a SQLite file path or a postgres:// URL")
+	}
+	if !slices.Contains([]string{"demo", "none"}, c.Seed) {
+		return fmt.Errorf("--seed / CAMPAIGNTRACK_SEED: %q is not demo or none", c.Seed)
+	}
+	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.LogLevel) {
+		return fmt.Errorf("--log-level / CAMPAIGNTRACK_LOG_LEVEL: %q is not debug, info, warn or error", c.LogLevel)
+	}
+	return nil
+}

@@ -1,0 +1,156 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"campaigntrack/models"
+	"campaigntrack/views"
+)
+
+// How many of the latest responses and actions the campaign page shows.
+const (
+	latestResponses = 5
+	latestActions   = 5
+)
+
+// home lists every campaign with its headline figure and delivery progress.
+func (h *Handler) home(c echo.Context) error {
+	ctx := c.Request().Context()
+	campaigns, err := h.store.Campaigns(ctx)
+	if err != nil {
+		return err
+	}
+	headlines, err := h.store.HeadlineClaims(ctx)
+	if err != nil {
+		return err
+	}
+	counts, err := h.store.SignatureCounts(ctx)
+	if err != nil {
+		return err
+	}
+	deliveries, err := h.store.AllDeliveryStatusCounts(ctx)
+	if err != nil {
+		return err
+	}
+	v := views.HomeView{Campaigns: make([]views.CampaignCard, 0, len(campaigns))}
+	for _, cp := range campaigns {
+		card := views.CampaignCard{
+			Slug: cp.Slug, Title: cp.Title, Target: cp.Target, Status: cp.Status,
+			Recorded:   counts[cp.ID],
+			Deliveries: views.NewDeliveryProgress(cp.DeliveriesPlanned, deliveries[cp.ID]),
+		}
+		if claim, ok := headlines[cp.ID]; ok {
+			card.Headline = &claim
+		}
+		v.Campaigns = append(v.Campaigns, card)
+	}
+	return render(c, http.StatusOK, views.HomePage(v))
+}
+
+// campaignPage is the public page of one campaign.
+func (h *Handler) campaignPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	cp, err := h.store.CampaignBySlug(ctx, c.Param("slug"))
+	if err != nil {
+		return campaignErr(err)
+	}
+	v := views.CampaignView{Campaign: *cp}
+	if v.Petition, err = h.store.PetitionFor(ctx, cp.ID); err != nil {
+		return err
+	}
+	if v.Claims, err = h.store.ClaimsFor(ctx, cp.ID); err != nil {
+		return err
+	}
+	if v.Recorded, err = h.store.SignatureCount(ctx, cp.ID); err != nil {
+		return err
+	}
+	if v.Deliveries, err = h.store.DeliveriesFor(ctx, cp.ID); err != nil {
+		return err
+	}
+	byStatus := make(map[string]int)
+	for _, d := range v.Deliveries {
+		byStatus[d.Status]++
+	}
+	v.Progress = views.NewDeliveryProgress(cp.DeliveriesPlanned, byStatus)
+	if v.Responses, err = h.store.LatestResponses(ctx, cp.ID, latestResponses); err != nil {
+		return err
+	}
+	if v.Actions, err = h.store.LatestActions(ctx, cp.ID, latestActions); err != nil {
+		return err
+	}
+	if v.Coalition, err = h.store.OrganisationsFor(ctx, cp.ID); err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.CampaignPage(v))
+}
+
+// campaignJSON is the API form of the campaign's headline facts.
+type campaignJSON struct {
+	Slug              string         `json:"slug"`
+	Title             string         `json:"title"`
+	Target            string         `json:"target"`
+	Demand            string         `json:"demand"`
+	Status            string         `json:"status"`
+	SignatureCount    int64          `json:"signature_count"`
+	SignatureGoal     int64          `json:"signature_goal"`
+	Claims            []claimJSON    `json:"claims"`
+	DeliveriesPlanned int            `json:"deliveries_planned"`
+	Deliveries        map[string]int `json:"deliveries"`
+}
+
+type claimJSON struct {
+	Count      int64  `json:"count"`
+	Qualifier  string `json:"qualifier"`
+	ClaimedBy  string `json:"claimed_by"`
+	ClaimedAt  string `json:"claimed_at"`
+	SourceName string `json:"source_name"`
+	SourceURL  string `json:"source_url"`
+}
+
+// campaignJSON serves GET /api/campaigns/:slug.
+func (h *Handler) campaignJSON(c echo.Context) error {
+	ctx := c.Request().Context()
+	cp, err := h.store.CampaignBySlug(ctx, c.Param("slug"))
+	if err != nil {
+		return campaignErr(err)
+	}
+	out := campaignJSON{
+		Slug: cp.Slug, Title: cp.Title, Target: cp.Target, Demand: cp.Demand, Status: cp.Status,
+		SignatureGoal: cp.SignatureGoal, DeliveriesPlanned: cp.DeliveriesPlanned,
+		Claims: []claimJSON{},
+	}
+	if out.SignatureCount, err = h.store.SignatureCount(ctx, cp.ID); err != nil {
+		return err
+	}
+	claims, err := h.store.ClaimsFor(ctx, cp.ID)
+	if err != nil {
+		return err
+	}
+	for _, cl := range claims {
+		out.Claims = append(out.Claims, claimJSON{
+			Count: cl.Count, Qualifier: cl.Qualifier, ClaimedBy: cl.ClaimedBy,
+			ClaimedAt: cl.ClaimedOn, SourceName: cl.SourceName, SourceURL: cl.SourceURL,
+		})
+	}
+	counts, err := h.store.DeliveryStatusCounts(ctx, cp.ID)
+	if err != nil {
+		return err
+	}
+	// Every status is present, zero or not, so a client never has to
+	// guess whether a missing key means zero.
+	out.Deliveries = make(map[string]int, len(models.DeliveryStatuses))
+	for _, s := range models.DeliveryStatuses {
+		out.Deliveries[s] = counts[s]
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// campaignErr maps a missing campaign to a 404 that says so.
+func campaignErr(err error) error {
+	if err == models.ErrNotFound {
+		return pageNotFound("There is no campaign at this address. Check the link, or find the campaign in the list.")
+	}
+	return err
+}

@@ -1,0 +1,85 @@
+package handlers
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"campaigntrack/models"
+	"campaigntrack/views"
+)
+
+// errorHandler is the one place errors become responses: it logs each
+// error once (5xx as errors, 4xx as warnings) and renders an error page, or
+// JSON under /api.
+func (h *Handler) errorHandler(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status := http.StatusInternalServerError
+	message := ""
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		status = he.Code
+		if m, ok := he.Message.(string); ok {
+			message = m
+		}
+	case errors.Is(err, models.ErrNotFound):
+		status = http.StatusNotFound
+	}
+	req := c.Request()
+	attrs := []any{
+		slog.Int("status", status),
+		slog.String("method", req.Method),
+		slog.String("uri", req.RequestURI),
+		slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
+		slog.String("error", err.Error()),
+	}
+	if status >= 500 {
+		h.log.Error("request failed", attrs...)
+	} else {
+		h.log.Warn("request refused", attrs...)
+	}
+
+	view := errorView(status, message)
+	if strings.HasPrefix(req.URL.Path, "/api/") {
+		err = c.JSON(status, map[string]string{"error": view.Message})
+	} else if req.Method == http.MethodHead {
+		err = c.NoContent(status)
+	} else {
+		err = render(c, status, views.ErrorPage(view))
+	}
+	if err != nil {
+		h.log.Error("rendering the error page failed", slog.String("error", err.Error()))
+	}
+}
+
+// errorView picks the words for an error page. The message of a 5xx is
+// never shown: it may hold internals.
+func errorView(status int, message string) views.ErrorView {
+	v := views.ErrorView{Status: status, Title: http.StatusText(status)}
+	switch {
+	case status == http.StatusNotFound:
+		v.Title = "Page not found"
+		v.Message = "There is no page at this address. It may have moved, or the link may be mistyped."
+		if message != "" && message != http.StatusText(status) {
+			v.Message = message
+		}
+	case status >= 500:
+		v.Title = "Something went wrong"
+		v.Message = "The page could not be shown because of a fault on our side. Nothing you sent was lost; please try again in a moment."
+	default:
+		v.Message = message
+		if v.Message == "" {
+			v.Message = http.StatusText(status)
+		}
+	}
+	if v.Title == "" {
+		v.Title = "Error"
+	}
+	return v
+}

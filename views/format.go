@@ -1,0 +1,116 @@
+package views
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"campaigntrack/models"
+)
+
+// Number formats n with thousands separators: 270000 -> "270,000".
+func Number(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// ClaimFigure is a claim as its source put it: "more than 270,000".
+func ClaimFigure(c models.CountClaim) string {
+	if c.Qualifier == "" {
+		return Number(c.Count)
+	}
+	return c.Qualifier + " " + Number(c.Count)
+}
+
+// Day formats a YYYY-MM-DD date as "15 July 2019"; anything else is
+// returned as it is.
+func Day(s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return t.Format("2 January 2006")
+}
+
+// When formats a time: the day alone when only the day is known, else the
+// day and time in UTC.
+func When(t *time.Time, dateOnly bool) string {
+	if t == nil {
+		return ""
+	}
+	if dateOnly {
+		return t.UTC().Format("2 January 2006")
+	}
+	return t.UTC().Format("2 January 2006, 15:04 MST")
+}
+
+// ISO formats a time for a <time datetime> attribute.
+func ISO(t *time.Time, dateOnly bool) string {
+	if t == nil {
+		return ""
+	}
+	if dateOnly {
+		return t.UTC().Format(time.DateOnly)
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// Label turns a stored code ("under_way", "executive_home") into words.
+func Label(code string) string {
+	if code == "" {
+		return ""
+	}
+	s := strings.ReplaceAll(code, "_", " ")
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// Place joins a city, region and country, skipping the empty ones.
+func Place(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// Answers says what a response answers.
+func Answers(r models.Response) string {
+	switch {
+	case r.Delivery != nil:
+		return "the delivery in " + r.Delivery.City
+	case r.Action != nil:
+		return r.Action.Title
+	default:
+		return "the campaign"
+	}
+}
+
+func nameOr(name, url string) string {
+	if name != "" {
+		return name
+	}
+	return url
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
