@@ -32,7 +32,7 @@ func TestValidSlug(t *testing.T) {
 	for slug, want := range map[string]bool{
 		"no-tech-for-ice": true, "a": true, "2019": true, "a-b-c": true,
 		"": false, "-a": false, "a-": false, "A": false, "a_b": false, "a b": false, "é": false,
-		"a234567890123456789012345678901234567890123456789012345678901234": true,
+		"a234567890123456789012345678901234567890123456789012345678901234":  true,
 		"a2345678901234567890123456789012345678901234567890123456789012345": false,
 	} {
 		if got := models.ValidSlug(slug); got != want {
