@@ -1,0 +1,54 @@
+package config_test
+
+import (
+	"io"
+	"strings"
+	"testing"
+
+	"campaigntrack/config"
+)
+
+func TestPrecedence(t *testing.T) {
+	env := map[string]string{"CAMPAIGNTRACK_ADDR": ":9000", "CAMPAIGNTRACK_DB": "env.db"}
+	getenv := func(k string) string { return env[k] }
+
+	cfg, err := config.Parse("serve", nil, func(string) string { return "" }, io.Discard)
+	if err != nil || cfg.Addr != ":8080" || cfg.DB != "campaigntrack.db" || cfg.Seed != "demo" {
+		t.Fatalf("defaults = %+v, %v", cfg, err)
+	}
+	cfg, err = config.Parse("serve", nil, getenv, io.Discard)
+	if err != nil || cfg.Addr != ":9000" || cfg.DB != "env.db" {
+		t.Fatalf("environment = %+v, %v", cfg, err)
+	}
+	cfg, err = config.Parse("serve", []string{"--addr", "127.0.0.1:7000", "--db=flag.db"}, getenv, io.Discard)
+	if err != nil || cfg.Addr != "127.0.0.1:7000" || cfg.DB != "flag.db" {
+		t.Fatalf("flags = %+v, %v", cfg, err)
+	}
+}
+
+// FuzzParse feeds arbitrary flag values and environment: Parse either
+// returns a config that validates or an error, and never panics.
+func FuzzParse(f *testing.F) {
+	f.Add("--addr", ":8080", "campaigntrack.db")
+	f.Add("--seed", "none", "postgres://u@h/db")
+	f.Add("--db", "", "")
+	f.Fuzz(func(t *testing.T, flagName, flagValue, envDB string) {
+		args := []string{flagName, flagValue}
+		getenv := func(k string) string {
+			if k == "CAMPAIGNTRACK_DB" {
+				return envDB
+			}
+			return ""
+		}
+		cfg, err := config.Parse("serve", args, getenv, io.Discard)
+		if err != nil {
+			if strings.TrimSpace(err.Error()) == "" {
+				t.Fatal("an error without a message")
+			}
+			return
+		}
+		if err := cfg.Validate(); err != nil {
+			t.Fatalf("Parse returned a config that does not validate: %v", err)
+		}
+	})
+}
