@@ -3,7 +3,11 @@ package models
 import (
 	"context"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Campaign statuses.
@@ -70,4 +74,117 @@ func (s *Store) CountCampaigns(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.db.WithContext(ctx).Model(&Campaign{}).Count(&n).Error
 	return n, err
+}
+
+// Validate checks a campaign's settings and names each field that is wrong.
+func (c *Campaign) Validate() FieldErrors {
+	fe := FieldErrors{}
+	if !ValidSlug(c.Slug) {
+		fe.Add("slug", "use lower-case letters, digits and hyphens, up to 64 characters, for example no-tech-for-ice")
+	}
+	if strings.TrimSpace(c.Title) == "" {
+		fe.Add("title", "give the campaign a title")
+	}
+	checkLen(fe, "title", "The title", c.Title, 200)
+	if strings.TrimSpace(c.Target) == "" {
+		fe.Add("target", "name the company or body the campaign targets")
+	}
+	checkLen(fe, "target", "The target", c.Target, 200)
+	if strings.TrimSpace(c.Demand) == "" {
+		fe.Add("demand", "say what the campaign demands")
+	}
+	checkLen(fe, "demand", "The demand", c.Demand, 2000)
+	checkLen(fe, "summary", "The summary", c.Summary, 5000)
+	if !slices.Contains(CampaignStatuses, c.Status) {
+		fe.Add("status", "choose one of: "+strings.Join(CampaignStatuses, ", "))
+	}
+	if msg := checkDate(c.StartsOn); msg != "" {
+		fe.Add("starts_on", msg)
+	}
+	if msg := checkDate(c.EndsOn); msg != "" {
+		fe.Add("ends_on", msg)
+	}
+	if c.StartsOn != "" && c.EndsOn != "" && c.EndsOn < c.StartsOn {
+		fe.Add("ends_on", "the end date is before the start date")
+	}
+	if c.SignatureGoal < 0 || c.SignatureGoal > 1_000_000_000 {
+		fe.Add("signature_goal", "the goal must be between 0 (no goal) and 1,000,000,000")
+	}
+	if c.DeliveriesPlanned < 0 || c.DeliveriesPlanned > 1000 {
+		fe.Add("deliveries_planned", "the number of planned delivery cities must be between 0 and 1,000")
+	}
+	return fe
+}
+
+// checkDate reports why s is not a YYYY-MM-DD date, or "" when it is one or
+// empty.
+func checkDate(s string) string {
+	if s == "" {
+		return ""
+	}
+	if _, err := time.Parse(time.DateOnly, s); err != nil {
+		return "give a date as YYYY-MM-DD, for example 2019-07-15"
+	}
+	return ""
+}
+
+// slugTaken is the field error for a slug another campaign uses.
+const slugTaken = "another campaign already uses this address"
+
+// CreateCampaign adds a campaign, audited.
+func (s *Store) CreateCampaign(ctx context.Context, actor Actor, c *Campaign) error {
+	if c.Status == "" {
+		c.Status = CampaignActive
+	}
+	if err := c.Validate().Err(); err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&Campaign{}).Where("slug = ?", c.Slug).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return FieldErrors{"slug": slugTaken}
+		}
+		if err := tx.Create(c).Error; err != nil {
+			return err
+		}
+		return writeAudit(tx, actor, &c.ID, AuditCreate, "campaign", c.ID, diff(nil, c))
+	})
+}
+
+// UpdateCampaign lets change edit a campaign's settings, validates them and
+// saves them with an audit entry of the fields that changed.
+func (s *Store) UpdateCampaign(ctx context.Context, actor Actor, id uint, change func(*Campaign)) (*Campaign, error) {
+	var after Campaign
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var before Campaign
+		if err := tx.Take(&before, id).Error; err != nil {
+			return notFound(err)
+		}
+		after = before
+		change(&after)
+		after.ID = id
+		if err := after.Validate().Err(); err != nil {
+			return err
+		}
+		if after.Slug != before.Slug {
+			var n int64
+			if err := tx.Model(&Campaign{}).Where("slug = ? AND id <> ?", after.Slug, id).Count(&n).Error; err != nil {
+				return err
+			}
+			if n > 0 {
+				return FieldErrors{"slug": slugTaken}
+			}
+		}
+		if err := tx.Save(&after).Error; err != nil {
+			return err
+		}
+		return writeAudit(tx, actor, &id, AuditUpdate, "campaign", id, diff(&before, &after))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &after, nil
 }

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -29,4 +30,32 @@ func (s *Store) PetitionFor(ctx context.Context, campaignID uint) (*Petition, er
 		return nil, err
 	}
 	return &p, nil
+}
+
+// Validate names each field of the petition text that is wrong.
+func (p *Petition) Validate() FieldErrors {
+	fe := FieldErrors{}
+	if strings.TrimSpace(p.Heading) == "" {
+		fe.Add("heading", "give the petition a heading")
+	}
+	checkLen(fe, "heading", "The heading", p.Heading, 300)
+	checkLen(fe, "body", "The text", p.Body, 20000)
+	validateSources(fe, "sources", p.Sources)
+	return fe
+}
+
+// SavePetition creates or replaces a campaign's petition text, audited.
+func (s *Store) SavePetition(ctx context.Context, actor Actor, campaignID uint, heading, body string, sources Sources) (*Petition, error) {
+	existing, err := s.PetitionFor(ctx, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	if existing == nil {
+		p := &Petition{Heading: heading, Body: body, Sources: sources}
+		return p, createAudited(ctx, s, actor, campaignID, "petition", p)
+	}
+	return updateAudited(ctx, s, actor, campaignID, "petition", existing.ID, func(p *Petition) error {
+		p.Heading, p.Body, p.Sources = heading, body, sources
+		return nil
+	})
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"time"
 
@@ -80,4 +81,31 @@ func (s *Store) SignatureCounts(ctx context.Context) (map[uint]int64, error) {
 		out[r.CampaignID] = r.Total
 	}
 	return out, nil
+}
+
+// ErrAlreadySigned is returned when the email has signed this petition.
+var ErrAlreadySigned = errors.New("this email address has already signed this petition")
+
+// AddSignature stores one signature and moves the campaign's kept count in
+// the same transaction. The email is normalised first; a repeat changes
+// nothing and returns ErrAlreadySigned.
+func (s *Store) AddSignature(ctx context.Context, sig *Signature) error {
+	sig.Email = NormaliseEmail(sig.Email)
+	if sig.SignedAt.IsZero() {
+		sig.SignedAt = time.Now().UTC()
+	}
+	if sig.Origin == "" {
+		sig.Origin = "web"
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(sig)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrAlreadySigned
+		}
+		return addToCount(tx, sig.CampaignID, 1)
+	})
+	return err
 }

@@ -71,3 +71,16 @@ func (s Sources) URLs() []string {
 	}
 	return out
 }
+
+// validateSources names the first source that is neither named nor linked,
+// or whose address is not a web address.
+func validateSources(fe FieldErrors, field string, sources Sources) {
+	for i, s := range sources {
+		if strings.TrimSpace(s.Name) == "" && strings.TrimSpace(s.URL) == "" {
+			fe.Add(field, fmt.Sprintf("source %d has neither a name nor an address", i+1))
+		}
+		if msg := checkURL(s.URL); msg != "" {
+			fe.Add(field, fmt.Sprintf("source %d: the address %s", i+1, msg))
+		}
+	}
+}

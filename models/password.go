@@ -1,0 +1,97 @@
+package models
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Argon2id parameters: OWASP's recommended minimum (19 MiB, 2 passes, 1
+// lane). They are stored in each hash, so raising them later still verifies
+// old hashes.
+const (
+	argonMemory  = 19 * 1024
+	argonTime    = 2
+	argonThreads = 1
+	argonKeyLen  = 32
+	argonSaltLen = 16
+)
+
+// MinPasswordLength is the shortest password an account may have.
+const MinPasswordLength = 12
+
+// maxPasswordLength bounds the work one sign-in attempt can cause.
+const maxPasswordLength = 1024
+
+// CheckPasswordStrength explains why a password is refused, or returns nil.
+func CheckPasswordStrength(pw string) error {
+	n := utf8.RuneCountInString(pw)
+	switch {
+	case n < MinPasswordLength:
+		return fmt.Errorf("the password must be at least %d characters long (it has %d)", MinPasswordLength, n)
+	case len(pw) > maxPasswordLength:
+		return fmt.Errorf("the password must be at most %d bytes long", maxPasswordLength)
+	case strings.TrimSpace(pw) == "":
+		return errors.New("the password must not be only spaces")
+	}
+	return nil
+}
+
+// HashPassword hashes a password with Argon2id into the PHC string format:
+// $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>.
+func HashPassword(pw string) (string, error) {
+	salt := make([]byte, argonSaltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", err
+	}
+	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
+		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+// VerifyPassword reports whether pw matches a hash made by HashPassword.
+// A malformed hash never matches.
+func VerifyPassword(hash, pw string) bool {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" || len(pw) > maxPasswordLength {
+		return false
+	}
+	var version int
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false
+	}
+	var mem, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &t, &p); err != nil || mem == 0 || mem > 1<<20 || t == 0 || t > 10 || p == 0 {
+		return false
+	}
+	b64 := base64.RawStdEncoding
+	salt, err := b64.DecodeString(parts[4])
+	if err != nil {
+		return false
+	}
+	want, err := b64.DecodeString(parts[5])
+	if err != nil || len(want) == 0 || len(want) > 128 {
+		return false
+	}
+	got := argon2.IDKey([]byte(pw), salt, t, mem, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// dummyHash is verified against when an email is unknown, so an unknown
+// account takes as long to refuse as a wrong password.
+var dummyHash = sync.OnceValue(func() string {
+	h, err := HashPassword("campaigntrack-dummy-password")
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
