@@ -39,7 +39,16 @@ var Settings = []Setting{
 // Parse reads flags from args, falling back on getenv and then on the
 // defaults. Errors name the flag or variable that was wrong.
 func Parse(name string, args []string, getenv func(string) string, output io.Writer) (Config, error) {
+	return ParseWith(name, args, getenv, output, nil)
+}
+
+// ParseWith is Parse for a command with flags of its own, which extra
+// defines on the flag set before the arguments are parsed.
+func ParseWith(name string, args []string, getenv func(string) string, output io.Writer, extra func(*flag.FlagSet)) (Config, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	if extra != nil {
+		extra(fs)
+	}
 	fs.SetOutput(output)
 	values := make(map[string]*string, len(Settings))
 	for _, s := range Settings {
