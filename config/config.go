@@ -20,6 +20,8 @@ type Config struct {
 	DB              string        // SQLite path or postgres:// URL, CAMPAIGNTRACK_DB
 	Seed            string        // "demo" or "none", CAMPAIGNTRACK_SEED
 	LogLevel        string        // debug, info, warn, error, CAMPAIGNTRACK_LOG_LEVEL
+	SecureCookies   bool          // cookies only over HTTPS, and HSTS; CAMPAIGNTRACK_SECURE_COOKIES
+	TrustedProxies  []*net.IPNet  // proxies whose X-Forwarded-For is believed; CAMPAIGNTRACK_TRUSTED_PROXIES
 	ShutdownTimeout time.Duration // grace period for requests in flight
 }
 
@@ -34,6 +36,8 @@ var Settings = []Setting{
 	{"db", "CAMPAIGNTRACK_DB", "campaigntrack.db", "SQLite file (created if missing) or postgres:// URL"},
 	{"seed", "CAMPAIGNTRACK_SEED", "demo", "data to load into a new, empty database: demo (the #NoTechForICE campaign) or none"},
 	{"log-level", "CAMPAIGNTRACK_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"secure-cookies", "CAMPAIGNTRACK_SECURE_COOKIES", "false", "true when served over HTTPS (directly or behind a proxy): cookies get Secure, responses HSTS"},
+	{"trusted-proxies", "CAMPAIGNTRACK_TRUSTED_PROXIES", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; empty: the peer address is the client"},
 }
 
 // Parse reads flags from args, falling back on getenv and then on the
@@ -75,6 +79,18 @@ func ParseWith(name string, args []string, getenv func(string) string, output io
 		LogLevel:        strings.ToLower(*values["log-level"]),
 		ShutdownTimeout: 10 * time.Second,
 	}
+	switch v := strings.ToLower(strings.TrimSpace(*values["secure-cookies"])); v {
+	case "true", "1", "yes":
+		cfg.SecureCookies = true
+	case "false", "0", "no", "":
+	default:
+		return Config{}, fmt.Errorf("--secure-cookies / CAMPAIGNTRACK_SECURE_COOKIES: %q is not true or false", v)
+	}
+	proxies, err := ParseProxies(*values["trusted-proxies"])
+	if err != nil {
+		return Config{}, fmt.Errorf("--trusted-proxies / CAMPAIGNTRACK_TRUSTED_PROXIES: %w", err)
+	}
+	cfg.TrustedProxies = proxies
 	return cfg, cfg.Validate()
 }
 
@@ -93,4 +109,34 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--log-level / CAMPAIGNTRACK_LOG_LEVEL: %q is not debug, info, warn or error", c.LogLevel)
 	}
 	return nil
+}
+
+// ParseProxies reads a comma-separated list of IP addresses and CIDR
+// ranges.
+func ParseProxies(s string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			ip := net.ParseIP(part)
+			if ip == nil {
+				return nil, fmt.Errorf("%q is not an IP address or CIDR range", part)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(part)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an IP address or CIDR range", part)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

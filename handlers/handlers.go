@@ -4,20 +4,49 @@ package handlers
 
 import (
 	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
 
 	"campaigntrack/config"
 	"campaigntrack/models"
 )
 
+// Session lifetimes: a session ends after this long without a request,
+// and in any case after the absolute lifetime.
+const (
+	SessionIdleTimeout = 2 * time.Hour
+	SessionLifetime    = 12 * time.Hour
+)
+
+// SessionCookie is the name of the organiser session cookie.
+const SessionCookie = "campaigntrack_session"
+
 // Handler holds what every handler needs. It is built once by New; there
 // are no globals.
 type Handler struct {
-	store  *models.Store
-	log    *slog.Logger
-	config config.Config
+	store    *models.Store
+	log      *slog.Logger
+	config   config.Config
+	sessions *scs.SessionManager
 }
 
-// New builds the handlers over a store.
+// New builds the handlers over a store. Sessions live in the store's
+// database, so every instance sees the same ones.
 func New(store *models.Store, log *slog.Logger, cfg config.Config) *Handler {
-	return &Handler{store: store, log: log, config: cfg}
+	sm := scs.New()
+	sm.Store = store.Sessions()
+	sm.IdleTimeout = SessionIdleTimeout
+	sm.Lifetime = SessionLifetime
+	sm.Cookie.Name = SessionCookie
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.SecureCookies
+	sm.Cookie.Path = "/"
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		log.Error("session store failed", "error", err, "uri", r.RequestURI)
+		http.Error(w, "The session store is unavailable; please try again in a moment.", http.StatusServiceUnavailable)
+	}
+	return &Handler{store: store, log: log, config: cfg, sessions: sm}
 }

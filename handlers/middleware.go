@@ -34,9 +34,13 @@ func (h *Handler) requestLogger() echo.MiddlewareFunc {
 
 // securityHeaders sets the headers every response carries: pages may load
 // only the app's own assets and may not be framed.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+func (h *Handler) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	hsts := h.config.SecureCookies
 	return func(c echo.Context) error {
 		h := c.Response().Header()
+		if hsts {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")

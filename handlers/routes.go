@@ -10,22 +10,25 @@ import (
 )
 
 // Router builds the Echo instance with every route the application serves.
-// This is the one place routes are listed.
+// This is the one place routes are listed, with the middleware that
+// guards each group.
 func (h *Handler) Router() *echo.Echo {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = h.errorHandler
-	// No proxy is trusted until one is configured: the client address is
-	// the peer address, so a forged X-Forwarded-For changes nothing.
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = h.ipExtractor()
 
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(middleware.RequestID())
 	e.Use(h.requestLogger())
 	e.Use(middleware.Recover())
-	e.Use(securityHeaders)
+	e.Use(h.securityHeaders)
 	e.Use(middleware.BodyLimit("1M"))
+	// Sessions are read only from a cookie: an anonymous visitor costs no
+	// database read.
+	e.Use(echo.WrapMiddleware(h.sessions.LoadAndSave))
+	e.Use(h.loadUser)
 
 	// Public pages.
 	e.GET("/", h.home)
@@ -37,5 +40,51 @@ func (h *Handler) Router() *echo.Echo {
 	api := e.Group("/api")
 	api.GET("/campaigns/:slug", h.campaignJSON)
 
+	// Signing in and out.
+	csrf := h.csrf()
+	e.GET("/login", h.loginForm, csrf)
+	e.POST("/login", h.login, csrf, middleware.BodyLimit("16K"))
+	e.POST("/logout", h.logout, csrf)
+
+	// The organiser area: signed-in users only; every form carries a CSRF
+	// token; viewers read, organisers and admins change, admins manage users.
+	admin := e.Group("/admin", h.requireUser, csrf)
+	admin.GET("", h.adminHome)
+	admin.GET("/campaigns/new", h.newCampaignForm, requireEditor)
+	admin.POST("/campaigns", h.createCampaign, requireEditor)
+	admin.GET("/campaigns/:slug", h.campaignDashboard)
+	admin.GET("/campaigns/:slug/settings", h.campaignSettingsForm, requireEditor)
+	admin.POST("/campaigns/:slug/settings", h.updateCampaignSettings, requireEditor)
+	admin.GET("/campaigns/:slug/petition", h.petitionForm, requireEditor)
+	admin.POST("/campaigns/:slug/petition", h.savePetition, requireEditor)
+	admin.GET("/campaigns/:slug/claims", h.listClaims)
+	admin.POST("/campaigns/:slug/claims", h.createClaim, requireEditor)
+	admin.GET("/campaigns/:slug/claims/:id", h.editClaim, requireEditor)
+	admin.POST("/campaigns/:slug/claims/:id", h.updateClaim, requireEditor)
+	admin.POST("/campaigns/:slug/claims/:id/delete", h.deleteClaim, requireEditor)
+	admin.GET("/campaigns/:slug/partners", h.listPartners)
+	admin.POST("/campaigns/:slug/partners", h.createPartner, requireEditor)
+	admin.GET("/campaigns/:slug/partners/:id", h.editPartner, requireEditor)
+	admin.POST("/campaigns/:slug/partners/:id", h.updatePartner, requireEditor)
+	admin.POST("/campaigns/:slug/partners/:id/delete", h.deletePartner, requireEditor)
+	admin.GET("/campaigns/:slug/audit", h.campaignAudit)
+	admin.GET("/users", h.listUsers, requireAdmin)
+	admin.POST("/users", h.createUser, requireAdmin)
+	admin.POST("/users/:id", h.updateUser, requireAdmin)
+
 	return e
+}
+
+// ipExtractor decides which address a request comes from. With no trusted
+// proxies it is the peer address, so a forged X-Forwarded-For changes
+// nothing; behind trusted proxies it is the last untrusted hop.
+func (h *Handler) ipExtractor() echo.IPExtractor {
+	if len(h.config.TrustedProxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range h.config.TrustedProxies {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }

@@ -114,3 +114,19 @@ func plural(n int) string {
 	}
 	return "s"
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func pluralWord(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,110 @@
+package views
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"campaigntrack/models"
+)
+
+func campaignAdminPath(c *models.Campaign) string { return "/admin/campaigns/" + c.Slug }
+
+func sectionPath(section string) string {
+	if section == "" {
+		return ""
+	}
+	return "/" + section
+}
+
+func auditWho(e models.AuditEntry) string {
+	if e.UserEmail != "" {
+		return e.UserEmail
+	}
+	return "(unknown)"
+}
+
+func auditVerb(action string) string {
+	switch action {
+	case models.AuditCreate:
+		return "created"
+	case models.AuditDelete:
+		return "deleted"
+	default:
+		return "changed"
+	}
+}
+
+func auditRecordID(e models.AuditEntry) string {
+	if e.RecordID == nil {
+		return "?"
+	}
+	return strconv.FormatUint(uint64(*e.RecordID), 10)
+}
+
+func sortedKeys(m map[string]models.Change) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+var camel = regexp.MustCompile(`([a-z0-9])([A-Z])`)
+
+// fieldLabel turns a Go field name into words: SignatureGoal -> Signature goal.
+func fieldLabel(name string) string {
+	s := strings.ToLower(camel.ReplaceAllString(name, "$1 $2"))
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// auditValue shows a logged value: empty as a dash, lists as JSON.
+func auditValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "—"
+	case string:
+		if x == "" {
+			return "—"
+		}
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		if x {
+			return "yes"
+		}
+		return "no"
+	default:
+		b, err := json.Marshal(x)
+		if err != nil {
+			return fmt.Sprint(x)
+		}
+		return string(b)
+	}
+}
+
+// SourcesText writes sources one per line as "Name | address", the form
+// the sources box takes them in.
+func SourcesText(sources models.Sources) string {
+	var lines []string
+	for _, s := range sources {
+		switch {
+		case s.Name != "" && s.URL != "":
+			lines = append(lines, s.Name+" | "+s.URL)
+		case s.URL != "":
+			lines = append(lines, s.URL)
+		default:
+			lines = append(lines, s.Name)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func recordPath(f AdminFrame, kind string, id uint) string {
+	return campaignAdminPath(f.Campaign) + "/" + kind + "/" + strconv.FormatUint(uint64(id), 10)
+}
