@@ -42,6 +42,7 @@ func init() {
 		{"serve", "run the web server (the default when no subcommand is given)", serve},
 		{"migrate", "bring the database schema up to date and exit", migrate},
 		{"seed", "load the demo campaign (#NoTechForICE) into the database unless it is there", loadSeed},
+		{"users", "manage organiser accounts; campaigntrack users help lists the verbs", usersCommand},
 		{"help", "show this help", func(_ context.Context, env Env, _ []string) error { usage(env.Stdout); return nil }},
 	}
 }
@@ -71,6 +72,10 @@ func Run(ctx context.Context, args []string, env Env) int {
 			return 0
 		default:
 			fmt.Fprintf(env.Stderr, "campaigntrack %s: %s\n", name, err)
+			var coded interface{ ExitCode() int }
+			if errors.As(err, &coded) {
+				return coded.ExitCode()
+			}
 			return 1
 		}
 	}
@@ -137,6 +142,13 @@ func serve(ctx context.Context, env Env, args []string) error {
 		}
 		log.Info("new database: loaded the demo campaign", "slug", "no-tech-for-ice")
 	}
+
+	if n, err := store.CountUsers(ctx); err != nil {
+		return err
+	} else if n == 0 {
+		fmt.Fprintf(env.Stderr, "%s\n", `No organiser accounts yet. Create the first admin with: printf '%s\n' "$PASSWORD" | campaigntrack users add --email you@example.org --role admin   (a password of at least 12 characters), then sign in at /login`)
+	}
+	go pruneExpired(ctx, store, log)
 
 	e := handlers.New(store, log, cfg).Router()
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -212,4 +224,22 @@ func dbName(dsn string) string {
 		return "postgresql"
 	}
 	return dsn
+}
+
+// pruneExpired deletes expired sessions and old sign-in attempts every ten
+// minutes until ctx ends. Any instance may do it; the deletes are
+// idempotent.
+func pruneExpired(ctx context.Context, store *models.Store, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := store.PruneExpired(ctx); err != nil && ctx.Err() == nil {
+				log.Error("pruning expired sessions failed", "error", err)
+			}
+		}
+	}
 }

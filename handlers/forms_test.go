@@ -1,0 +1,106 @@
+package handlers
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"campaigntrack/models"
+)
+
+func TestParseSources(t *testing.T) {
+	fe := models.FieldErrors{}
+	got := parseSources(fe, "sources", "The Seattle Times\r\nKPIX | https://cbsnews.com/x\n\n  https://ccaej.org/  \nBad | https://a b")
+	if len(got) != 4 || got[0].Name != "The Seattle Times" || got[1].URL != "https://cbsnews.com/x" || got[2].URL != "https://ccaej.org/" || got[2].Name != "" {
+		t.Fatalf("sources = %+v", got)
+	}
+	if !strings.Contains(fe["sources"], "line 5") {
+		t.Errorf("the address with a space is not named by line: %v", fe)
+	}
+}
+
+func TestParseClaimFormNamesEachField(t *testing.T) {
+	for _, c := range []struct {
+		form url.Values
+		want []string
+	}{
+		{url.Values{"count": {"abc"}}, []string{"count"}},
+		{url.Values{}, []string{"count"}},
+		{url.Values{"count": {"270,000"}}, nil},
+		{url.Values{"count": {"1e6"}}, []string{"count"}},
+	} {
+		_, claim, fe := parseClaimForm(values(c.form))
+		for _, f := range c.want {
+			if fe[f] == "" {
+				t.Errorf("%v: no error for %s (%v)", c.form, f, fe)
+			}
+		}
+		if c.want == nil && (len(fe) != 0 || claim.Count != 270000) {
+			t.Errorf("%v: %v, count %d", c.form, fe, claim.Count)
+		}
+	}
+}
+
+// The form parsers take whatever a browser (or anyone) sends. Whatever
+// arrives, they must not panic, every error must name a field with a
+// message, and the record they build must be checkable by the Store.
+
+func FuzzParseCampaignForm(f *testing.F) {
+	f.Add("no-tech-for-ice", "Title", "Amazon", "Demand", "active", "2019-07-15", "", "270000", "9")
+	f.Add("", "", "", "", "", "x", "y", "-1", "1e99")
+	f.Fuzz(func(t *testing.T, slug, title, target, demand, status, starts, ends, goal, planned string) {
+		form := url.Values{"slug": {slug}, "title": {title}, "target": {target}, "demand": {demand}, "status": {status},
+			"starts_on": {starts}, "ends_on": {ends}, "signature_goal": {goal}, "deliveries_planned": {planned}}
+		_, apply, fe := parseCampaignForm(values(form))
+		var c models.Campaign
+		apply(&c)
+		checkFieldErrors(t, merge(fe, c.Validate()))
+	})
+}
+
+func FuzzParseClaimForm(f *testing.F) {
+	f.Add("270000", "more than", "Organisers", "2019-07-15", "The Seattle Times", "https://example.org/", "on")
+	f.Add("", "", "", "bad", "", "javascript:alert(1)", "")
+	f.Fuzz(func(t *testing.T, count, qualifier, by, on, sourceName, sourceURL, headline string) {
+		form := url.Values{"count": {count}, "qualifier": {qualifier}, "claimed_by": {by}, "claimed_on": {on},
+			"source_name": {sourceName}, "source_url": {sourceURL}, "headline": {headline}}
+		_, claim, fe := parseClaimForm(values(form))
+		all := merge(fe, claim.Validate())
+		checkFieldErrors(t, all)
+		if len(all) == 0 && (claim.Count <= 0 || (claim.SourceName == "" && claim.SourceURL == "")) {
+			t.Fatalf("accepted a claim without a figure or a source: %+v", claim)
+		}
+	})
+}
+
+func FuzzParseOrganisationForm(f *testing.F) {
+	f.Add("Mijente", "Lead", "https://mijente.net", "Mijente | https://mijente.net/\nKPIX")
+	f.Add("", "", "ftp://x", "|\n|||\n https://a b")
+	f.Fuzz(func(t *testing.T, name, role, link, sources string) {
+		_, o, fe := parseOrganisationForm(values{"name": {name}, "role": {role}, "url": {link}, "sources": {sources}})
+		all := merge(fe, o.Validate())
+		checkFieldErrors(t, all)
+		if len(all) == 0 {
+			for _, s := range o.Sources {
+				if s.URL != "" && !strings.HasPrefix(s.URL, "http") {
+					t.Fatalf("accepted a source address %q", s.URL)
+				}
+			}
+		}
+	})
+}
+
+// values lets a test hand url.Values to a form parser.
+type values url.Values
+
+func (v values) FormValue(k string) string { return url.Values(v).Get(k) }
+
+func checkFieldErrors(t *testing.T, fe models.FieldErrors) {
+	t.Helper()
+	for field, msg := range fe {
+		if field == "" || strings.TrimSpace(msg) == "" || !utf8.ValidString(msg) {
+			t.Fatalf("an error without a field or message: %q: %q", field, msg)
+		}
+	}
+}
