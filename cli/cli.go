@@ -108,21 +108,41 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 }
 
 // openStore opens and migrates the database.
-func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (store *models.Store, fresh bool, err error) {
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*models.Store, error) {
 	db, err := models.Open(ctx, cfg.DB)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	store = models.NewStore(db)
+	store := models.NewStore(db)
 	from, to, err := store.Migrate(ctx)
 	if err != nil {
 		store.Close()
-		return nil, false, err
+		return nil, err
 	}
 	if from != to {
 		log.Info("database migrated", "from_version", from, "to_version", to)
 	}
-	return store, from == 0, nil
+	return store, nil
+}
+
+// loadDemoOnFirstStart loads the demo campaign the first time a server
+// starts on a database that holds no campaign, unless --seed none. "First"
+// is recorded in the database, so a later restart never brings the demo
+// back, whatever --seed says then, and a database prepared beforehand
+// (say, by users add) still gets it on its first serve.
+func loadDemoOnFirstStart(ctx context.Context, store *models.Store, cfg config.Config, log *slog.Logger) error {
+	first, err := store.Once(ctx, "first_serve")
+	if err != nil || !first || cfg.Seed != "demo" {
+		return err
+	}
+	if n, err := store.CountCampaigns(ctx); err != nil || n > 0 {
+		return err
+	}
+	if _, err := seed.Load(ctx, store); err != nil {
+		return fmt.Errorf("loading the demo campaign: %w", err)
+	}
+	log.Info("first start: loaded the demo campaign", "slug", "no-tech-for-ice")
+	return nil
 }
 
 func serve(ctx context.Context, env Env, args []string) error {
@@ -131,18 +151,14 @@ func serve(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	log := newLogger(env.Stderr, cfg.LogLevel)
-	store, fresh, err := openStore(ctx, cfg, log)
+	store, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if fresh && cfg.Seed == "demo" {
-		if _, err := seed.Load(ctx, store); err != nil {
-			return fmt.Errorf("loading the demo campaign: %w", err)
-		}
-		log.Info("new database: loaded the demo campaign", "slug", "no-tech-for-ice")
+	if err := loadDemoOnFirstStart(ctx, store, cfg, log); err != nil {
+		return err
 	}
-
 	if n, err := store.CountUsers(ctx); err != nil {
 		return err
 	} else if n == 0 {
@@ -188,7 +204,7 @@ func migrate(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, _, err := openStore(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel))
+	store, err := openStore(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel))
 	if err != nil {
 		return err
 	}
@@ -202,7 +218,7 @@ func loadSeed(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, _, err := openStore(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel))
+	store, err := openStore(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel))
 	if err != nil {
 		return err
 	}

@@ -172,3 +172,36 @@ func TestSeedNoneStartsEmpty(t *testing.T) {
 		t.Fatalf("with --seed none the demo campaign answers %d, want 404", resp.StatusCode)
 	}
 }
+
+// TestUsersAddBeforeFirstServeStillSeeds: preparing the first admin before
+// the first start does not cost the demo campaign.
+func TestUsersAddBeforeFirstServeStillSeeds(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "prepared.db")
+	var stdout, stderr bytes.Buffer
+	code := cli.Run(context.Background(), []string{"users", "add", "--db", dbPath, "--email", "admin@example.org", "--role", "admin"}, cli.Env{
+		Stdin: strings.NewReader("a long enough password\n"), Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" },
+	})
+	if code != 0 {
+		t.Fatalf("users add: %d %s", code, stderr.String())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan int, 1)
+	go func() {
+		done <- cli.Run(ctx, []string{"serve", "--db", dbPath, "--addr", "127.0.0.1:0"}, cli.Env{
+			Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" },
+			Ready: func(addr string) { ready <- addr },
+		})
+	}()
+	addr := <-ready
+	resp, err := http.Get("http://" + addr + "/campaigns/no-tech-for-ice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cancel()
+	<-done
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("the demo campaign answers %d after users add then serve, want 200", resp.StatusCode)
+	}
+}

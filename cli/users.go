@@ -195,8 +195,7 @@ func explain(err error) error {
 }
 
 func openUsersStore(ctx context.Context, env Env, cfg config.Config) (*models.Store, error) {
-	store, _, err := openStore(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel))
-	return store, err
+	return openStore(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel))
 }
 
 func findUser(ctx context.Context, store *models.Store, email string) (*models.User, error) {

@@ -24,6 +24,7 @@ type migration struct {
 var migrations = []migration{
 	{"campaigns, petitions, partners, claims, signatures, deliveries, actions, responses, users, audit log", migrateV1},
 	{"sessions, sign-in attempts, users.sessions_not_before", migrateV2},
+	{"app_state: what the application has done once", migrateV3},
 }
 
 // SchemaVersion is the schema version this binary migrates to.
@@ -304,5 +305,15 @@ CREATE TABLE login_attempts (
 CREATE INDEX login_attempts_email ON login_attempts (email, created_at);
 CREATE INDEX login_attempts_ip ON login_attempts (ip, created_at);
 ALTER TABLE users ADD COLUMN sessions_not_before {{ts}}
+`)
+}
+
+func migrateV3(tx *gorm.DB) error {
+	return execAll(tx, `
+CREATE TABLE app_state (
+	key TEXT PRIMARY KEY,
+	value TEXT NOT NULL DEFAULT '',
+	created_at {{ts}} NOT NULL
+)
 `)
 }

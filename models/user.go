@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Roles of organiser accounts.
@@ -172,7 +173,7 @@ var ErrBadCredentials = errors.New("the email or password is not right, or the a
 
 // updateUser applies change to an account in a transaction with its audit
 // entry.
-func (s *Store) updateUser(ctx context.Context, actor Actor, id uint, change func(u *User) error) (*User, error) {
+func (s *Store) updateUser(ctx context.Context, actor Actor, id uint, change func(tx *gorm.DB, u *User) error) (*User, error) {
 	var after User
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var before User
@@ -180,7 +181,7 @@ func (s *Store) updateUser(ctx context.Context, actor Actor, id uint, change fun
 			return notFound(err)
 		}
 		after = before
-		if err := change(&after); err != nil {
+		if err := change(tx, &after); err != nil {
 			return err
 		}
 		if err := tx.Save(&after).Error; err != nil {
@@ -207,7 +208,7 @@ func (s *Store) SetPassword(ctx context.Context, actor Actor, id uint, password 
 	if err != nil {
 		return err
 	}
-	_, err = s.updateUser(ctx, actor, id, func(u *User) error {
+	_, err = s.updateUser(ctx, actor, id, func(_ *gorm.DB, u *User) error {
 		now := time.Now().UTC()
 		u.PasswordHash, u.SessionsNotBefore = hash, &now
 		return nil
@@ -218,14 +219,15 @@ func (s *Store) SetPassword(ctx context.Context, actor Actor, id uint, password 
 // SetDisabled disables or re-enables an account; disabling ends its
 // sessions. The last enabled admin cannot be disabled.
 func (s *Store) SetDisabled(ctx context.Context, actor Actor, id uint, disabled bool) error {
-	_, err := s.updateUser(ctx, actor, id, func(u *User) error {
+	_, err := s.updateUser(ctx, actor, id, func(tx *gorm.DB, u *User) error {
 		if disabled && u.Role == RoleAdmin && !u.Disabled {
-			if err := s.checkNotLastAdmin(ctx, u.ID); err != nil {
+			if err := checkNotLastAdmin(tx, u.ID); err != nil {
 				return err
 			}
 		}
+		wasDisabled := u.Disabled
 		u.Disabled = disabled
-		if disabled {
+		if disabled && !wasDisabled {
 			now := time.Now().UTC()
 			u.SessionsNotBefore = &now
 		}
@@ -239,9 +241,9 @@ func (s *Store) SetRole(ctx context.Context, actor Actor, id uint, role string) 
 	if !slices.Contains(Roles, role) {
 		return FieldErrors{"role": fmt.Sprintf("%q is not a role: use admin, organiser or viewer", role)}
 	}
-	_, err := s.updateUser(ctx, actor, id, func(u *User) error {
+	_, err := s.updateUser(ctx, actor, id, func(tx *gorm.DB, u *User) error {
 		if u.Role == RoleAdmin && role != RoleAdmin && !u.Disabled {
-			if err := s.checkNotLastAdmin(ctx, u.ID); err != nil {
+			if err := checkNotLastAdmin(tx, u.ID); err != nil {
 				return err
 			}
 		}
@@ -254,12 +256,19 @@ func (s *Store) SetRole(ctx context.Context, actor Actor, id uint, role string) 
 // ErrLastAdmin refuses a change that would leave no enabled admin.
 var ErrLastAdmin = errors.New("this is the only enabled admin: make another admin first")
 
-func (s *Store) checkNotLastAdmin(ctx context.Context, id uint) error {
-	var n int64
-	if err := s.db.WithContext(ctx).Model(&User{}).
-		Where("role = ? AND disabled = ? AND id <> ?", RoleAdmin, false, id).Count(&n).Error; err != nil {
+// checkNotLastAdmin runs inside the change's transaction and, on
+// PostgreSQL, locks the other admins' rows, so two admins demoting each
+// other at once cannot both pass.
+func checkNotLastAdmin(tx *gorm.DB, id uint) error {
+	q := tx.Model(&User{}).Where("role = ? AND disabled = ? AND id <> ?", RoleAdmin, false, id)
+	if isPostgres(tx) {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var ids []uint
+	if err := q.Pluck("id", &ids).Error; err != nil {
 		return err
 	}
+	n := len(ids)
 	if n == 0 {
 		return ErrLastAdmin
 	}
