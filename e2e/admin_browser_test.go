@@ -43,14 +43,12 @@ func runCLI(t *testing.T, stdin string, args ...string) string {
 	return string(out)
 }
 
-// demoDBWithOrganiser makes a new SQLite database with the demo campaign
-// and an organiser account, and returns its path. The demo campaign is
-// loaded with the seed subcommand first, because serve loads it only into a
-// database that no other command has set up yet.
-func demoDBWithOrganiser(t *testing.T) string {
+// dbWithOrganiser makes a new SQLite database holding only an organiser
+// account, and returns its path. The server loads the demo campaign into it
+// on its first start, as it does into an empty database.
+func dbWithOrganiser(t *testing.T) string {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "campaigntrack.db")
-	runCLI(t, "", "seed", "--db", db)
 	out := runCLI(t, organiserPassword+"\n", "users", "add", "--db", db, "--email", organiserEmail, "--role", "organiser")
 	t.Logf("users add: %s", strings.TrimSpace(out))
 	return db
@@ -171,7 +169,7 @@ func count(t *testing.T, ctx context.Context, sel string) int {
 // and signing out.
 func TestBrowserOrganiserAddsClaim(t *testing.T) {
 	ctx := newBrowser(t) // first, so a missing browser skips before the server starts
-	base := startServerWithDB(t, demoDBWithOrganiser(t))
+	base := startServerWithDB(t, dbWithOrganiser(t))
 
 	// A wrong password is refused with a message, on the sign-in form.
 	navigate(t, ctx, base+"/login", http.StatusOK)

@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -509,4 +510,27 @@ func TestNoSignerEmailOnPublicRoutes(t *testing.T) {
 			t.Fatalf("count = %d", n)
 		}
 	})
+}
+
+// TestForwardedForIsBelievedOnlyFromTrustedProxies: the per-address
+// throttle counts the peer unless a trusted proxy forwarded the request.
+func TestForwardedForIsBelievedOnlyFromTrustedProxies(t *testing.T) {
+	failFromManyAddresses := func(a *app) response {
+		b := a.browser()
+		for i := range models.MaxIPFailures {
+			b.postRaw("/login", url.Values{"email": {"user" + strconv.Itoa(i) + "@example.org"}, "password": {"wrong password"}, "_csrf": {b.csrf()}},
+				"X-Forwarded-For", "203.0.113."+strconv.Itoa(i+1))
+		}
+		return b.postRaw("/login", url.Values{"email": {"last@example.org"}, "password": {"wrong password"}, "_csrf": {b.csrf()}},
+			"X-Forwarded-For", "203.0.113.200")
+	}
+	direct := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
+	if r := failFromManyAddresses(direct); r.status != http.StatusTooManyRequests {
+		t.Errorf("no trusted proxy: a forged X-Forwarded-For dodged the per-address limit (%d)", r.status)
+	}
+	proxies, _ := config.ParseProxies("127.0.0.1")
+	behindProxy := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{TrustedProxies: proxies})
+	if r := failFromManyAddresses(behindProxy); r.status != http.StatusUnauthorized {
+		t.Errorf("behind a trusted proxy, clients at different addresses were throttled together (%d)", r.status)
+	}
 }
