@@ -166,7 +166,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 	}
 	go pruneExpired(ctx, store, log)
 
-	e := handlers.New(store, log, cfg).Router()
+	hs := handlers.New(store, log, cfg)
+	defer hs.Close()
+	e := hs.Router()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)

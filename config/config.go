@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -22,6 +23,7 @@ type Config struct {
 	LogLevel        string        // debug, info, warn, error, CAMPAIGNTRACK_LOG_LEVEL
 	SecureCookies   bool          // cookies only over HTTPS, and HSTS; CAMPAIGNTRACK_SECURE_COOKIES
 	TrustedProxies  []*net.IPNet  // proxies whose X-Forwarded-For is believed; CAMPAIGNTRACK_TRUSTED_PROXIES
+	SignRateLimit   RateLimit     // signatures per client address per petition; CAMPAIGNTRACK_SIGN_RATE_LIMIT
 	ShutdownTimeout time.Duration // grace period for requests in flight
 }
 
@@ -37,6 +39,7 @@ var Settings = []Setting{
 	{"seed", "CAMPAIGNTRACK_SEED", "demo", "data to load into a new, empty database: demo (the #NoTechForICE campaign) or none"},
 	{"log-level", "CAMPAIGNTRACK_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"secure-cookies", "CAMPAIGNTRACK_SECURE_COOKIES", "false", "true when served over HTTPS (directly or behind a proxy): cookies get Secure, responses HSTS"},
+	{"sign-rate-limit", "CAMPAIGNTRACK_SIGN_RATE_LIMIT", "20/min", "signatures one client address may send to one petition: N/s, N/min or N/h, or off (for load tests)"},
 	{"trusted-proxies", "CAMPAIGNTRACK_TRUSTED_PROXIES", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; empty: the peer address is the client"},
 }
 
@@ -91,6 +94,9 @@ func ParseWith(name string, args []string, getenv func(string) string, output io
 		return Config{}, fmt.Errorf("--trusted-proxies / CAMPAIGNTRACK_TRUSTED_PROXIES: %w", err)
 	}
 	cfg.TrustedProxies = proxies
+	if cfg.SignRateLimit, err = ParseRateLimit(*values["sign-rate-limit"]); err != nil {
+		return Config{}, fmt.Errorf("--sign-rate-limit / CAMPAIGNTRACK_SIGN_RATE_LIMIT: %w", err)
+	}
 	return cfg, cfg.Validate()
 }
 
@@ -139,4 +145,33 @@ func ParseProxies(s string) ([]*net.IPNet, error) {
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// RateLimit is N events per Period; the zero value is off.
+type RateLimit struct {
+	N      int
+	Period time.Duration
+}
+
+// Off reports whether there is no limit.
+func (r RateLimit) Off() bool { return r.N == 0 }
+
+// ParseRateLimit reads "20/min", "5/s", "100/h" or "off".
+func ParseRateLimit(s string) (RateLimit, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "off" {
+		return RateLimit{}, nil
+	}
+	num, unit, ok := strings.Cut(s, "/")
+	n, err := strconv.Atoi(strings.TrimSpace(num))
+	if !ok || err != nil || n < 1 || n > 1_000_000 {
+		return RateLimit{}, fmt.Errorf("%q is not a limit such as 20/min, 5/s, 100/h or off", s)
+	}
+	periods := map[string]time.Duration{"s": time.Second, "sec": time.Second, "second": time.Second,
+		"m": time.Minute, "min": time.Minute, "minute": time.Minute, "h": time.Hour, "hour": time.Hour}
+	p, ok := periods[strings.TrimSpace(unit)]
+	if !ok {
+		return RateLimit{}, fmt.Errorf("%q is not a limit such as 20/min, 5/s, 100/h or off", s)
+	}
+	return RateLimit{N: n, Period: p}, nil
 }

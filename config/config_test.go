@@ -4,6 +4,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"campaigntrack/config"
 )
@@ -49,6 +50,33 @@ func FuzzParse(f *testing.F) {
 		}
 		if err := cfg.Validate(); err != nil {
 			t.Fatalf("Parse returned a config that does not validate: %v", err)
+		}
+	})
+}
+
+func TestParseRateLimit(t *testing.T) {
+	for in, want := range map[string]config.RateLimit{
+		"off": {}, "OFF": {}, "20/min": {N: 20, Period: time.Minute}, "5/s": {N: 5, Period: time.Second}, " 100 / h ": {N: 100, Period: time.Hour},
+	} {
+		got, err := config.ParseRateLimit(in)
+		if err != nil || got != want {
+			t.Errorf("ParseRateLimit(%q) = %+v, %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"", "20", "0/min", "-1/s", "x/min", "20/week", "20/"} {
+		if _, err := config.ParseRateLimit(bad); err == nil {
+			t.Errorf("ParseRateLimit(%q) accepted", bad)
+		}
+	}
+}
+
+func FuzzParseRateLimit(f *testing.F) {
+	f.Add("20/min")
+	f.Add("off")
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := config.ParseRateLimit(s)
+		if err == nil && !r.Off() && (r.N < 1 || r.Period <= 0) {
+			t.Fatalf("%q gave %+v", s, r)
 		}
 	})
 }

@@ -49,25 +49,55 @@ func (h *Handler) home(c echo.Context) error {
 	return render(c, http.StatusOK, views.HomePage(v))
 }
 
+// How many places and signers the campaign page lists.
+const (
+	topPlaces    = 5
+	latestSigned = 10
+)
+
 // campaignPage is the public page of one campaign.
 func (h *Handler) campaignPage(c echo.Context) error {
-	ctx := c.Request().Context()
-	cp, err := h.store.CampaignBySlug(ctx, c.Param("slug"))
+	cp, err := h.store.CampaignBySlug(c.Request().Context(), c.Param("slug"))
 	if err != nil {
 		return campaignErr(err)
 	}
-	v := views.CampaignView{Campaign: *cp}
-	if v.Petition, err = h.store.PetitionFor(ctx, cp.ID); err != nil {
+	v, err := h.campaignView(c, cp)
+	if err != nil {
 		return err
+	}
+	return render(c, http.StatusOK, views.CampaignPage(v))
+}
+
+// campaignView gathers everything the campaign page shows.
+func (h *Handler) campaignView(c echo.Context, cp *models.Campaign) (views.CampaignView, error) {
+	ctx := c.Request().Context()
+	v := views.CampaignView{Campaign: *cp, Sign: views.SignView{
+		Slug: cp.Slug, CSRF: csrfToken(c), Open: cp.Status == models.CampaignActive, Form: views.SignForm{Country: "US"},
+	}}
+	var err error
+	if v.Petition, err = h.store.PetitionFor(ctx, cp.ID); err != nil {
+		return v, err
 	}
 	if v.Claims, err = h.store.ClaimsFor(ctx, cp.ID); err != nil {
-		return err
+		return v, err
 	}
 	if v.Recorded, err = h.store.SignatureCount(ctx, cp.ID); err != nil {
-		return err
+		return v, err
+	}
+	if v.PerDay, err = h.store.SignaturesPerDay(ctx, cp.ID); err != nil {
+		return v, err
+	}
+	if v.TopRegions, err = h.store.TopTallies(ctx, cp.ID, models.TallyRegion, topPlaces); err != nil {
+		return v, err
+	}
+	if v.TopCities, err = h.store.TopTallies(ctx, cp.ID, models.TallyCity, topPlaces); err != nil {
+		return v, err
+	}
+	if v.Signers, err = h.store.LatestPublicSigners(ctx, cp.ID, latestSigned); err != nil {
+		return v, err
 	}
 	if v.Deliveries, err = h.store.DeliveriesFor(ctx, cp.ID); err != nil {
-		return err
+		return v, err
 	}
 	byStatus := make(map[string]int)
 	for _, d := range v.Deliveries {
@@ -75,15 +105,13 @@ func (h *Handler) campaignPage(c echo.Context) error {
 	}
 	v.Progress = views.NewDeliveryProgress(cp.DeliveriesPlanned, byStatus)
 	if v.Responses, err = h.store.LatestResponses(ctx, cp.ID, latestResponses); err != nil {
-		return err
+		return v, err
 	}
 	if v.Actions, err = h.store.LatestActions(ctx, cp.ID, latestActions); err != nil {
-		return err
+		return v, err
 	}
-	if v.Coalition, err = h.store.OrganisationsFor(ctx, cp.ID); err != nil {
-		return err
-	}
-	return render(c, http.StatusOK, views.CampaignPage(v))
+	v.Coalition, err = h.store.OrganisationsFor(ctx, cp.ID)
+	return v, err
 }
 
 // campaignJSON is the API form of the campaign's headline facts.

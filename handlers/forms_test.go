@@ -104,3 +104,29 @@ func checkFieldErrors(t *testing.T, fe models.FieldErrors) {
 		}
 	}
 }
+
+// FuzzParseSignForm: whatever a signer (or a bot) sends, the parser and
+// the validation do not panic, name every problem, and never accept a
+// name a spreadsheet would run as a formula or an email that is not one.
+func FuzzParseSignForm(f *testing.F) {
+	f.Add("Ada", "Lopez", "ada@example.org", "Seattle", "WA", "US", "98101", "", "on")
+	f.Add("=cmd", "", " ADA@EXAMPLE.ORG ", "", "", "usa", "", "\x00", "")
+	f.Fuzz(func(t *testing.T, first, last, email, city, region, country, postal, comment, show string) {
+		form, sig := parseSignForm(values{"first_name": {first}, "last_name": {last}, "email": {email}, "city": {city},
+			"region": {region}, "country": {country}, "postal_code": {postal}, "comment": {comment}, "show_name": {show}})
+		fe := sig.Validate()
+		checkFieldErrors(t, fe)
+		if len(fe) > 0 {
+			return
+		}
+		if sig.FirstName == "" || strings.ContainsAny(sig.FirstName[:1], "=+-@") || (sig.LastName != "" && strings.ContainsAny(sig.LastName[:1], "=+-@")) {
+			t.Fatalf("accepted the name %q %q", sig.FirstName, sig.LastName)
+		}
+		if sig.Email != strings.ToLower(strings.TrimSpace(sig.Email)) || models.CheckEmail(sig.Email) != "" {
+			t.Fatalf("accepted the email %q", sig.Email)
+		}
+		if form.ShowName != (show == "on") {
+			t.Fatal("the consent box was misread")
+		}
+	})
+}

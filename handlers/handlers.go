@@ -28,8 +28,9 @@ const SessionCookie = "campaigntrack_session"
 type Handler struct {
 	store    *models.Store
 	log      *slog.Logger
-	config   config.Config
-	sessions *scs.SessionManager
+	config     config.Config
+	sessions   *scs.SessionManager
+	signatures *models.SignatureWriter
 }
 
 // New builds the handlers over a store. Sessions live in the store's
@@ -48,5 +49,9 @@ func New(store *models.Store, log *slog.Logger, cfg config.Config) *Handler {
 		log.Error("session store failed", "error", err, "uri", r.RequestURI)
 		http.Error(w, "The session store is unavailable; please try again in a moment.", http.StatusServiceUnavailable)
 	}
-	return &Handler{store: store, log: log, config: cfg, sessions: sm}
+	return &Handler{store: store, log: log, config: cfg, sessions: sm, signatures: store.NewSignatureWriter(256)}
 }
+
+// Close finishes the signatures still being written. Call it after the
+// HTTP server has stopped taking requests.
+func (h *Handler) Close() { h.signatures.Close() }

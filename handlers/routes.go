@@ -30,9 +30,14 @@ func (h *Handler) Router() *echo.Echo {
 	e.Use(echo.WrapMiddleware(h.sessions.LoadAndSave))
 	e.Use(h.loadUser)
 
-	// Public pages.
+	csrf := h.csrf()
+
+	// Public pages. The campaign page carries the sign form, so it sets the
+	// CSRF cookie the signature must send back.
 	e.GET("/", h.home)
-	e.GET("/campaigns/:slug", h.campaignPage)
+	e.GET("/campaigns/:slug", h.campaignPage, csrf)
+	e.POST("/campaigns/:slug/sign", h.sign, h.signRateLimit(), middleware.BodyLimit("16K"), csrf)
+	e.GET("/campaigns/:slug/signed", h.signed)
 	e.GET("/healthz", h.healthz)
 	e.GET(assets.Prefix+"*", echo.WrapHandler(assets.Handler()))
 
@@ -41,7 +46,6 @@ func (h *Handler) Router() *echo.Echo {
 	api.GET("/campaigns/:slug", h.campaignJSON)
 
 	// Signing in and out.
-	csrf := h.csrf()
 	e.GET("/login", h.loginForm, csrf)
 	e.POST("/login", h.login, csrf, middleware.BodyLimit("16K"))
 	e.POST("/logout", h.logout, csrf)

@@ -25,6 +25,7 @@ var migrations = []migration{
 	{"campaigns, petitions, partners, claims, signatures, deliveries, actions, responses, users, audit log", migrateV1},
 	{"sessions, sign-in attempts, users.sessions_not_before", migrateV2},
 	{"app_state: what the application has done once", migrateV3},
+	{"signature_tallies: kept counts by region, city and day", migrateV4},
 }
 
 // SchemaVersion is the schema version this binary migrates to.
@@ -315,5 +316,19 @@ CREATE TABLE app_state (
 	value TEXT NOT NULL DEFAULT '',
 	created_at {{ts}} NOT NULL
 )
+`)
+}
+
+func migrateV4(tx *gorm.DB) error {
+	return execAll(tx, `
+CREATE TABLE signature_tallies (
+	campaign_id BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+	dim TEXT NOT NULL,
+	key TEXT NOT NULL,
+	label TEXT NOT NULL,
+	n BIGINT NOT NULL DEFAULT 0,
+	PRIMARY KEY (campaign_id, dim, key)
+);
+CREATE INDEX signatures_campaign_public ON signatures (campaign_id, show_name, id)
 `)
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"strings"
 	"time"
+	"unicode"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -31,9 +33,61 @@ type Signature struct {
 	CreatedAt   time.Time
 }
 
+// ErrAlreadySigned is returned when the email has signed this petition.
+var ErrAlreadySigned = errors.New("this email address has already signed this petition")
+
+// Normalise trims every field, collapses runs of spaces, lower-cases the
+// email and upper-cases a two-letter country code, so the same signer
+// typed twice is the same signer.
+func (s *Signature) Normalise() {
+	for _, f := range []*string{&s.FirstName, &s.LastName, &s.City, &s.Region, &s.Country, &s.PostalCode} {
+		*f = strings.Join(strings.Fields(*f), " ")
+	}
+	s.Comment = strings.TrimSpace(s.Comment)
+	s.Email = NormaliseEmail(s.Email)
+	if len(s.Country) == 2 {
+		s.Country = strings.ToUpper(s.Country)
+	}
+	if len(s.Region) == 2 {
+		s.Region = strings.ToUpper(s.Region)
+	}
+}
+
+// Validate names each field of a signature that is wrong. Names that
+// start with =, +, - or @ are refused: in a spreadsheet they are formulas.
+func (s *Signature) Validate() FieldErrors {
+	fe := FieldErrors{}
+	if s.FirstName == "" {
+		fe.Add("first_name", "enter your first name")
+	}
+	for _, f := range []struct{ field, label, value string }{{"first_name", "Your first name", s.FirstName}, {"last_name", "Your last name", s.LastName}} {
+		if f.value != "" && strings.ContainsAny(f.value[:1], "=+-@") {
+			fe.Add(f.field, f.label+" cannot start with =, +, - or @")
+		}
+		checkLen(fe, f.field, f.label, f.value, 100)
+	}
+	if msg := CheckEmail(s.Email); msg != "" {
+		fe.Add("email", msg)
+	}
+	checkLen(fe, "city", "The city", s.City, 100)
+	checkLen(fe, "region", "The state or region", s.Region, 100)
+	checkLen(fe, "country", "The country", s.Country, 60)
+	checkLen(fe, "postal_code", "The postal code", s.PostalCode, 20)
+	checkLen(fe, "comment", "The comment", s.Comment, 1000)
+	for _, f := range []struct{ field, value string }{
+		{"first_name", s.FirstName}, {"last_name", s.LastName}, {"city", s.City}, {"region", s.Region},
+		{"country", s.Country}, {"postal_code", s.PostalCode}, {"email", s.Email},
+	} {
+		if strings.IndexFunc(f.value, unicode.IsControl) >= 0 {
+			fe.Add(f.field, "contains control characters")
+		}
+	}
+	return fe
+}
+
 // signatureCounter is one slot of a campaign's kept signature count. The
 // count is the sum of its slots; a write adds to one slot picked at random,
-// so concurrent signers do not queue on one hot row (the lesson of the UK
+// so concurrent writers do not queue on one hot row (the lesson of the UK
 // Parliament petitions site in March 2019). Slots move in the same
 // transaction as the signatures they count.
 type signatureCounter struct {
@@ -83,29 +137,58 @@ func (s *Store) SignatureCounts(ctx context.Context) (map[uint]int64, error) {
 	return out, nil
 }
 
-// ErrAlreadySigned is returned when the email has signed this petition.
-var ErrAlreadySigned = errors.New("this email address has already signed this petition")
-
-// AddSignature stores one signature and moves the campaign's kept count in
-// the same transaction. The email is normalised first; a repeat changes
-// nothing and returns ErrAlreadySigned.
+// AddSignature stores one signature through the same path as a batch; see
+// AddSignatures.
 func (s *Store) AddSignature(ctx context.Context, sig *Signature) error {
-	sig.Email = NormaliseEmail(sig.Email)
-	if sig.SignedAt.IsZero() {
-		sig.SignedAt = time.Now().UTC()
+	errs, err := s.AddSignatures(ctx, []*Signature{sig})
+	if err != nil {
+		return err
 	}
-	if sig.Origin == "" {
-		sig.Origin = "web"
-	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(sig)
-		if res.Error != nil {
-			return res.Error
+	return errs[0]
+}
+
+// AddSignatures stores signatures in one transaction and moves the kept
+// count and tallies in the same transaction. errs[i] is ErrAlreadySigned
+// for a repeat (which changes nothing) and nil for a new signature; err is
+// a failure of the whole batch, in which case nothing was stored.
+// Signatures must be normalised and valid.
+func (s *Store) AddSignatures(ctx context.Context, sigs []*Signature) (errs []error, err error) {
+	errs = make([]error, len(sigs))
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		t := newTally()
+		now := time.Now().UTC()
+		for i, sig := range sigs {
+			if sig.SignedAt.IsZero() {
+				sig.SignedAt = now
+			}
+			if sig.Origin == "" {
+				sig.Origin = "web"
+			}
+			res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(sig)
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				errs[i] = ErrAlreadySigned
+				continue
+			}
+			t.add(sig)
 		}
-		if res.RowsAffected == 0 {
-			return ErrAlreadySigned
-		}
-		return addToCount(tx, sig.CampaignID, 1)
+		return t.write(tx)
 	})
-	return err
+	if err != nil {
+		for _, sig := range sigs {
+			sig.ID = 0
+		}
+		return nil, err
+	}
+	return errs, nil
+}
+
+// SignatureRows counts a campaign's signature rows with COUNT(*): for
+// checks and reconciliation, never for a page.
+func (s *Store) SignatureRows(ctx context.Context, campaignID uint) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&Signature{}).Where("campaign_id = ?", campaignID).Count(&n).Error
+	return n, err
 }

@@ -130,3 +130,8 @@ func pluralWord(n int, one, many string) string {
 	}
 	return many
 }
+
+// htmxConfig lets htmx swap in a 422 form with its field errors (htmx
+// leaves 4xx answers unswapped by default) and keeps it from injecting
+// inline styles, which the Content-Security-Policy refuses.
+const htmxConfig = `{"includeIndicatorStyles":false,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"[45]..","swap":false,"error":true}]}`

@@ -47,6 +47,16 @@ type CampaignView struct {
 	Responses  []models.Response
 	Actions    []models.Action
 	Coalition  []models.Organisation
+	Sign       SignView
+	PerDay     []models.Tally
+	TopRegions []models.Tally
+	TopCities  []models.Tally
+	Signers    []models.PublicSigner
+}
+
+// Count is the live count of the page.
+func (v CampaignView) Count() CountView {
+	return CountView{Slug: v.Campaign.Slug, Recorded: v.Recorded, Goal: v.Campaign.SignatureGoal}
 }
 
 // GoalPercent is the share of the goal the recorded signatures reach,
@@ -63,4 +73,43 @@ type ErrorView struct {
 	Status  int
 	Title   string
 	Message string
+}
+
+// SignForm holds the sign form as typed.
+type SignForm struct {
+	FirstName, LastName, Email, City, Region, Country, PostalCode, Comment string
+	ShowName, SendUpdates                                                  bool
+}
+
+// SignView is the sign form with its state: errors beside fields, or the
+// outcome of a signature.
+type SignView struct {
+	Slug    string
+	CSRF    string
+	Form    SignForm
+	Errors  models.FieldErrors
+	Open    bool   // the campaign takes signatures
+	Outcome string // "signed", "already" or "" while the form is shown
+}
+
+// CountView is the live count with what it is measured against.
+type CountView struct {
+	Slug     string
+	Recorded int64
+	Goal     int64
+}
+
+// Percent is the share of the goal reached, capped at 100.
+func (c CountView) Percent() int64 {
+	if c.Goal <= 0 {
+		return 0
+	}
+	return min(100, c.Recorded*100/c.Goal)
+}
+
+// SignedView is the page a signer lands on without JavaScript.
+type SignedView struct {
+	Campaign models.Campaign
+	Outcome  string // "signed" or "already"
+	Count    CountView
 }

@@ -1,0 +1,239 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"campaigntrack/config"
+	"campaigntrack/models"
+	"campaigntrack/testdb"
+)
+
+func signForm(email string) url.Values {
+	return url.Values{"first_name": {"Ada"}, "last_name": {"Lopez"}, "email": {email}, "city": {"Seattle"},
+		"region": {"WA"}, "country": {"US"}, "postal_code": {"98101"}, "show_name": {"on"}}
+}
+
+const signPath = "/campaigns/no-tech-for-ice/sign"
+
+func (a *app) count() int64 {
+	a.t.Helper()
+	c, _ := a.store.CampaignBySlug(context.Background(), "no-tech-for-ice")
+	n, err := a.store.SignatureCount(context.Background(), c.ID)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return n
+}
+
+func (a *app) rows() int64 {
+	a.t.Helper()
+	c, _ := a.store.CampaignBySlug(context.Background(), "no-tech-for-ice")
+	n, err := a.store.SignatureRows(context.Background(), c.ID)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return n
+}
+
+// campaignCSRF visits the campaign page, as a signer does, for the token.
+func (b *browser) campaignCSRF() string {
+	b.t.Helper()
+	r := b.get("/campaigns/no-tech-for-ice")
+	token, ok := r.doc(b.t).Find(`[data-testid=sign-form] input[name=_csrf]`).Attr("value")
+	if !ok || token == "" {
+		b.t.Fatal("the campaign page has no sign form with a CSRF token")
+	}
+	return token
+}
+
+func (b *browser) sign(form url.Values, header ...string) response {
+	b.t.Helper()
+	form = cloneValues(form)
+	form.Set("_csrf", b.campaignCSRF())
+	return b.postRaw(signPath, form, header...)
+}
+
+func TestSignWithoutJavaScript(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		b := a.browser()
+		r := b.sign(signForm("ada@example.org"))
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/campaigns/no-tech-for-ice/signed?outcome=signed" {
+			t.Fatalf("sign: %d %q\n%s", r.status, r.header.Get("Location"), r.body)
+		}
+		thanks := b.get(r.header.Get("Location"))
+		if thanks.doc(t).Find(`[data-testid=sign-thanks]`).Length() != 1 || text(thanks.doc(t).Find(`[data-testid=recorded-count]`)) != "1" {
+			t.Fatalf("thank-you page:\n%s", thanks.body)
+		}
+		page := b.get("/campaigns/no-tech-for-ice").doc(t)
+		if got := text(page.Find(`[data-testid=recorded-count]`)); got != "1" {
+			t.Errorf("campaign page count = %q", got)
+		}
+		if got := text(page.Find(`[data-testid=latest-signers]`)); got != "Ada , Seattle" && got != "Ada, Seattle" {
+			t.Errorf("latest signers = %q", got)
+		}
+		if got := text(page.Find(`[data-testid=top-regions]`)); !strings.Contains(got, "WA 1") {
+			t.Errorf("top regions = %q", got)
+		}
+		if page.Find(`[data-testid=per-day] rect`).Length() != 1 {
+			t.Error("no per-day chart bar")
+		}
+
+		// The same email, typed differently, is told kindly and changes nothing.
+		r = b.sign(signForm("  ADA@Example.org "))
+		if r.header.Get("Location") != "/campaigns/no-tech-for-ice/signed?outcome=already" {
+			t.Errorf("repeat: %d %q", r.status, r.header.Get("Location"))
+		}
+		if a.count() != 1 || a.rows() != 1 {
+			t.Errorf("after a repeat: count %d, rows %d; want 1 and 1", a.count(), a.rows())
+		}
+	})
+}
+
+func TestSignWithHTMX(t *testing.T) {
+	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
+	b := a.browser()
+	r := b.sign(signForm("grace@example.org"), "HX-Request", "true")
+	if r.status != http.StatusOK {
+		t.Fatalf("htmx sign: %d\n%s", r.status, r.body)
+	}
+	doc := r.doc(t)
+	if doc.Find(`[data-testid=sign-thanks]`).Length() != 1 {
+		t.Errorf("no thanks in the htmx answer:\n%s", r.body)
+	}
+	if oob, _ := doc.Find(`#live-count`).Attr("hx-swap-oob"); oob != "true" || text(doc.Find(`[data-testid=recorded-count]`)) != "1" {
+		t.Errorf("the answer does not update the count in place:\n%s", r.body)
+	}
+	bad := signForm("not an email")
+	bad.Set("first_name", "")
+	r = b.sign(bad, "HX-Request", "true")
+	if r.status != http.StatusUnprocessableEntity || r.doc(t).Find(`[data-testid=field-error]`).Length() != 2 {
+		t.Errorf("htmx bad form: %d\n%s", r.status, r.body)
+	}
+}
+
+func TestSignRefusesBadInput(t *testing.T) {
+	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
+	b := a.browser()
+	for _, c := range []struct {
+		change map[string]string
+		field  string
+	}{
+		{map[string]string{"first_name": ""}, "first_name"},
+		{map[string]string{"first_name": "=HYPERLINK(\"http://evil\")"}, "first_name"},
+		{map[string]string{"last_name": "+1"}, "last_name"},
+		{map[string]string{"first_name": "@ada"}, "first_name"},
+		{map[string]string{"last_name": "-x"}, "last_name"},
+		{map[string]string{"email": "ada at example"}, "email"},
+		{map[string]string{"email": ""}, "email"},
+		{map[string]string{"postal_code": strings.Repeat("9", 50)}, "postal_code"},
+		{map[string]string{"comment": strings.Repeat("long ", 300)}, "comment"},
+		{map[string]string{"city": "Sea\x00ttle"}, "city"},
+	} {
+		form := signForm("ada@example.org")
+		for k, v := range c.change {
+			form.Set(k, v)
+		}
+		r := b.sign(form)
+		if r.status != http.StatusUnprocessableEntity {
+			t.Errorf("%v: %d, want 422", c.change, r.status)
+			continue
+		}
+		doc := r.doc(t)
+		if doc.Find(`[data-testid=field-`+c.field+`] [data-testid=field-error]`).Length() != 1 {
+			t.Errorf("%v: no message beside %s", c.change, c.field)
+		}
+		if v, _ := doc.Find(`#city`).Attr("value"); c.field != "city" && v != "Seattle" {
+			t.Errorf("%v: the form lost what was typed (city %q)", c.change, v)
+		}
+	}
+	if a.rows() != 0 || a.count() != 0 {
+		t.Fatalf("refused signatures were stored: rows %d, count %d", a.rows(), a.count())
+	}
+}
+
+func TestSignHoneypotCSRFAndClosedPetition(t *testing.T) {
+	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
+	b := a.browser()
+	bot := signForm("bot@example.org")
+	bot.Set("website", "http://spam.example")
+	if r := b.sign(bot); r.status != http.StatusSeeOther {
+		t.Errorf("honeypot: %d, want the usual answer", r.status)
+	}
+	if r := b.postRaw(signPath, signForm("nocsrf@example.org")); r.status != http.StatusForbidden {
+		t.Errorf("no CSRF token: %d, want 403", r.status)
+	}
+	if a.rows() != 0 {
+		t.Fatalf("%d rows stored", a.rows())
+	}
+	token := b.campaignCSRF()
+	c, _ := a.store.CampaignBySlug(context.Background(), "no-tech-for-ice")
+	a.store.UpdateCampaign(context.Background(), models.CommandLine, c.ID, func(c *models.Campaign) { c.Status = models.CampaignClosed })
+	late := signForm("late@example.org")
+	late.Set("_csrf", token)
+	if r := b.postRaw(signPath, late); r.status != http.StatusConflict {
+		t.Errorf("closed petition: %d, want 409", r.status)
+	}
+}
+
+func TestSignRateLimit(t *testing.T) {
+	limit, _ := config.ParseRateLimit("3/min")
+	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{SignRateLimit: limit})
+	b := a.browser()
+	for i := range 3 {
+		if r := b.sign(signForm(fmt.Sprintf("s%d@example.org", i))); r.status != http.StatusSeeOther {
+			t.Fatalf("signature %d: %d", i, r.status)
+		}
+	}
+	r := b.sign(signForm("s4@example.org"))
+	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" {
+		t.Fatalf("fourth signature in a minute: %d, want 429", r.status)
+	}
+}
+
+// TestConcurrentSignersLoseNothing: 64 signers at once, several
+// signatures each; afterwards the kept count equals the rows equals the
+// successful answers.
+func TestConcurrentSignersLoseNothing(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		const signers, each = 64, 8
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		ok := 0
+		for s := range signers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				b := a.browser()
+				token := b.campaignCSRF()
+				for i := range each {
+					form := signForm(fmt.Sprintf("signer%d.%d@example.org", s, i))
+					form.Set("_csrf", token)
+					if r := b.postRaw(signPath, form); r.status == http.StatusSeeOther {
+						mu.Lock()
+						ok++
+						mu.Unlock()
+					} else {
+						t.Errorf("signer %d/%d: %d", s, i, r.status)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if ok != signers*each || a.count() != int64(ok) || a.rows() != int64(ok) {
+			t.Fatalf("successes %d, count %d, rows %d; want all %d", ok, a.count(), a.rows(), signers*each)
+		}
+		drift, err := a.store.Recount(context.Background())
+		if err != nil || len(drift) != 0 {
+			t.Fatalf("recount found drift %+v, %v", drift, err)
+		}
+		if a.count() != int64(ok) {
+			t.Fatalf("count after recount = %d", a.count())
+		}
+	})
+}

@@ -1,0 +1,195 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Tally dimensions: kept counts of a campaign's signatures by state or
+// region, by city, and by day (UTC).
+const (
+	TallyRegion = "region"
+	TallyCity   = "city"
+	TallyDay    = "day"
+)
+
+// signatureTally is one kept count: how many signatures of a campaign
+// share a region, a city or a day. Moved in the same transaction as the
+// signatures, so pages never group 300,000 rows.
+type signatureTally struct {
+	CampaignID uint   `gorm:"primaryKey"`
+	Dim        string `gorm:"primaryKey"`
+	Key        string `gorm:"primaryKey"` // case-folded, so "seattle" and "Seattle" count together
+	Label      string // as first written
+	N          int64
+}
+
+func (signatureTally) TableName() string { return "signature_tallies" }
+
+// Tally is a kept count as pages show it.
+type Tally struct {
+	Label string
+	N     int64
+}
+
+// tally adds up one batch before it is written.
+type tally struct {
+	counts map[uint]int64
+	rows   map[[3]string]*signatureTally
+}
+
+func newTally() *tally {
+	return &tally{counts: map[uint]int64{}, rows: map[[3]string]*signatureTally{}}
+}
+
+func tallyKeys(sig *Signature) [][2]string {
+	out := [][2]string{{TallyDay, sig.SignedAt.UTC().Format(time.DateOnly)}}
+	if sig.Region != "" {
+		out = append(out, [2]string{TallyRegion, sig.Region})
+	}
+	if sig.City != "" {
+		city := sig.City
+		if sig.Region != "" {
+			city += ", " + sig.Region
+		}
+		out = append(out, [2]string{TallyCity, city})
+	}
+	return out
+}
+
+func (t *tally) add(sig *Signature) {
+	t.counts[sig.CampaignID]++
+	for _, k := range tallyKeys(sig) {
+		key := strings.ToLower(k[1])
+		id := [3]string{fmt.Sprint(sig.CampaignID), k[0], key}
+		row := t.rows[id]
+		if row == nil {
+			row = &signatureTally{CampaignID: sig.CampaignID, Dim: k[0], Key: key, Label: k[1]}
+			t.rows[id] = row
+		}
+		row.N++
+	}
+}
+
+// write adds the batch's counts to the counter slots and tallies.
+func (t *tally) write(tx *gorm.DB) error {
+	for campaignID, n := range t.counts {
+		if err := addToCount(tx, campaignID, n); err != nil {
+			return err
+		}
+	}
+	if len(t.rows) == 0 {
+		return nil
+	}
+	rows := make([]*signatureTally, 0, len(t.rows))
+	for _, r := range t.rows {
+		rows = append(rows, r)
+	}
+	return tx.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "campaign_id"}, {Name: "dim"}, {Name: "key"}},
+		DoUpdates: clause.Assignments(map[string]any{"n": gorm.Expr("signature_tallies.n + excluded.n")}),
+	}).CreateInBatches(rows, 200).Error
+}
+
+// TopTallies returns a campaign's largest tallies in one dimension.
+func (s *Store) TopTallies(ctx context.Context, campaignID uint, dim string, limit int) ([]Tally, error) {
+	var out []Tally
+	err := s.db.WithContext(ctx).Model(&signatureTally{}).Select("label, n").
+		Where("campaign_id = ? AND dim = ? AND n > 0", campaignID, dim).
+		Order("n DESC").Order("label").Limit(limit).Scan(&out).Error
+	return out, err
+}
+
+// SignaturesPerDay returns a campaign's signatures per day (UTC), oldest
+// first; Label is the date as YYYY-MM-DD.
+func (s *Store) SignaturesPerDay(ctx context.Context, campaignID uint) ([]Tally, error) {
+	var out []Tally
+	err := s.db.WithContext(ctx).Model(&signatureTally{}).Select("label, n").
+		Where("campaign_id = ? AND dim = ? AND n > 0", campaignID, TallyDay).
+		Order("key").Scan(&out).Error
+	return out, err
+}
+
+// PublicSigner is what the public sees of a signer who agreed to be shown.
+type PublicSigner struct {
+	FirstName string
+	City      string
+	SignedAt  time.Time
+}
+
+// LatestPublicSigners returns the latest signers who agreed to show their
+// first name and city: nothing else of theirs.
+func (s *Store) LatestPublicSigners(ctx context.Context, campaignID uint, limit int) ([]PublicSigner, error) {
+	var out []PublicSigner
+	err := s.db.WithContext(ctx).Model(&Signature{}).Select("first_name, city, signed_at").
+		Where("campaign_id = ? AND show_name = ?", campaignID, true).
+		Order("id DESC").Limit(limit).Scan(&out).Error
+	return out, err
+}
+
+// Drift is a campaign whose kept count differed from its rows.
+type Drift struct {
+	CampaignID uint
+	Slug       string
+	Kept, Rows int64
+}
+
+// Recount recomputes every campaign's kept count and tallies from the
+// signature rows, and reports the campaigns whose count had drifted. Each
+// campaign is recounted in its own transaction that blocks new signatures
+// to it meanwhile.
+func (s *Store) Recount(ctx context.Context) ([]Drift, error) {
+	campaigns, err := s.Campaigns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var drifts []Drift
+	for _, c := range campaigns {
+		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if isPostgres(tx) {
+				// Writers of this campaign's counters wait for the recount.
+				if err := tx.Exec("LOCK TABLE signature_counters IN SHARE ROW EXCLUSIVE MODE").Error; err != nil {
+					return err
+				}
+			}
+			var kept, rows int64
+			if err := tx.Model(&signatureCounter{}).Where("campaign_id = ?", c.ID).Select("COALESCE(SUM(n), 0)").Scan(&kept).Error; err != nil {
+				return err
+			}
+			if err := tx.Model(&Signature{}).Where("campaign_id = ?", c.ID).Count(&rows).Error; err != nil {
+				return err
+			}
+			if kept != rows {
+				drifts = append(drifts, Drift{CampaignID: c.ID, Slug: c.Slug, Kept: kept, Rows: rows})
+			}
+			if err := tx.Where("campaign_id = ?", c.ID).Delete(&signatureCounter{}).Error; err != nil {
+				return err
+			}
+			if err := tx.Where("campaign_id = ?", c.ID).Delete(&signatureTally{}).Error; err != nil {
+				return err
+			}
+			t := newTally()
+			var batch []*Signature
+			err := tx.Model(&Signature{}).Select("id, campaign_id, city, region, signed_at").Where("campaign_id = ?", c.ID).
+				FindInBatches(&batch, 5000, func(*gorm.DB, int) error {
+					for _, sig := range batch {
+						t.add(sig)
+					}
+					return nil
+				}).Error
+			if err != nil {
+				return err
+			}
+			return t.write(tx)
+		})
+		if err != nil {
+			return drifts, fmt.Errorf("recount %s: %w", c.Slug, err)
+		}
+	}
+	return drifts, nil
+}
