@@ -26,8 +26,8 @@ const SessionCookie = "campaigntrack_session"
 // Handler holds what every handler needs. It is built once by New; there
 // are no globals.
 type Handler struct {
-	store    *models.Store
-	log      *slog.Logger
+	store      *models.Store
+	log        *slog.Logger
 	config     config.Config
 	sessions   *scs.SessionManager
 	signatures *models.SignatureWriter
