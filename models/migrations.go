@@ -188,7 +188,6 @@ CREATE TABLE signatures (
 	created_at {{ts}} NOT NULL,
 	UNIQUE (campaign_id, email)
 );
-CREATE INDEX signatures_campaign_signed ON signatures (campaign_id, signed_at);
 CREATE TABLE signature_counters (
 	campaign_id BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
 	slot INTEGER NOT NULL,
@@ -328,7 +327,6 @@ CREATE TABLE signature_tallies (
 	label TEXT NOT NULL,
 	n BIGINT NOT NULL DEFAULT 0,
 	PRIMARY KEY (campaign_id, dim, key)
-);
-CREATE INDEX signatures_campaign_public ON signatures (campaign_id, show_name, id)
+)
 `)
 }

@@ -1,0 +1,55 @@
+package models_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"campaigntrack/models"
+	"campaigntrack/seed"
+	"campaigntrack/testdb"
+)
+
+func TestImportSignaturesCountsDuplicatesAndTallies(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		seed.Load(ctx, store)
+		c, _ := store.CampaignBySlug(ctx, "no-tech-for-ice")
+		if err := store.AddSignature(ctx, &models.Signature{CampaignID: c.ID, FirstName: "Web", Email: "web@example.org"}); err != nil {
+			t.Fatal(err)
+		}
+		var sigs []*models.Signature
+		day := time.Date(2019, 7, 10, 15, 0, 0, 0, time.UTC)
+		for i := range 2500 {
+			sigs = append(sigs, &models.Signature{FirstName: "S", Email: fmt.Sprintf("s%d@example.org", i), City: "Seattle", Region: "WA", SignedAt: day})
+		}
+		sigs = append(sigs, &models.Signature{FirstName: "Dup", Email: "s7@example.org"}, &models.Signature{FirstName: "Web", Email: "web@example.org"})
+		res, err := store.ImportSignatures(ctx, c.ID, sigs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Imported != 2500 || res.Duplicates != 2 {
+			t.Fatalf("result = %+v, want 2500 imported and 2 duplicates", res)
+		}
+		if n, _ := store.SignatureCount(ctx, c.ID); n != 2501 {
+			t.Fatalf("count = %d", n)
+		}
+		days, _ := store.SignaturesPerDay(ctx, c.ID)
+		if len(days) != 2 || days[0].Label != "2019-07-10" || days[0].N != 2500 {
+			t.Errorf("per day = %+v", days)
+		}
+		cities, _ := store.TopTallies(ctx, c.ID, models.TallyCity, 3)
+		if len(cities) != 1 || cities[0].Label != "Seattle, WA" || cities[0].N != 2500 {
+			t.Errorf("cities = %+v", cities)
+		}
+		var seen int
+		err = store.EachSignature(ctx, c.ID, 700, func(rows []models.Signature) error { seen += len(rows); return nil })
+		if err != nil || seen != 2501 {
+			t.Fatalf("EachSignature saw %d, %v", seen, err)
+		}
+		if drift, err := store.Recount(ctx); err != nil || len(drift) != 0 {
+			t.Fatalf("recount: %+v %v", drift, err)
+		}
+	})
+}
