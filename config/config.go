@@ -22,8 +22,10 @@ type Config struct {
 	Seed            string        // "demo" or "none", CAMPAIGNTRACK_SEED
 	LogLevel        string        // debug, info, warn, error, CAMPAIGNTRACK_LOG_LEVEL
 	SecureCookies   bool          // cookies only over HTTPS, and HSTS; CAMPAIGNTRACK_SECURE_COOKIES
+	AccessLog       bool          // one log line per request; CAMPAIGNTRACK_ACCESS_LOG
 	TrustedProxies  []*net.IPNet  // proxies whose X-Forwarded-For is believed; CAMPAIGNTRACK_TRUSTED_PROXIES
 	SignRateLimit   RateLimit     // signatures per client address per petition; CAMPAIGNTRACK_SIGN_RATE_LIMIT
+	PageCache       time.Duration // how long a rendered campaign page is reused; 0 renders every request; CAMPAIGNTRACK_PAGE_CACHE
 	ShutdownTimeout time.Duration // grace period for requests in flight
 }
 
@@ -38,8 +40,10 @@ var Settings = []Setting{
 	{"db", "CAMPAIGNTRACK_DB", "campaigntrack.db", "SQLite file (created if missing) or postgres:// URL"},
 	{"seed", "CAMPAIGNTRACK_SEED", "demo", "data to load into a new, empty database: demo (the #NoTechForICE campaign) or none"},
 	{"log-level", "CAMPAIGNTRACK_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"access-log", "CAMPAIGNTRACK_ACCESS_LOG", "true", "one log line per request (true or false); errors are logged either way. Turn it off when the reverse proxy keeps the access log"},
 	{"secure-cookies", "CAMPAIGNTRACK_SECURE_COOKIES", "false", "true when served over HTTPS (directly or behind a proxy): cookies get Secure, responses HSTS"},
 	{"sign-rate-limit", "CAMPAIGNTRACK_SIGN_RATE_LIMIT", "20/min", "signatures one client address may send to one petition: N/s, N/min or N/h, or off (for load tests)"},
+	{"page-cache", "CAMPAIGNTRACK_PAGE_CACHE", "1s", "how long each instance reuses a rendered campaign page (the count shown is at most this old); 0 renders every request"},
 	{"trusted-proxies", "CAMPAIGNTRACK_TRUSTED_PROXIES", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; empty: the peer address is the client"},
 }
 
@@ -82,18 +86,21 @@ func ParseWith(name string, args []string, getenv func(string) string, output io
 		LogLevel:        strings.ToLower(*values["log-level"]),
 		ShutdownTimeout: 10 * time.Second,
 	}
-	switch v := strings.ToLower(strings.TrimSpace(*values["secure-cookies"])); v {
-	case "true", "1", "yes":
-		cfg.SecureCookies = true
-	case "false", "0", "no", "":
-	default:
-		return Config{}, fmt.Errorf("--secure-cookies / CAMPAIGNTRACK_SECURE_COOKIES: %q is not true or false", v)
+	var err error
+	if cfg.SecureCookies, err = parseBool(*values["secure-cookies"]); err != nil {
+		return Config{}, fmt.Errorf("--secure-cookies / CAMPAIGNTRACK_SECURE_COOKIES: %w", err)
+	}
+	if cfg.AccessLog, err = parseBool(*values["access-log"]); err != nil {
+		return Config{}, fmt.Errorf("--access-log / CAMPAIGNTRACK_ACCESS_LOG: %w", err)
 	}
 	proxies, err := ParseProxies(*values["trusted-proxies"])
 	if err != nil {
 		return Config{}, fmt.Errorf("--trusted-proxies / CAMPAIGNTRACK_TRUSTED_PROXIES: %w", err)
 	}
 	cfg.TrustedProxies = proxies
+	if cfg.PageCache, err = time.ParseDuration(strings.TrimSpace(*values["page-cache"])); err != nil || cfg.PageCache < 0 || cfg.PageCache > time.Hour {
+		return Config{}, fmt.Errorf("--page-cache / CAMPAIGNTRACK_PAGE_CACHE: %q is not a duration between 0 and 1h, such as 1s or 500ms", *values["page-cache"])
+	}
 	if cfg.SignRateLimit, err = ParseRateLimit(*values["sign-rate-limit"]); err != nil {
 		return Config{}, fmt.Errorf("--sign-rate-limit / CAMPAIGNTRACK_SIGN_RATE_LIMIT: %w", err)
 	}
@@ -174,4 +181,15 @@ func ParseRateLimit(s string) (RateLimit, error) {
 		return RateLimit{}, fmt.Errorf("%q is not a limit such as 20/min, 5/s, 100/h or off", s)
 	}
 	return RateLimit{N: n, Period: p}, nil
+}
+
+func parseBool(s string) (bool, error) {
+	switch v := strings.ToLower(strings.TrimSpace(s)); v {
+	case "true", "1", "yes", "on":
+		return true, nil
+	case "false", "0", "no", "off", "":
+		return false, nil
+	default:
+		return false, fmt.Errorf("%q is not true or false", v)
+	}
 }

@@ -2,6 +2,12 @@ package handlers_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
+	"time"
+
+	"campaigntrack/config"
+	"campaigntrack/handlers"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -11,13 +17,14 @@ import (
 )
 
 // BenchmarkPages measures the public pages through the real router on a
-// seeded SQLite file. Run: go test ./handlers -run '^$' -bench Pages
+// seeded SQLite file, with the campaign page cache on as in production.
+// Run: go test ./handlers -run '^$' -bench Pages
 func BenchmarkPages(b *testing.B) {
 	store := testdb.Open(b, testdb.SQLite)
 	if _, err := seed.Load(context.Background(), store); err != nil {
 		b.Fatal(err)
 	}
-	e := newRouter(store)
+	e := handlers.New(store, slog.New(slog.NewTextHandler(io.Discard, nil)), config.Config{PageCache: time.Second}).Router()
 	for _, path := range []string{"/", "/campaigns/no-tech-for-ice", "/api/campaigns/no-tech-for-ice"} {
 		b.Run(path, func(b *testing.B) {
 			b.ReportAllocs()

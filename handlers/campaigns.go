@@ -1,7 +1,10 @@
 package handlers
 
 import (
+	"bytes"
+	"errors"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -55,17 +58,50 @@ const (
 	latestSigned = 10
 )
 
-// campaignPage is the public page of one campaign.
+// campaignPage is the public page of one campaign, served from a
+// one-second cache (see pageCache) with the visitor's CSRF token put into
+// the sign form.
 func (h *Handler) campaignPage(c echo.Context) error {
-	cp, err := h.store.CampaignBySlug(c.Request().Context(), c.Param("slug"))
+	slug := c.Param("slug")
+	if !models.ValidSlug(slug) {
+		return campaignErr(models.ErrNotFound)
+	}
+	now := time.Now()
+	page, mustRender := h.pages.get(slug, now)
+	if mustRender {
+		fresh, err := h.renderCampaignPage(c, slug)
+		h.pages.put(slug, nil, now) // clears the rendering mark if it failed
+		if err != nil {
+			if page == nil || errors.Is(err, models.ErrNotFound) {
+				h.pages.forget(slug)
+				return err
+			}
+			h.log.Error("campaign page: serving the previous copy", "slug", slug, "error", err)
+		} else {
+			page = h.pages.put(slug, fresh, now)
+		}
+	}
+	w := c.Response()
+	w.Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	w.WriteHeader(http.StatusOK)
+	return page.write(w, csrfToken(c))
+}
+
+func (h *Handler) renderCampaignPage(c echo.Context, slug string) ([]byte, error) {
+	cp, err := h.store.CampaignBySlug(c.Request().Context(), slug)
 	if err != nil {
-		return campaignErr(err)
+		return nil, campaignErr(err)
 	}
 	v, err := h.campaignView(c, cp)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return render(c, http.StatusOK, views.CampaignPage(v))
+	v.Sign.CSRF = csrfPlaceholder
+	var buf bytes.Buffer
+	if err := views.CampaignPage(v).Render(c.Request().Context(), &buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // campaignView gathers everything the campaign page shows.
@@ -177,7 +213,7 @@ func (h *Handler) campaignJSON(c echo.Context) error {
 
 // campaignErr maps a missing campaign to a 404 that says so.
 func campaignErr(err error) error {
-	if err == models.ErrNotFound {
+	if errors.Is(err, models.ErrNotFound) {
 		return pageNotFound("There is no campaign at this address. Check the link, or find the campaign in the list.")
 	}
 	return err

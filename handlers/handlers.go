@@ -31,6 +31,7 @@ type Handler struct {
 	config     config.Config
 	sessions   *scs.SessionManager
 	signatures *models.SignatureWriter
+	pages      *pageCache
 }
 
 // New builds the handlers over a store. Sessions live in the store's
@@ -49,7 +50,7 @@ func New(store *models.Store, log *slog.Logger, cfg config.Config) *Handler {
 		log.Error("session store failed", "error", err, "uri", r.RequestURI)
 		http.Error(w, "The session store is unavailable; please try again in a moment.", http.StatusServiceUnavailable)
 	}
-	return &Handler{store: store, log: log, config: cfg, sessions: sm, signatures: store.NewSignatureWriter(256)}
+	return &Handler{store: store, log: log, config: cfg, sessions: sm, signatures: store.NewSignatureWriter(256), pages: newPageCache(cfg.PageCache)}
 }
 
 // Close finishes the signatures still being written. Call it after the

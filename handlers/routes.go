@@ -21,14 +21,12 @@ func (h *Handler) Router() *echo.Echo {
 
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(middleware.RequestID())
-	e.Use(h.requestLogger())
+	if h.config.AccessLog {
+		e.Use(h.requestLogger())
+	}
 	e.Use(middleware.Recover())
 	e.Use(h.securityHeaders)
 	e.Use(middleware.BodyLimit("1M"))
-	// Sessions are read only from a cookie: an anonymous visitor costs no
-	// database read.
-	e.Use(echo.WrapMiddleware(h.sessions.LoadAndSave))
-	e.Use(h.loadUser)
 
 	csrf := h.csrf()
 
@@ -45,14 +43,16 @@ func (h *Handler) Router() *echo.Echo {
 	api := e.Group("/api")
 	api.GET("/campaigns/:slug", h.campaignJSON)
 
-	// Signing in and out.
-	e.GET("/login", h.loginForm, csrf)
-	e.POST("/login", h.login, csrf, middleware.BodyLimit("16K"))
-	e.POST("/logout", h.logout, csrf)
+	// Signing in and out. Only these routes and /admin read the organiser
+	// session: the public pages cost no session work at all.
+	session := []echo.MiddlewareFunc{echo.WrapMiddleware(h.sessions.LoadAndSave), h.loadUser}
+	e.GET("/login", h.loginForm, append(session, csrf)...)
+	e.POST("/login", h.login, append(session, csrf, middleware.BodyLimit("16K"))...)
+	e.POST("/logout", h.logout, append(session, csrf)...)
 
 	// The organiser area: signed-in users only; every form carries a CSRF
 	// token; viewers read, organisers and admins change, admins manage users.
-	admin := e.Group("/admin", h.requireUser, csrf)
+	admin := e.Group("/admin", append(session, h.requireUser, csrf)...)
 	admin.GET("", h.adminHome)
 	admin.GET("/campaigns/new", h.newCampaignForm, requireEditor)
 	admin.POST("/campaigns", h.createCampaign, requireEditor)

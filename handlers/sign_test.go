@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"campaigntrack/config"
 	"campaigntrack/models"
@@ -236,4 +237,26 @@ func TestConcurrentSignersLoseNothing(t *testing.T) {
 			t.Fatalf("count after recount = %d", a.count())
 		}
 	})
+}
+
+// TestCampaignPageCache: a cached page is reused until it expires, and
+// every visitor still gets their own CSRF token in the sign form.
+func TestCampaignPageCache(t *testing.T) {
+	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{PageCache: time.Hour})
+	one, two := a.browser(), a.browser()
+	t1, t2 := one.campaignCSRF(), two.campaignCSRF()
+	if t1 == t2 {
+		t.Fatal("two visitors got the same CSRF token from the cached page")
+	}
+	form := signForm("cache@example.org")
+	form.Set("_csrf", t2)
+	if r := two.postRaw(signPath, form); r.status != http.StatusSeeOther {
+		t.Fatalf("sign with the token from the cached page: %d", r.status)
+	}
+	if got := text(one.get("/campaigns/no-tech-for-ice").doc(t).Find(`[data-testid=recorded-count]`)); got != "0" {
+		t.Errorf("within the cache time the page shows %q, want the cached 0", got)
+	}
+	if r := one.get("/campaigns/does-not-exist"); r.status != http.StatusNotFound {
+		t.Errorf("unknown campaign with the cache on: %d", r.status)
+	}
 }

@@ -1,0 +1,94 @@
+package handlers
+
+import (
+	"bytes"
+	"sync"
+	"time"
+)
+
+// csrfPlaceholder stands for the visitor's CSRF token in a cached page;
+// each response puts the visitor's own token in its place.
+const csrfPlaceholder = "CSRFPLACEHOLDERb0c7f3a1e9d24c6f8a5e"
+
+// pageCache keeps each campaign's rendered page for ttl
+// (CAMPAIGNTRACK_PAGE_CACHE, 1 s by default), per instance. A front-page
+// surge then costs one render a second per campaign, not one per visitor;
+// the count a cached page shows is at most ttl old (the answer to a
+// signature reads the counter itself). While one request renders a stale
+// page again, the others are served the stale copy instead of queueing
+// behind it. With ttl 0 every request renders.
+type pageCache struct {
+	ttl     time.Duration
+	mu      sync.Mutex
+	entries map[string]*cachedPage
+}
+
+type cachedPage struct {
+	before, after []byte // the page split around the CSRF placeholder
+	hasToken      bool
+	expires       time.Time
+	rendering     bool
+}
+
+func newPageCache(ttl time.Duration) *pageCache {
+	return &pageCache{ttl: ttl, entries: map[string]*cachedPage{}}
+}
+
+// get returns a fresh or stale page for key, and whether the caller should
+// render it again (it is missing, or stale and nobody else is on it).
+func (pc *pageCache) get(key string, now time.Time) (page *cachedPage, mustRender bool) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	p := pc.entries[key]
+	switch {
+	case p == nil || pc.ttl == 0:
+		return nil, true
+	case now.Before(p.expires) || p.rendering:
+		return p, false
+	default:
+		p.rendering = true
+		return p, true
+	}
+}
+
+// put stores a freshly rendered page (nil body: rendering failed, try
+// again on the next request).
+func (pc *pageCache) put(key string, body []byte, now time.Time) *cachedPage {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if body == nil {
+		if p := pc.entries[key]; p != nil {
+			p.rendering = false
+		}
+		return nil
+	}
+	p := &cachedPage{expires: now.Add(pc.ttl)}
+	if i := bytes.Index(body, []byte(csrfPlaceholder)); i >= 0 {
+		p.before, p.after, p.hasToken = body[:i], body[i+len(csrfPlaceholder):], true
+	} else {
+		p.before = body
+	}
+	if pc.ttl > 0 {
+		pc.entries[key] = p
+	}
+	return p
+}
+
+// forget drops a campaign's page, for example when its slug changes.
+func (pc *pageCache) forget(key string) {
+	pc.mu.Lock()
+	delete(pc.entries, key)
+	pc.mu.Unlock()
+}
+
+// write sends the page with the visitor's token in place.
+func (p *cachedPage) write(w interface{ Write([]byte) (int, error) }, token string) error {
+	if _, err := w.Write(p.before); err != nil || !p.hasToken {
+		return err
+	}
+	if _, err := w.Write([]byte(token)); err != nil {
+		return err
+	}
+	_, err := w.Write(p.after)
+	return err
+}
