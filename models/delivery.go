@@ -60,9 +60,6 @@ func (d Delivery) When() *time.Time {
 	return d.ScheduledAt
 }
 
-// Done reports whether the petition reached the target at this place.
-func (d Delivery) Done() bool { return d.Status == DeliveryDelivered }
-
 // DeliveriesFor lists a campaign's deliveries by date, then city.
 func (s *Store) DeliveriesFor(ctx context.Context, campaignID uint) ([]Delivery, error) {
 	var out []Delivery

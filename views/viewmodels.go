@@ -59,15 +59,6 @@ func (v CampaignView) Count() CountView {
 	return CountView{Slug: v.Campaign.Slug, Recorded: v.Recorded, Goal: v.Campaign.SignatureGoal}
 }
 
-// GoalPercent is the share of the goal the recorded signatures reach,
-// capped at 100.
-func (v CampaignView) GoalPercent() int64 {
-	if v.Campaign.SignatureGoal <= 0 {
-		return 0
-	}
-	return min(100, v.Recorded*100/v.Campaign.SignatureGoal)
-}
-
 // ErrorView is an error page.
 type ErrorView struct {
 	Status  int
