@@ -43,6 +43,7 @@ func init() {
 		{"migrate", "bring the database schema up to date and exit", migrate},
 		{"seed", "load the demo campaign (#NoTechForICE) into the database unless it is there", loadSeed},
 		{"users", "manage organiser accounts; campaigntrack users help lists the verbs", usersCommand},
+		{"signatures", "import, export and recount signatures; campaigntrack signatures help lists the verbs", signaturesCommand},
 		{"help", "show this help", func(_ context.Context, env Env, _ []string) error { usage(env.Stdout); return nil }},
 	}
 }
@@ -92,7 +93,7 @@ Usage:
 Commands:
 `)
 	for _, cmd := range commands {
-		fmt.Fprintf(w, "  %-9s %s\n", cmd.name, cmd.summary)
+		fmt.Fprintf(w, "  %-11s %s\n", cmd.name, cmd.summary)
 	}
 	fmt.Fprint(w, "\nFlags (every command; a flag wins over its environment variable):\n")
 	for _, s := range config.Settings {

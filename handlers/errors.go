@@ -13,12 +13,9 @@ import (
 )
 
 // errorHandler is the one place errors become responses: it logs each
-// error once (5xx as errors, 4xx as warnings) and renders an error page, or
-// JSON under /api.
+// error once (5xx as errors, 4xx as warnings), even when the response has
+// already started, and renders an error page, or JSON under /api.
 func (h *Handler) errorHandler(err error, c echo.Context) {
-	if c.Response().Committed {
-		return
-	}
 	status := http.StatusInternalServerError
 	message := ""
 	var he *echo.HTTPError
@@ -43,6 +40,9 @@ func (h *Handler) errorHandler(err error, c echo.Context) {
 		h.log.Error("request failed", attrs...)
 	} else {
 		h.log.Warn("request refused", attrs...)
+	}
+	if c.Response().Committed {
+		return // part of the answer has gone out: it cannot become an error page
 	}
 
 	view := errorView(status, message)

@@ -5,6 +5,7 @@ package handlers
 import (
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -32,6 +33,7 @@ type Handler struct {
 	sessions   *scs.SessionManager
 	signatures *models.SignatureWriter
 	pages      *pageCache
+	imports    sync.WaitGroup // signature imports running in the background
 }
 
 // New builds the handlers over a store. Sessions live in the store's
@@ -53,6 +55,9 @@ func New(store *models.Store, log *slog.Logger, cfg config.Config) *Handler {
 	return &Handler{store: store, log: log, config: cfg, sessions: sm, signatures: store.NewSignatureWriter(256), pages: newPageCache(cfg.PageCache)}
 }
 
-// Close finishes the signatures still being written. Call it after the
-// HTTP server has stopped taking requests.
-func (h *Handler) Close() { h.signatures.Close() }
+// Close finishes the signatures still being written and the imports still
+// running. Call it after the HTTP server has stopped taking requests.
+func (h *Handler) Close() {
+	h.signatures.Close()
+	h.imports.Wait()
+}

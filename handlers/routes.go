@@ -26,7 +26,9 @@ func (h *Handler) Router() *echo.Echo {
 	}
 	e.Use(middleware.Recover())
 	e.Use(h.securityHeaders)
-	e.Use(middleware.BodyLimit("1M"))
+	// 1 MB for every request but the signature upload, which has a limit
+	// of its own (below).
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isSignatureUpload}))
 
 	csrf := h.csrf()
 
@@ -72,6 +74,17 @@ func (h *Handler) Router() *echo.Echo {
 	admin.POST("/campaigns/:slug/partners/:id", h.updatePartner, requireEditor)
 	admin.POST("/campaigns/:slug/partners/:id/delete", h.deletePartner, requireEditor)
 	admin.GET("/campaigns/:slug/audit", h.campaignAudit)
+	admin.GET("/campaigns/:slug/signatures", h.signaturesPage)
+	admin.GET("/campaigns/:slug/signatures.csv", h.exportSignatures, requireEditor)
+	admin.GET("/campaigns/:slug/imports/:id", h.importJobPage)
+	admin.GET("/campaigns/:slug/imports/:id/rejects.csv", h.importRejects, requireEditor)
+	// The signature upload takes up to 50 MB. Its limit must act before
+	// anything reads the body, and the admin group's CSRF check reads the
+	// form, so the route carries the group's guards itself, in this order:
+	// the limit, the session, a signed-in editor (so no one else's upload is
+	// read at all), the form parsed mostly to disk, then the CSRF check.
+	e.POST(signatureUploadPath, h.importSignatures,
+		append(append([]echo.MiddlewareFunc{middleware.BodyLimit(signatureUploadLimit)}, session...), h.requireUser, requireEditor, parseUpload, csrf)...)
 	admin.GET("/users", h.listUsers, requireAdmin)
 	admin.POST("/users", h.createUser, requireAdmin)
 	admin.POST("/users/:id", h.updateUser, requireAdmin)

@@ -57,6 +57,7 @@ const (
 	AuditCreate = "create"
 	AuditUpdate = "update"
 	AuditDelete = "delete"
+	AuditExport = "export" // personal data left the tracker
 )
 
 // fields never written to the audit log: keys and bookkeeping, and secrets.
@@ -165,4 +166,11 @@ func (s *Store) AuditLatest(ctx context.Context, limit int) ([]AuditEntry, error
 	var out []AuditEntry
 	err := s.db.WithContext(ctx).Order("created_at DESC").Order("id DESC").Limit(limit).Find(&out).Error
 	return out, err
+}
+
+// RecordExport notes in the audit log that actor exported rows records of
+// kind (such as "signatures") of a campaign.
+func (s *Store) RecordExport(ctx context.Context, actor Actor, campaignID uint, kind string, rows int64) error {
+	return writeAudit(s.db.WithContext(ctx), actor, &campaignID, AuditExport, kind, campaignID,
+		map[string]Change{"Rows": {After: rows}})
 }

@@ -26,6 +26,7 @@ var migrations = []migration{
 	{"sessions, sign-in attempts, users.sessions_not_before", migrateV2},
 	{"app_state: what the application has done once", migrateV3},
 	{"signature_tallies: kept counts by region, city and day", migrateV4},
+	{"import_jobs: signature CSV imports; signatures indexed by campaign and id for streamed exports and for the latest public signers", migrateV5},
 }
 
 // SchemaVersion is the schema version this binary migrates to.
@@ -328,5 +329,32 @@ CREATE TABLE signature_tallies (
 	n BIGINT NOT NULL DEFAULT 0,
 	PRIMARY KEY (campaign_id, dim, key)
 )
+`)
+}
+
+func migrateV5(tx *gorm.DB) error {
+	return execAll(tx, `
+CREATE TABLE import_jobs (
+	id {{id}},
+	campaign_id BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+	user_id BIGINT REFERENCES users(id) ON DELETE SET NULL,
+	user_email TEXT NOT NULL DEFAULT '',
+	filename TEXT NOT NULL DEFAULT '',
+	status TEXT NOT NULL DEFAULT 'running',
+	bytes_total BIGINT NOT NULL DEFAULT 0,
+	bytes_read BIGINT NOT NULL DEFAULT 0,
+	rows_read BIGINT NOT NULL DEFAULT 0,
+	imported BIGINT NOT NULL DEFAULT 0,
+	duplicates BIGINT NOT NULL DEFAULT 0,
+	invalid BIGINT NOT NULL DEFAULT 0,
+	rejects TEXT NOT NULL DEFAULT '',
+	error TEXT NOT NULL DEFAULT '',
+	created_at {{ts}} NOT NULL,
+	updated_at {{ts}} NOT NULL,
+	finished_at {{ts}}
+);
+CREATE INDEX import_jobs_campaign ON import_jobs (campaign_id, created_at);
+CREATE INDEX signatures_campaign_id ON signatures (campaign_id, id);
+CREATE INDEX signatures_public ON signatures (campaign_id, id) WHERE show_name
 `)
 }

@@ -127,7 +127,7 @@ type PublicSigner struct {
 func (s *Store) LatestPublicSigners(ctx context.Context, campaignID uint, limit int) ([]PublicSigner, error) {
 	var out []PublicSigner
 	err := s.db.WithContext(ctx).Model(&Signature{}).Select("first_name, city, signed_at").
-		Where("campaign_id = ? AND show_name = ?", campaignID, true).
+		Where("campaign_id = ? AND show_name", campaignID). // matches the partial index signatures_public
 		Order("id DESC").Limit(limit).Scan(&out).Error
 	return out, err
 }

@@ -33,6 +33,8 @@ func auditVerb(action string) string {
 		return "created"
 	case models.AuditDelete:
 		return "deleted"
+	case models.AuditExport:
+		return "exported"
 	default:
 		return "changed"
 	}

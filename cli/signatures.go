@@ -1,0 +1,330 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"campaigntrack/config"
+	"campaigntrack/csvio"
+	"campaigntrack/models"
+)
+
+// signaturesVerbs are the verbs of campaigntrack signatures (the same
+// shape as the users verbs).
+var signaturesVerbs []usersVerb
+
+func init() {
+	signaturesVerbs = []usersVerb{
+		{"import", "--campaign SLUG [--rejects FILE] FILE.csv", "import signatures from a CSV file; rows that cannot be imported go to FILE.rejects.csv with the reason", signaturesImport},
+		{"export", "--campaign SLUG [--out FILE]", "write a campaign's signatures as CSV to FILE (standard output by default)", signaturesExport},
+		{"recount", "", "recompute every campaign's kept signature count from its rows and report any drift", signaturesRecount},
+		{"help", "", "show this help", func(_ context.Context, env Env, _ []string) error { signaturesUsage(env.Stdout); return nil }},
+	}
+}
+
+// signaturesCommand runs campaigntrack signatures VERB [flags].
+func signaturesCommand(ctx context.Context, env Env, args []string) error {
+	if len(args) == 0 {
+		signaturesUsage(env.Stdout)
+		return nil
+	}
+	verb, rest := args[0], args[1:]
+	switch verb {
+	case "-h", "-help", "--help":
+		signaturesUsage(env.Stdout)
+		return nil
+	}
+	for _, v := range signaturesVerbs {
+		if v.name == verb {
+			return v.run(ctx, env, rest)
+		}
+	}
+	names := make([]string, len(signaturesVerbs))
+	for i, v := range signaturesVerbs {
+		names[i] = v.name
+	}
+	if strings.HasPrefix(verb, "-") {
+		return usageError{fmt.Sprintf("the verb comes before the flags (campaigntrack signatures VERB [flags]); verbs: %s", strings.Join(names, ", "))}
+	}
+	return usageError{fmt.Sprintf("unknown verb %q; verbs: %s (campaigntrack signatures help explains them)", verb, strings.Join(names, ", "))}
+}
+
+func signaturesUsage(w io.Writer) {
+	fmt.Fprint(w, "Usage: campaigntrack signatures VERB [flags]\n\nImport, export and recount a campaign's signatures.\n\nVerbs:\n")
+	width := 0
+	for _, v := range signaturesVerbs {
+		width = max(width, len(strings.TrimSpace(v.name+" "+v.flags)))
+	}
+	for _, v := range signaturesVerbs {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, strings.TrimSpace(v.name+" "+v.flags), v.summary)
+	}
+	fmt.Fprint(w, `
+An import needs a header row with an email column and a first_name (or
+name) column; it also reads last_name, city, state/region, country, zip or
+postal_code, created_at/signed_at/date, comment, show_name/public and
+send_updates/opt_in. Other columns are ignored. Valid rows are stored in
+batches of 10,000, each all or nothing; an email that has signed already is
+counted as a duplicate. The import is recorded in the audit log as
+"(command line)".
+
+Exports hold signers' personal data: keep the file safe. Cells that a
+spreadsheet would read as a formula start with a single quote.
+
+Every verb also takes --db (CAMPAIGNTRACK_DB) and the other flags listed by
+campaigntrack --help.
+`)
+}
+
+// splitArgs separates a verb's flags from its file arguments, so the file
+// may come before or after the flags. Every flag of these verbs takes a
+// value (--flag value or --flag=value), except -h and --help.
+func splitArgs(args []string) (flags, files []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return flags, append(files, args[i+1:]...)
+		case a == "-" || !strings.HasPrefix(a, "-"):
+			files = append(files, a)
+		case strings.Contains(a, "=") || a == "-h" || a == "-help" || a == "--help":
+			flags = append(flags, a)
+		default:
+			flags = append(flags, a)
+			if i+1 < len(args) {
+				i++
+				flags = append(flags, args[i])
+			}
+		}
+	}
+	return flags, files
+}
+
+// openCampaign opens the store and finds the campaign named by --campaign.
+func openCampaign(ctx context.Context, env Env, cfg config.Config, slug string) (*models.Store, *models.Campaign, error) {
+	store, err := openStore(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel))
+	if err != nil {
+		return nil, nil, err
+	}
+	cp, err := store.CampaignBySlug(ctx, slug)
+	if err != nil {
+		store.Close()
+		if errors.Is(err, models.ErrNotFound) {
+			return nil, nil, fmt.Errorf("--campaign %q: no campaign has this slug", slug)
+		}
+		return nil, nil, err
+	}
+	return store, cp, nil
+}
+
+func requireCampaign(slug string) error {
+	if strings.TrimSpace(slug) == "" {
+		return errors.New("--campaign is required: the campaign's slug, as in /campaigns/SLUG")
+	}
+	return nil
+}
+
+func signaturesImport(ctx context.Context, env Env, args []string) error {
+	var campaign, rejectsPath *string
+	flagArgs, files := splitArgs(args)
+	cfg, err := config.ParseWith("signatures import", flagArgs, env.Getenv, env.Stderr, func(fs *flag.FlagSet) {
+		campaign = fs.String("campaign", "", "the campaign's slug (required)")
+		rejectsPath = fs.String("rejects", "", "where to write the rows that cannot be imported, with the reasons (default FILE.rejects.csv, written only when there are such rows)")
+	})
+	if err != nil {
+		return err
+	}
+	if err := requireCampaign(*campaign); err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		return usageError{"give one CSV file to import: campaigntrack signatures import --campaign SLUG FILE.csv"}
+	}
+	path := files[0]
+	if *rejectsPath == "" {
+		*rejectsPath = strings.TrimSuffix(path, filepath.Ext(path)) + ".rejects.csv"
+	}
+	if filepath.Clean(*rejectsPath) == filepath.Clean(path) {
+		return fmt.Errorf("--rejects %s is the file being imported: name another file", *rejectsPath)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("cannot open the file to import: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if st.IsDir() {
+		return fmt.Errorf("%s is a directory, not a CSV file", path)
+	}
+	if err := csvio.CheckHeader(f); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	store, cp, err := openCampaign(ctx, env, cfg, *campaign)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	name := filepath.Base(path)
+	job, err := store.StartImportJob(ctx, models.CommandLine, cp.ID, name, st.Size())
+	if err != nil {
+		return err
+	}
+	rejects := &lazyFile{path: *rejectsPath}
+	opt := csvio.ImportOptions{Origin: csvio.Origin(name), Rejects: rejects}
+	var bar *progressBar
+	if isTerminal(env.Stdout) {
+		bar = &progressBar{w: env.Stdout, total: st.Size(), start: time.Now()}
+		opt.Progress = bar.update
+	}
+	sum, err := csvio.RunJob(ctx, store, job, f, opt)
+	if bar != nil {
+		bar.clear()
+	}
+	if cerr := rejects.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("writing %s: %w", rejects.path, cerr)
+	}
+	fmt.Fprintf(env.Stdout, "%s into %s: %s\n", name, cp.Slug, sum)
+	if rejects.f != nil {
+		fmt.Fprintf(env.Stdout, "the invalid rows are listed, with their line and the reason, in %s\n", rejects.path)
+	}
+	return err
+}
+
+func signaturesExport(ctx context.Context, env Env, args []string) error {
+	var campaign, out *string
+	cfg, err := config.ParseWith("signatures export", args, env.Getenv, env.Stderr, func(fs *flag.FlagSet) {
+		campaign = fs.String("campaign", "", "the campaign's slug (required)")
+		out = fs.String("out", "", "the file to write (default: standard output)")
+	})
+	if err != nil {
+		return err
+	}
+	if err := requireCampaign(*campaign); err != nil {
+		return err
+	}
+	store, cp, err := openCampaign(ctx, env, cfg, *campaign)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if *out == "" {
+		_, err := csvio.WriteSignatures(ctx, env.Stdout, store, cp.ID)
+		return err
+	}
+	// Signers' personal data: readable by the owner only.
+	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("cannot write the export: %w", err)
+	}
+	n, err := csvio.WriteSignatures(ctx, f, store, cp.ID)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(*out) // no half export left behind
+		return fmt.Errorf("exporting to %s: %w", *out, err)
+	}
+	fmt.Fprintf(env.Stdout, "wrote %d signatures of %s to %s\n", n, cp.Slug, *out)
+	return nil
+}
+
+func signaturesRecount(ctx context.Context, env Env, args []string) error {
+	cfg, err := config.Parse("signatures recount", args, env.Getenv, env.Stderr)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	drifts, err := store.Recount(ctx)
+	for _, d := range drifts {
+		fmt.Fprintf(env.Stdout, "%s: kept count %d, signature rows %d (drift %+d); the count now matches the rows\n", d.Slug, d.Kept, d.Rows, d.Rows-d.Kept)
+	}
+	if err != nil {
+		return err
+	}
+	if len(drifts) == 0 {
+		fmt.Fprintln(env.Stdout, "no drift: every campaign's kept count matches its signature rows")
+	}
+	return nil
+}
+
+// lazyFile is a file created on its first write, so an import with no
+// invalid rows leaves no reject file.
+type lazyFile struct {
+	path string
+	f    *os.File
+}
+
+func (l *lazyFile) Write(p []byte) (int, error) {
+	if l.f == nil {
+		// The rows hold signers' personal data: readable by the owner only.
+		f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			return 0, err
+		}
+		l.f = f
+	}
+	return l.f.Write(p)
+}
+
+func (l *lazyFile) Close() error {
+	if l.f == nil {
+		return nil
+	}
+	return l.f.Close()
+}
+
+// isTerminal reports whether w is a terminal, where progress is drawn.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progressBar redraws one line on a terminal: rows read, rows a second,
+// and how much of the file has been read.
+type progressBar struct {
+	w          io.Writer
+	total      int64
+	start, at  time.Time
+	lastLength int
+}
+
+func (b *progressBar) update(p csvio.Progress) {
+	now := time.Now()
+	if now.Sub(b.at) < 100*time.Millisecond {
+		return
+	}
+	b.at = now
+	rate := float64(p.Rows) / max(now.Sub(b.start).Seconds(), 0.001)
+	pct := int64(100)
+	if b.total > 0 {
+		pct = min(p.Bytes*100/b.total, 100)
+	}
+	line := fmt.Sprintf("%d rows  %.0f rows/s  %d%%", p.Rows, rate, pct)
+	fmt.Fprintf(b.w, "\r%-*s", b.lastLength, line)
+	b.lastLength = len(line)
+}
+
+func (b *progressBar) clear() {
+	fmt.Fprintf(b.w, "\r%s\r", strings.Repeat(" ", b.lastLength))
+}

@@ -1,0 +1,288 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/labstack/echo/v4"
+
+	"campaigntrack/csvio"
+	"campaigntrack/models"
+	"campaigntrack/views"
+)
+
+// The signature upload takes a CSV of up to 50 MB; every other route keeps
+// the global 1 MB limit. routes.go skips the global limit for this path and
+// puts the upload's own limit before anything reads the body.
+const (
+	signatureUploadPath  = "/admin/campaigns/:slug/signatures/import"
+	signatureUploadLimit = "50M"
+)
+
+// stalledAfter is how long a running import may go without recording
+// progress before its page says it has stopped (a batch takes seconds).
+const stalledAfter = 2 * time.Minute
+
+// isSignatureUpload picks out the upload route, which the global body
+// limit skips.
+func isSignatureUpload(c echo.Context) bool { return c.Path() == signatureUploadPath }
+
+// parseUpload reads a multipart upload, keeping at most 1 MB of it in
+// memory and the rest in temporary files, before the CSRF check reads the
+// form's _csrf field (which would otherwise keep up to 32 MB in memory).
+// A body that is not multipart is left for the CSRF check to read.
+func parseUpload(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := c.Request().ParseMultipartForm(1 << 20)
+		var he *echo.HTTPError
+		switch {
+		case err == nil, errors.Is(err, http.ErrNotMultipart):
+			return next(c)
+		case errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge:
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "The file is larger than 50 MB. Split it into smaller files and upload them one after the other.").SetInternal(err)
+		default:
+			return echo.NewHTTPError(http.StatusBadRequest, "The upload could not be read. Try again.").SetInternal(err)
+		}
+	}
+}
+
+func signaturesPath(cp *models.Campaign) string { return "/admin/campaigns/" + cp.Slug + "/signatures" }
+
+func importPath(cp *models.Campaign, id uint) string {
+	return "/admin/campaigns/" + cp.Slug + "/imports/" + strconv.FormatUint(uint64(id), 10)
+}
+
+// signaturesPage shows a campaign's kept signature count and its imports;
+// organisers and admins also get the upload form and the export link.
+func (h *Handler) signaturesPage(c echo.Context) error {
+	cp, err := h.adminCampaign(c)
+	if err != nil {
+		return err
+	}
+	return h.renderSignatures(c, cp, nil)
+}
+
+func (h *Handler) renderSignatures(c echo.Context, cp *models.Campaign, errs models.FieldErrors) error {
+	ctx := c.Request().Context()
+	v := views.SignaturesView{
+		Frame: h.frame(c, "Signatures · "+cp.Title, cp, "signatures"), Errors: errs,
+		CanEdit: currentUser(c).CanExportPersonalData(),
+	}
+	var err error
+	if v.Kept, err = h.store.SignatureCount(ctx, cp.ID); err != nil {
+		return err
+	}
+	if v.Imports, err = h.store.ImportJobs(ctx, cp.ID, 20); err != nil {
+		return err
+	}
+	return renderForm(c, errs, views.SignaturesPage(v))
+}
+
+// importSignatures takes an uploaded CSV, refuses it at once when it
+// cannot be imported (no email column), and otherwise starts importing
+// it in the background; the browser goes to the import's page, which
+// follows it.
+func (h *Handler) importSignatures(c echo.Context) error {
+	cp, err := h.adminCampaign(c)
+	if err != nil {
+		return err
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return h.renderSignatures(c, cp, models.FieldErrors{"file": "Choose a CSV file to upload."})
+	}
+	f, err := saveUpload(fh)
+	if err != nil {
+		return err
+	}
+	if err := csvio.CheckHeader(f); err != nil {
+		discard(f)
+		msg := err.Error()
+		return h.renderSignatures(c, cp, models.FieldErrors{"file": strings.ToUpper(msg[:1]) + msg[1:] + "."})
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		discard(f)
+		return err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		discard(f)
+		return err
+	}
+	job, err := h.store.StartImportJob(c.Request().Context(), actor(c), cp.ID, uploadName(fh.Filename), st.Size())
+	if err != nil {
+		discard(f)
+		return err
+	}
+	h.imports.Add(1)
+	go func() {
+		defer h.imports.Done()
+		h.runImport(job, f)
+	}()
+	return c.Redirect(http.StatusSeeOther, importPath(cp, job.ID))
+}
+
+// saveUpload copies the upload to a temporary file of its own: the
+// request's copy is deleted when the request ends, and the import goes on
+// after that.
+func saveUpload(fh *multipart.FileHeader) (*os.File, error) {
+	src, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	f, err := os.CreateTemp("", "campaigntrack-import-*.csv")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := io.Copy(f, src); err != nil {
+		discard(f)
+		return nil, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		discard(f)
+		return nil, err
+	}
+	return f, nil
+}
+
+// discard closes and deletes a temporary file.
+func discard(f *os.File) {
+	f.Close()
+	os.Remove(f.Name())
+}
+
+// uploadName is the uploaded file's name as the browser gave it, made
+// safe to keep and show: no directories, no control characters, at most
+// 200 characters.
+func uploadName(name string) string {
+	name = filepath.Base(strings.ReplaceAll(strings.ToValidUTF8(name, "\uFFFD"), `\`, "/"))
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, name)
+	if r := []rune(name); len(r) > 200 {
+		name = string(r[:200])
+	}
+	if name == "" || name == "." || name == "/" {
+		return "upload.csv"
+	}
+	return name
+}
+
+// runImport imports an uploaded file in the background. It runs on a
+// context of its own, not the request's, which ends with the redirect.
+// Its outcome goes to the job's row (which the job's page shows) and the
+// log; so does a panic.
+func (h *Handler) runImport(job *models.ImportJob, f *os.File) {
+	defer discard(f)
+	log := h.log.With("import_job", job.ID, "campaign_id", job.CampaignID, "file", job.Filename, "user", job.UserEmail)
+	defer func() {
+		if r := recover(); r != nil {
+			log.Error("signature import panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			job.Status, job.Error = models.ImportFailed, "the import stopped on an internal fault; the batches stored before it stay stored"
+			if err := h.store.FinishImportJob(context.Background(), job); err != nil {
+				log.Error("recording the failed import failed", "error", err)
+			}
+		}
+	}()
+	sum, err := csvio.RunJob(context.Background(), h.store, job, f, csvio.ImportOptions{Origin: csvio.Origin(job.Filename)})
+	if err != nil {
+		log.Error("signature import failed", "error", err, "rows", sum.Rows, "imported", sum.Imported)
+		return
+	}
+	log.Info("signatures imported", "rows", sum.Rows, "imported", sum.Imported, "duplicates", sum.Duplicates, "invalid", sum.Invalid)
+}
+
+// importJobPage shows an import's progress, refreshing itself while it
+// runs, and its outcome.
+func (h *Handler) importJobPage(c echo.Context) error {
+	cp, job, err := h.importJob(c)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.ImportJobPage(views.ImportJobView{
+		Frame: h.frame(c, "Import · "+cp.Title, cp, "signatures"), Job: job,
+		CanSeeRejects: currentUser(c).CanExportPersonalData(),
+		Stalled:       job.Status == models.ImportRunning && time.Since(job.UpdatedAt) > stalledAfter,
+	}))
+}
+
+// importRejects sends an import's rejected rows, with the reasons, as CSV.
+func (h *Handler) importRejects(c echo.Context) error {
+	cp, job, err := h.importJob(c)
+	if err != nil {
+		return err
+	}
+	if job.Rejects == "" {
+		return pageNotFound("This import has no list of rejected rows.")
+	}
+	attachment(c, fmt.Sprintf("rejects-%s-import-%d.csv", cp.Slug, job.ID))
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", []byte(job.Rejects))
+}
+
+func (h *Handler) importJob(c echo.Context) (*models.Campaign, *models.ImportJob, error) {
+	cp, err := h.adminCampaign(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	id, err := recordID(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	job, err := h.store.ImportJob(c.Request().Context(), cp.ID, id)
+	if err != nil {
+		return nil, nil, recordErr(err)
+	}
+	return cp, job, nil
+}
+
+// exportSignatures streams a campaign's signatures as CSV, a batch at a
+// time, never the whole file in memory.
+func (h *Handler) exportSignatures(c echo.Context) error {
+	cp, err := h.adminCampaign(c)
+	if err != nil {
+		return err
+	}
+	attachment(c, "signatures-"+cp.Slug+"-"+time.Now().UTC().Format(time.DateOnly)+".csv")
+	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	c.Response().WriteHeader(http.StatusOK)
+	n, err := csvio.WriteSignatures(c.Request().Context(), c.Response(), h.store, cp.ID)
+	// Who took signers' personal data, and how much, is on the record.
+	if aerr := h.store.RecordExport(context.WithoutCancel(c.Request().Context()), actor(c), cp.ID, "signatures", int64(n)); aerr != nil {
+		h.log.Error("recording a signature export in the audit log failed", "campaign", cp.Slug, "error", aerr)
+	}
+	if err != nil {
+		// The status has gone out, so the answer cannot become an error
+		// page: log it here, once. A client that went away is a warning,
+		// not a fault.
+		level := slog.LevelError
+		if c.Request().Context().Err() != nil {
+			level = slog.LevelWarn
+		}
+		h.log.Log(c.Request().Context(), level, "signature export stopped part way", "campaign", cp.Slug, "rows_written", n,
+			"error", err, "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+	}
+	return nil
+}
+
+// attachment makes the response a download that no cache keeps.
+func attachment(c echo.Context, filename string) {
+	hd := c.Response().Header()
+	hd.Set(echo.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
+	hd.Set(echo.HeaderCacheControl, "no-store")
+}
