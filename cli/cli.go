@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"strings"
 	"time"
 
@@ -167,6 +168,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 	}
 	go pruneExpired(ctx, store, log)
 
+	if cfg.PprofAddr != "" {
+		go servePprof(cfg.PprofAddr, log)
+	}
 	hs := handlers.New(store, log, cfg)
 	defer hs.Close()
 	e := hs.Router()
@@ -260,5 +264,19 @@ func pruneExpired(ctx context.Context, store *models.Store, log *slog.Logger) {
 				log.Error("pruning expired sessions failed", "error", err)
 			}
 		}
+	}
+}
+
+// servePprof serves Go's profiler on its own listener, apart from the
+// application's router and its middleware.
+func servePprof(addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	log.Warn("profiler listening", "addr", addr)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		log.Error("profiler stopped", "error", err)
 	}
 }

@@ -26,6 +26,7 @@ type Config struct {
 	TrustedProxies  []*net.IPNet  // proxies whose X-Forwarded-For is believed; CAMPAIGNTRACK_TRUSTED_PROXIES
 	SignRateLimit   RateLimit     // signatures per client address per petition; CAMPAIGNTRACK_SIGN_RATE_LIMIT
 	PageCache       time.Duration // how long a rendered campaign page is reused; 0 renders every request; CAMPAIGNTRACK_PAGE_CACHE
+	PprofAddr       string        // where to serve net/http/pprof, empty for nowhere; CAMPAIGNTRACK_PPROF_ADDR
 	ShutdownTimeout time.Duration // grace period for requests in flight
 }
 
@@ -44,6 +45,7 @@ var Settings = []Setting{
 	{"secure-cookies", "CAMPAIGNTRACK_SECURE_COOKIES", "false", "true when served over HTTPS (directly or behind a proxy): cookies get Secure, responses HSTS"},
 	{"sign-rate-limit", "CAMPAIGNTRACK_SIGN_RATE_LIMIT", "20/min", "signatures one client address may send to one petition: N/s, N/min or N/h, or off (for load tests)"},
 	{"page-cache", "CAMPAIGNTRACK_PAGE_CACHE", "1s", "how long each instance reuses a rendered campaign page (the count shown is at most this old); 0 renders every request"},
+	{"pprof-addr", "CAMPAIGNTRACK_PPROF_ADDR", "", "serve Go's profiler (net/http/pprof) on this address, for performance work; keep it on localhost. Empty: off"},
 	{"trusted-proxies", "CAMPAIGNTRACK_TRUSTED_PROXIES", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; empty: the peer address is the client"},
 }
 
@@ -84,6 +86,7 @@ func ParseWith(name string, args []string, getenv func(string) string, output io
 		DB:              *values["db"],
 		Seed:            *values["seed"],
 		LogLevel:        strings.ToLower(*values["log-level"]),
+		PprofAddr:       strings.TrimSpace(*values["pprof-addr"]),
 		ShutdownTimeout: 10 * time.Second,
 	}
 	var err error

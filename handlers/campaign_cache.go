@@ -2,8 +2,11 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"sync"
 	"time"
+
+	"campaigntrack/models"
 )
 
 // csrfPlaceholder stands for the visitor's CSRF token in a cached page;
@@ -91,4 +94,48 @@ func (p *cachedPage) write(w interface{ Write([]byte) (int, error) }, token stri
 	}
 	_, err := w.Write(p.after)
 	return err
+}
+
+// campaignCache keeps campaigns looked up by slug for the same time as
+// pages, so a burst of signatures does not read the campaign's row once
+// per signature. A closed petition takes at most that long to refuse
+// signatures on every instance.
+type campaignCache struct {
+	ttl     time.Duration
+	mu      sync.Mutex
+	entries map[string]cachedCampaign
+}
+
+type cachedCampaign struct {
+	campaign models.Campaign
+	expires  time.Time
+}
+
+func newCampaignCache(ttl time.Duration) *campaignCache {
+	return &campaignCache{ttl: ttl, entries: map[string]cachedCampaign{}}
+}
+
+// campaign returns the campaign with the slug from the cache or the Store.
+func (cc *campaignCache) campaign(ctx context.Context, store *models.Store, slug string) (*models.Campaign, error) {
+	now := time.Now()
+	if cc.ttl > 0 {
+		cc.mu.Lock()
+		e, ok := cc.entries[slug]
+		cc.mu.Unlock()
+		if ok && now.Before(e.expires) {
+			c := e.campaign
+			return &c, nil
+		}
+	}
+	c, err := store.CampaignBySlug(ctx, slug)
+	if err != nil || cc.ttl == 0 {
+		return c, err
+	}
+	cc.mu.Lock()
+	if len(cc.entries) > 10_000 { // slugs are few; this only bounds a flood of odd ones
+		clear(cc.entries)
+	}
+	cc.entries[slug] = cachedCampaign{campaign: *c, expires: now.Add(cc.ttl)}
+	cc.mu.Unlock()
+	return c, nil
 }

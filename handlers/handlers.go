@@ -33,6 +33,7 @@ type Handler struct {
 	sessions   *scs.SessionManager
 	signatures *models.SignatureWriter
 	pages      *pageCache
+	campaigns  *campaignCache
 	imports    sync.WaitGroup // signature imports running in the background
 }
 
@@ -52,7 +53,7 @@ func New(store *models.Store, log *slog.Logger, cfg config.Config) *Handler {
 		log.Error("session store failed", "error", err, "uri", r.RequestURI)
 		http.Error(w, "The session store is unavailable; please try again in a moment.", http.StatusServiceUnavailable)
 	}
-	return &Handler{store: store, log: log, config: cfg, sessions: sm, signatures: store.NewSignatureWriter(256), pages: newPageCache(cfg.PageCache)}
+	return &Handler{store: store, log: log, config: cfg, sessions: sm, signatures: store.NewSignatureWriter(256), pages: newPageCache(cfg.PageCache), campaigns: newCampaignCache(cfg.PageCache)}
 }
 
 // Close finishes the signatures still being written and the imports still

@@ -40,7 +40,7 @@ func isHTMX(c echo.Context) bool { return c.Request().Header.Get("HX-Request") =
 // the thank-you page and a refused form is the campaign page again (422).
 func (h *Handler) sign(c echo.Context) error {
 	ctx := c.Request().Context()
-	cp, err := h.store.CampaignBySlug(ctx, c.Param("slug"))
+	cp, err := h.campaigns.campaign(ctx, h.store, c.Param("slug"))
 	if err != nil {
 		return campaignErr(err)
 	}
@@ -98,7 +98,7 @@ func (h *Handler) signAnswer(c echo.Context, cp *models.Campaign, v views.SignVi
 // signed is the thank-you page after a signature without JavaScript.
 func (h *Handler) signed(c echo.Context) error {
 	ctx := c.Request().Context()
-	cp, err := h.store.CampaignBySlug(ctx, c.Param("slug"))
+	cp, err := h.campaigns.campaign(ctx, h.store, c.Param("slug"))
 	if err != nil {
 		return campaignErr(err)
 	}

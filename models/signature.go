@@ -9,7 +9,6 @@ import (
 	"unicode"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Signature is one person's signature on a campaign's petition. Its
@@ -103,11 +102,9 @@ const counterSlots = 16
 
 // addToCount adds n to one of the campaign's counter slots inside tx.
 func addToCount(tx *gorm.DB, campaignID uint, n int64) error {
-	row := signatureCounter{CampaignID: campaignID, Slot: rand.IntN(counterSlots), N: n}
-	return tx.Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "campaign_id"}, {Name: "slot"}},
-		DoUpdates: clause.Assignments(map[string]any{"n": gorm.Expr("signature_counters.n + ?", n)}),
-	}).Create(&row).Error
+	return tx.Exec(`INSERT INTO signature_counters (campaign_id, slot, n) VALUES (?, ?, ?)
+		ON CONFLICT (campaign_id, slot) DO UPDATE SET n = signature_counters.n + excluded.n`,
+		campaignID, rand.IntN(counterSlots), n).Error
 }
 
 // SignatureCount returns the signatures recorded in this tracker for a
@@ -151,35 +148,46 @@ func (s *Store) AddSignature(ctx context.Context, sig *Signature) error {
 // count and tallies in the same transaction. errs[i] is ErrAlreadySigned
 // for a repeat (which changes nothing) and nil for a new signature; err is
 // a failure of the whole batch, in which case nothing was stored.
-// Signatures must be normalised and valid.
+// Signatures must be normalised and valid. The rows go in with one
+// multi-row INSERT per campaign (see signatureInserter), not one per
+// signature.
 func (s *Store) AddSignatures(ctx context.Context, sigs []*Signature) (errs []error, err error) {
 	errs = make([]error, len(sigs))
+	byCampaign := map[uint][]int{}
+	for i, sig := range sigs {
+		byCampaign[sig.CampaignID] = append(byCampaign[sig.CampaignID], i)
+		if sig.Origin == "" {
+			sig.Origin = "web"
+		}
+	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		ins, err := s.newSignatureInserter(tx)
+		if err != nil {
+			return err
+		}
 		t := newTally()
 		now := time.Now().UTC()
-		for i, sig := range sigs {
-			if sig.SignedAt.IsZero() {
-				sig.SignedAt = now
+		for campaignID, idx := range byCampaign {
+			group := make([]*Signature, len(idx))
+			for j, i := range idx {
+				group[j] = sigs[i]
 			}
-			if sig.Origin == "" {
-				sig.Origin = "web"
+			inserted, err := ins.insert(ctx, campaignID, group, now)
+			if err != nil {
+				return err
 			}
-			res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(sig)
-			if res.Error != nil {
-				return res.Error
+			for _, i := range idx {
+				if inserted[sigs[i].Email] {
+					delete(inserted, sigs[i].Email) // the same email twice in a batch counts once
+					t.add(sigs[i])
+				} else {
+					errs[i] = ErrAlreadySigned
+				}
 			}
-			if res.RowsAffected == 0 {
-				errs[i] = ErrAlreadySigned
-				continue
-			}
-			t.add(sig)
 		}
 		return t.write(tx)
 	})
 	if err != nil {
-		for _, sig := range sigs {
-			sig.ID = 0
-		}
 		return nil, err
 	}
 	return errs, nil

@@ -31,11 +31,10 @@ func (s *Store) ImportSignatures(ctx context.Context, campaignID uint, sigs []*S
 	var res ImportResult
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res = ImportResult{}
-		ins, err := newSignatureInserter(ctx, tx)
+		ins, err := s.newSignatureInserter(tx)
 		if err != nil {
 			return err
 		}
-		defer ins.close()
 		t := newTally()
 		now := time.Now().UTC()
 		for start := 0; start < len(sigs); start += importBatchRows {
@@ -62,41 +61,42 @@ func (s *Store) ImportSignatures(ctx context.Context, campaignID uint, sigs []*S
 	return res, nil
 }
 
-// signatureInserter inserts rows with multi-row INSERT statements prepared
-// once per transaction and row count: preparing a statement of 14,000
-// parameters for every chunk cost more than running it.
+// signatureInserter inserts rows with multi-row INSERT statements. The
+// statements are prepared once per connection and row count (the Store
+// keeps them) and reused by every transaction on that connection: a
+// statement of thousands of parameters cost more to prepare than to run.
+// Row counts are kept to a few sizes (1,000 and the powers of two below
+// it), so a batch of 37 rows runs the statements for 32, 4 and 1.
 type signatureInserter struct {
-	tx       *sql.Tx
-	postgres bool
-	stmts    map[int]*sql.Stmt
-	args     []any
+	store *Store
+	tx    *sql.Tx
+	args  []any
 }
 
-func newSignatureInserter(ctx context.Context, tx *gorm.DB) (*signatureInserter, error) {
-	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
+func (s *Store) newSignatureInserter(tx *gorm.DB) (*signatureInserter, error) {
+	pool := tx.Statement.ConnPool
+	if p, ok := pool.(*gorm.PreparedStmtTX); ok {
+		pool = p.Tx
+	}
+	sqlTx, ok := pool.(*sql.Tx)
 	if !ok {
 		return nil, fmt.Errorf("insert signatures: not in a database/sql transaction (%T)", tx.Statement.ConnPool)
 	}
-	return &signatureInserter{tx: sqlTx, postgres: isPostgres(tx), stmts: map[int]*sql.Stmt{}}, nil
-}
-
-func (in *signatureInserter) close() {
-	for _, st := range in.stmts {
-		st.Close()
-	}
+	return &signatureInserter{store: s, tx: sqlTx}, nil
 }
 
 const signatureColumns = 14
 
-// statement returns the prepared INSERT for n rows. ON CONFLICT DO
-// NOTHING ... RETURNING gives back only the rows it inserted, on SQLite
-// (3.35+) and PostgreSQL alike.
-func (in *signatureInserter) statement(ctx context.Context, n int) (*sql.Stmt, error) {
-	if st, ok := in.stmts[n]; ok {
-		return st, nil
+// insertStatement returns the Store's prepared INSERT for n rows. ON
+// CONFLICT DO NOTHING ... RETURNING gives back only the rows it inserted,
+// on SQLite (3.35+) and PostgreSQL alike.
+func (s *Store) insertStatement(ctx context.Context, n int) (*sql.Stmt, error) {
+	if st, ok := s.insertStmts.Load(n); ok {
+		return st.(*sql.Stmt), nil
 	}
 	var b strings.Builder
 	b.WriteString(`INSERT INTO signatures (campaign_id, first_name, last_name, email, city, region, country, postal_code, comment, show_name, send_updates, origin, signed_at, created_at) VALUES `)
+	postgres := isPostgres(s.db)
 	p := 0
 	for i := range n {
 		if i > 0 {
@@ -108,7 +108,7 @@ func (in *signatureInserter) statement(ctx context.Context, n int) (*sql.Stmt, e
 				b.WriteByte(',')
 			}
 			p++
-			if in.postgres {
+			if postgres {
 				b.WriteString("$" + strconv.Itoa(p))
 			} else {
 				b.WriteByte('?')
@@ -117,20 +117,53 @@ func (in *signatureInserter) statement(ctx context.Context, n int) (*sql.Stmt, e
 		b.WriteByte(')')
 	}
 	b.WriteString(" ON CONFLICT (campaign_id, email) DO NOTHING RETURNING email")
-	st, err := in.tx.PrepareContext(ctx, b.String())
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, err
+	}
+	st, err := sqlDB.PrepareContext(ctx, b.String())
 	if err != nil {
 		return nil, fmt.Errorf("insert signatures: %w", err)
 	}
-	in.stmts[n] = st
+	if prev, loaded := s.insertStmts.LoadOrStore(n, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
 	return st, nil
+}
+
+// statementSize is the largest prepared size that fits n rows.
+func statementSize(n int) int {
+	if n >= importBatchRows {
+		return importBatchRows
+	}
+	size := 1
+	for size*2 <= n {
+		size *= 2
+	}
+	return size
 }
 
 // insert stores rows and returns the emails that were new.
 func (in *signatureInserter) insert(ctx context.Context, campaignID uint, sigs []*Signature, now time.Time) (map[string]bool, error) {
-	st, err := in.statement(ctx, len(sigs))
-	if err != nil {
-		return nil, err
+	inserted := make(map[string]bool, len(sigs))
+	for len(sigs) > 0 {
+		n := statementSize(len(sigs))
+		if err := in.insertExactly(ctx, campaignID, sigs[:n], now, inserted); err != nil {
+			return nil, err
+		}
+		sigs = sigs[n:]
 	}
+	return inserted, nil
+}
+
+func (in *signatureInserter) insertExactly(ctx context.Context, campaignID uint, sigs []*Signature, now time.Time, inserted map[string]bool) error {
+	prepared, err := in.store.insertStatement(ctx, len(sigs))
+	if err != nil {
+		return err
+	}
+	st := in.tx.StmtContext(ctx, prepared) // reuses the connection's prepared copy
+	defer st.Close()
 	args := in.args[:0]
 	for _, sig := range sigs {
 		sig.CampaignID = campaignID
@@ -146,18 +179,17 @@ func (in *signatureInserter) insert(ctx context.Context, campaignID uint, sigs [
 	in.args = args
 	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
-		return nil, fmt.Errorf("insert signatures: %w", err)
+		return fmt.Errorf("insert signatures: %w", err)
 	}
 	defer rows.Close()
-	inserted := make(map[string]bool, len(sigs))
 	for rows.Next() {
 		var email string
 		if err := rows.Scan(&email); err != nil {
-			return nil, err
+			return err
 		}
 		inserted[email] = true
 	}
-	return inserted, rows.Err()
+	return rows.Err()
 }
 
 // EachSignature streams a campaign's signatures in id order, batch rows

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 )
 
 // SignatureWriter takes signatures from many concurrent requests and
@@ -19,6 +20,7 @@ type SignatureWriter struct {
 	store    *Store
 	in       chan *pendingSignature
 	maxBatch int
+	linger   time.Duration
 	wg       sync.WaitGroup
 	mu       sync.RWMutex // held for reading while sending, for writing to close
 	closed   bool
@@ -30,6 +32,10 @@ type pendingSignature struct {
 	done chan error
 }
 
+// writerLinger is how long the writer waits for more signatures after
+// the first of a batch.
+var writerLinger = time.Millisecond
+
 // ErrWriterClosed is returned by Add after Close.
 var ErrWriterClosed = errors.New("the server is shutting down; please try again in a moment")
 
@@ -39,7 +45,7 @@ func (s *Store) NewSignatureWriter(maxBatch int) *SignatureWriter {
 	if maxBatch < 1 {
 		maxBatch = 1
 	}
-	w := &SignatureWriter{store: s, in: make(chan *pendingSignature, maxBatch*4), maxBatch: maxBatch}
+	w := &SignatureWriter{store: s, in: make(chan *pendingSignature, maxBatch*4), maxBatch: maxBatch, linger: writerLinger}
 	w.wg.Add(1)
 	go w.run()
 	return w
@@ -80,8 +86,13 @@ func (w *SignatureWriter) Close() {
 func (w *SignatureWriter) run() {
 	defer w.wg.Done()
 	batch := make([]*pendingSignature, 0, w.maxBatch)
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
 	for first := range w.in {
 		batch = append(batch[:0], first)
+		// Linger a moment for more signatures: one commit then carries
+		// many. Under light load the wait is at most w.linger.
+		linger.Reset(w.linger)
 	collect:
 		for len(batch) < w.maxBatch {
 			select {
@@ -90,10 +101,11 @@ func (w *SignatureWriter) run() {
 					break collect
 				}
 				batch = append(batch, p)
-			default:
+			case <-linger.C:
 				break collect
 			}
 		}
+		linger.Stop()
 		w.write(batch)
 	}
 }

@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"database/sql"
+	"sync"
 
 	"gorm.io/gorm"
 )
@@ -9,7 +11,8 @@ import (
 // Store holds every query the application makes. Handlers and commands
 // call its methods; none of them builds SQL.
 type Store struct {
-	db *gorm.DB
+	db          *gorm.DB
+	insertStmts sync.Map // row count -> *sql.Stmt, see signatureInserter
 }
 
 // NewStore wraps an open database.
@@ -23,6 +26,10 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.insertStmts.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
