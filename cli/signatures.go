@@ -70,7 +70,7 @@ An import needs a header row with an email column and a first_name (or
 name) column; it also reads last_name, city, state/region, country, zip or
 postal_code, created_at/signed_at/date, comment, show_name/public and
 send_updates/opt_in. Other columns are ignored. Valid rows are stored in
-batches of 10,000, each all or nothing; an email that has signed already is
+batches of 50,000, each all or nothing; an email that has signed already is
 counted as a duplicate. The import is recorded in the audit log as
 "(command line)".
 

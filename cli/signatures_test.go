@@ -227,15 +227,24 @@ func TestSignaturesExport(t *testing.T) {
 				}
 			}
 		}
-		evil := records[1]
+		// Rows come in id order, and an import stores each batch in email
+		// order: find them by email.
+		byEmail := map[string][]string{}
+		for _, rec := range records[1:] {
+			byEmail[rec[2]] = rec
+		}
+		evil, ada := byEmail["evil@example.org"], byEmail["ada@example.org"]
+		if evil == nil || ada == nil {
+			t.Fatalf("rows = %q", records[1:])
+		}
 		if evil[0] != "'=cmd|' /C calc'!A0" || evil[1] != "'+Evil" || evil[3] != `'=HYPERLINK("http://evil.example","x")` || evil[7] != "'@SUM(A1)" {
 			t.Errorf("evil row = %q", evil)
 		}
-		if evil[2] != "evil@example.org" || records[2][2] != "ada@example.org" || records[2][8] != "true" || records[2][10] != "import" {
-			t.Errorf("rows = %q", records[1:])
+		if ada[8] != "true" || ada[10] != "import" {
+			t.Errorf("ada row = %q", ada)
 		}
-		if !strings.HasSuffix(records[2][11], "Z") {
-			t.Errorf("signed_at = %q, want RFC 3339 UTC", records[2][11])
+		if !strings.HasSuffix(ada[11], "Z") {
+			t.Errorf("signed_at = %q, want RFC 3339 UTC", ada[11])
 		}
 	}
 	r := run(t, context.Background(), nil, "signatures", "export", "--db", db, "--campaign", "no-tech-for-ice")

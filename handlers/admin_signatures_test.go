@@ -306,11 +306,16 @@ func TestOrganiserExportsSignatures(t *testing.T) {
 		if err != nil || len(records) != 3 {
 			t.Fatalf("export = %q, %v", r.body, err)
 		}
-		if records[1][0] != "'=cmd|' /C calc'!A0" || records[1][3] != `'=HYPERLINK("http://evil.example","x")` {
-			t.Errorf("formula cells are not neutralised: %q", records[1])
+		byEmail := map[string][]string{}
+		for _, rec := range records[1:] {
+			byEmail[rec[2]] = rec
 		}
-		if records[1][2] != "evil@example.org" || records[2][2] != "ada@example.org" || records[2][9] != "true" {
-			t.Errorf("the export lacks the signers' emails: %q", records)
+		evil, ada := byEmail["evil@example.org"], byEmail["ada@example.org"]
+		if evil == nil || ada == nil || ada[9] != "true" {
+			t.Fatalf("the export lacks the signers' emails: %q", records)
+		}
+		if evil[0] != "'=cmd|' /C calc'!A0" || evil[3] != `'=HYPERLINK("http://evil.example","x")` {
+			t.Errorf("formula cells are not neutralised: %q", evil)
 		}
 		// Who took the signers' data, and how many rows, is on the record.
 		log, _ := a.store.AuditForCampaign(ctx, c.ID, 10)
