@@ -81,10 +81,8 @@ func (h *Handler) campaignPage(c echo.Context) error {
 			page = h.pages.put(slug, fresh, now)
 		}
 	}
-	w := c.Response()
-	w.Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
-	w.WriteHeader(http.StatusOK)
-	return page.write(w, csrfToken(c))
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	return page.write(c.Response(), csrfToken(c))
 }
 
 func (h *Handler) renderCampaignPage(c echo.Context, slug string) ([]byte, error) {
