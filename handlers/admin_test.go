@@ -481,11 +481,13 @@ func TestNoSignerEmailOnPublicRoutes(t *testing.T) {
 		ctx := context.Background()
 		c, _ := a.store.CampaignBySlug(ctx, "no-tech-for-ice")
 		const email = "private.signer@example.org"
-		if err := a.store.AddSignature(ctx, &models.Signature{CampaignID: c.ID, FirstName: "Private", LastName: "Signer",
-			Email: email, City: "Seattle", Region: "WA", Country: "US", PostalCode: "98101", ShowName: true}); err != nil {
-			t.Fatal(err)
-		}
 		b := a.browser()
+		// Sign through the public form, as a supporter does.
+		form := url.Values{"first_name": {"Private"}, "last_name": {"Signer"}, "email": {email}, "city": {"Seattle"},
+			"region": {"WA"}, "country": {"US"}, "postal_code": {"98101"}, "comment": {"Reach me at " + email}, "show_name": {"on"}}
+		if r := b.sign(form); r.status != http.StatusSeeOther {
+			t.Fatalf("signing: %d\n%s", r.status, r.body)
+		}
 		var crawled int
 		for _, r := range a.echo.Routes() {
 			if r.Method != http.MethodGet || strings.HasPrefix(r.Path, "/admin") {
