@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -52,79 +51,6 @@ func dbWithOrganiser(t *testing.T) string {
 	out := runCLI(t, organiserPassword+"\n", "users", "add", "--db", db, "--email", organiserEmail, "--role", "organiser")
 	t.Logf("users add: %s", strings.TrimSpace(out))
 	return db
-}
-
-// startServerWithDB is startServer on a database the test prepared: it runs
-// the binary on a free port, waits until /healthz answers 200, and returns
-// the base URL. On cleanup it sends SIGTERM and waits for the process; if
-// the test failed, it logs the server's output.
-func startServerWithDB(t *testing.T, db string) string {
-	t.Helper()
-	addr := freeAddr(t)
-
-	var output lockedBuffer
-	cmd := exec.Command(binPath, "serve", "--db", db, "--addr", addr)
-	cmd.Env = serverEnv()
-	cmd.Stdout = &output
-	cmd.Stderr = &output
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", binPath, err)
-	}
-	exited := make(chan struct{})
-	var waitErr error
-	go func() {
-		waitErr = cmd.Wait()
-		close(exited)
-	}()
-
-	t.Cleanup(func() {
-		select {
-		case <-exited:
-			t.Errorf("campaigntrack exited before the test ended: %v", waitErr)
-		default:
-			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-				t.Errorf("sending SIGTERM to campaigntrack: %v", err)
-			}
-			select {
-			case <-exited:
-				if waitErr != nil {
-					t.Errorf("campaigntrack did not exit cleanly after SIGTERM: %v", waitErr)
-				}
-			case <-time.After(stopTimeout):
-				t.Errorf("campaigntrack still running %s after SIGTERM; killing it", stopTimeout)
-				_ = cmd.Process.Kill()
-				<-exited
-			}
-		}
-		if t.Failed() {
-			t.Logf("campaigntrack output:\n%s", output.String())
-		}
-	})
-
-	base := "http://" + addr
-	client := &http.Client{Timeout: 2 * time.Second}
-	deadline := time.Now().Add(startTimeout)
-	var lastErr error
-	for {
-		select {
-		case <-exited:
-			t.Fatalf("campaigntrack exited before it was ready: %v", waitErr)
-		default:
-		}
-		resp, err := client.Get(base + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return base
-			}
-			err = fmt.Errorf("GET /healthz: status %d", resp.StatusCode)
-		}
-		lastErr = err
-		if time.Now().After(deadline) {
-			t.Fatalf("campaigntrack not ready on %s within %s: %v", addr, startTimeout, lastErr)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }
 
 // typeInto empties a text control and types s into it, as a person would.

@@ -117,13 +117,20 @@ func freeAddr(t *testing.T) string {
 }
 
 // startServer runs the campaigntrack binary on a free port with a new SQLite
-// database (so the demo campaign is loaded), waits until /healthz answers 200,
-// and returns the base URL. On cleanup it sends SIGTERM and waits for the
-// process; if the test failed, it logs the server's output.
+// database (so the demo campaign is loaded); see startServerWithDB.
 func startServer(t *testing.T) string {
 	t.Helper()
+	return startServerWithDB(t, filepath.Join(t.TempDir(), "campaigntrack.db"))
+}
+
+// startServerWithDB runs the campaigntrack binary on a free port with the
+// database the test prepared (a new file gets the demo campaign), waits
+// until /healthz answers 200, and returns the base URL. On cleanup it sends
+// SIGTERM and waits for the process; if the test failed, it logs the
+// server's output.
+func startServerWithDB(t *testing.T, db string) string {
+	t.Helper()
 	addr := freeAddr(t)
-	db := filepath.Join(t.TempDir(), "campaigntrack.db")
 
 	var output lockedBuffer
 	cmd := exec.Command(binPath, "serve", "--db", db, "--addr", addr)
