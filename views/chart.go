@@ -18,8 +18,12 @@ type bar struct{ X, Y, W, H, Label string }
 
 func f1(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
 
+// chartMinDays keeps a young campaign's few bars from stretching across
+// the whole chart: the chart is at least this many days wide.
+const chartMinDays = 30
+
 func chartViewBox(days []models.Tally) string {
-	return fmt.Sprintf("0 0 %s %s", f1(float64(len(days))*(barWidth+barGap)), f1(chartHeight))
+	return fmt.Sprintf("0 0 %s %s", f1(float64(max(len(days), chartMinDays))*(barWidth+barGap)), f1(chartHeight))
 }
 
 // chartBars scales each day's count to the tallest day.

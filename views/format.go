@@ -135,3 +135,12 @@ func pluralWord(n int, one, many string) string {
 // leaves 4xx answers unswapped by default) and keeps it from injecting
 // inline styles, which the Content-Security-Policy refuses.
 const htmxConfig = `{"includeIndicatorStyles":false,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"[45]..","swap":false,"error":true}]}`
+
+// signerText is what the public sees of a signer who agreed: first name,
+// and city when given.
+func signerText(s models.PublicSigner) string {
+	if s.City == "" {
+		return s.FirstName
+	}
+	return s.FirstName + ", " + s.City
+}
