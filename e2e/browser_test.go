@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -49,6 +50,28 @@ func TestMain(m *testing.M) {
 	os.Exit(runTests(m))
 }
 
+var (
+	repoRoot    string
+	sourcesSeen sync.Once
+)
+
+// statSources stats every file the binary is built from.
+func statSources(root string) error {
+	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); path != root && (strings.HasPrefix(name, ".") || name == "e2e") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		_, err = os.Stat(path)
+		return err
+	})
+}
+
 func runTests(m *testing.M) int {
 	dir, err := os.MkdirTemp("", "campaigntrack-e2e-")
 	if err != nil {
@@ -64,6 +87,7 @@ func runTests(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "e2e: finding the repository root:", err)
 		return 1
 	}
+	repoRoot = root
 	binPath = filepath.Join(dir, "campaigntrack")
 	build := exec.Command("go", "build", "-o", binPath, "./cmd/campaigntrack")
 	build.Dir = root
@@ -130,6 +154,15 @@ func startServer(t *testing.T) string {
 // server's output.
 func startServerWithDB(t *testing.T, db string) string {
 	t.Helper()
+	// go test caches a passing result unless a file a test looked at
+	// changed, and it cannot see what TestMain's go build read. Looking at
+	// every source file here (inside a test, where go test records it)
+	// ties the cached result to the sources.
+	sourcesSeen.Do(func() {
+		if err := statSources(repoRoot); err != nil {
+			t.Fatalf("reading the sources: %v", err)
+		}
+	})
 	addr := freeAddr(t)
 
 	var output lockedBuffer
