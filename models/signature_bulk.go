@@ -203,24 +203,38 @@ func (in *signatureInserter) insertExactly(ctx context.Context, campaignID uint,
 // at a time, without holding them all in memory or a transaction open
 // across batches. fn's error stops the walk; the slice it gets is reused
 // for the next batch, and CreatedAt is left empty (exports do not carry
-// it). The rows are scanned without GORM's reflection: at
-// 300,000 rows that was most of an export's time.
+// it).
+//
+// The text fields come back packed into one column, joined by the ASCII
+// unit separator, with the comment (the one free-text field that may hold
+// control characters) last: mattn/go-sqlite3 crosses into C several times
+// for every column of every row, and at 300,000 rows of 14 columns that
+// was most of an export. || and CASE are standard SQL, the same on
+// PostgreSQL.
 func (s *Store) EachSignature(ctx context.Context, campaignID uint, batch int, fn func([]Signature) error) error {
+	const sep = "\x1f"
 	var after uint
 	out := make([]Signature, 0, batch)
 	for {
 		out = out[:0]
-		rows, err := s.db.WithContext(ctx).Raw(`SELECT id, campaign_id, first_name, last_name, email, city, region, country, postal_code, comment, show_name, send_updates, origin, signed_at
-			FROM signatures WHERE campaign_id = ? AND id > ? ORDER BY id LIMIT ?`, campaignID, after, batch).Rows()
+		rows, err := s.db.WithContext(ctx).Raw(`SELECT id, signed_at, origin,
+			CASE WHEN show_name THEN '1' ELSE '0' END || CASE WHEN send_updates THEN '1' ELSE '0' END || ? ||
+			first_name || ? || last_name || ? || email || ? || city || ? || region || ? || country || ? || postal_code || ? || comment
+			FROM signatures WHERE campaign_id = ? AND id > ? ORDER BY id LIMIT ?`,
+			sep, sep, sep, sep, sep, sep, sep, sep, campaignID, after, batch).Rows()
 		if err != nil {
 			return err
 		}
+		var packed string
 		for rows.Next() {
-			var sig Signature
-			if err := rows.Scan(&sig.ID, &sig.CampaignID, &sig.FirstName, &sig.LastName, &sig.Email, &sig.City, &sig.Region,
-				&sig.Country, &sig.PostalCode, &sig.Comment, &sig.ShowName, &sig.SendUpdates, &sig.Origin, &sig.SignedAt); err != nil {
+			sig := Signature{CampaignID: campaignID}
+			if err := rows.Scan(&sig.ID, &sig.SignedAt, &sig.Origin, &packed); err != nil {
 				rows.Close()
 				return err
+			}
+			if !unpackSignature(packed, sep, &sig) {
+				rows.Close()
+				return fmt.Errorf("signature %d: a name, place or email holds a control character", sig.ID)
 			}
 			out = append(out, sig)
 		}
@@ -240,4 +254,21 @@ func (s *Store) EachSignature(ctx context.Context, campaignID uint, batch int, f
 			return nil
 		}
 	}
+}
+
+// unpackSignature splits the packed text columns of EachSignature into
+// sig without allocating a slice per row.
+func unpackSignature(packed, sep string, sig *Signature) bool {
+	flags, rest, ok := strings.Cut(packed, sep)
+	if !ok || len(flags) != 2 {
+		return false
+	}
+	sig.ShowName, sig.SendUpdates = flags[0] == '1', flags[1] == '1'
+	for _, f := range []*string{&sig.FirstName, &sig.LastName, &sig.Email, &sig.City, &sig.Region, &sig.Country, &sig.PostalCode} {
+		if *f, rest, ok = strings.Cut(rest, sep); !ok {
+			return false
+		}
+	}
+	sig.Comment = rest // last, whatever it holds
+	return true
 }
