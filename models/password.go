@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -52,6 +53,7 @@ func HashPassword(pw string) (string, error) {
 		return "", err
 	}
 	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	releaseWorkArea()
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -83,6 +85,7 @@ func VerifyPassword(hash, pw string) bool {
 		return false
 	}
 	got := argon2.IDKey([]byte(pw), salt, t, mem, p, uint32(len(want)))
+	releaseWorkArea()
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
@@ -95,3 +98,11 @@ var dummyHash = sync.OnceValue(func() string {
 	}
 	return h
 })
+
+// releaseWorkArea collects the 19 MiB Argon2 work area that a hash has just
+// left as garbage. Left for the next regular collection, it doubled the
+// heap's growth target: a signature export right after a sign-in took the
+// server's resident memory from 45 to 68 MB (with it collected: 47 MB, and
+// the export as fast). Sign-ins are rare and each already costs tens of
+// milliseconds; collecting a small heap costs about one.
+func releaseWorkArea() { runtime.GC() }
