@@ -30,6 +30,7 @@ type pageCache struct {
 
 type cachedPage struct {
 	before, after []byte // the page split around the CSRF placeholder
+	gzip          *gzipParts
 	hasToken      bool
 	expires       time.Time
 	rendering     bool
@@ -74,6 +75,10 @@ func (pc *pageCache) put(key string, body []byte, now time.Time) *cachedPage {
 		p.before = body
 	}
 	if pc.ttl > 0 {
+		// Worth compressing only when the copy is served more than once.
+		p.gzip, _ = newGzipParts(p.before, p.after) // on failure, plain
+	}
+	if pc.ttl > 0 {
 		pc.entries[key] = p
 	}
 	return p
@@ -89,12 +94,19 @@ func (pc *pageCache) forget(key string) {
 // write sends the page with the visitor's token in place, in one Write
 // with its length known: three writes through net/http's chunked encoding
 // cost a dozen system calls a page, the largest part of serving it.
-func (p *cachedPage) write(w http.ResponseWriter, token string) error {
+func (p *cachedPage) write(w http.ResponseWriter, token string, gzipOK bool) error {
 	if !p.hasToken {
 		token = ""
 	}
 	buf := pageBuffers.Get().(*[]byte)
-	b := append(append(append((*buf)[:0], p.before...), token...), p.after...)
+	var b []byte
+	w.Header().Add("Vary", "Accept-Encoding")
+	if gzipOK && p.gzip != nil {
+		b = p.gzip.appendTo((*buf)[:0], token)
+		w.Header().Set("Content-Encoding", "gzip")
+	} else {
+		b = append(append(append((*buf)[:0], p.before...), token...), p.after...)
+	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(http.StatusOK)
 	_, err := w.Write(b)

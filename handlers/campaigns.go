@@ -82,7 +82,7 @@ func (h *Handler) campaignPage(c echo.Context) error {
 		}
 	}
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
-	return page.write(c.Response(), csrfToken(c))
+	return page.write(c.Response(), csrfToken(c), acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding)))
 }
 
 func (h *Handler) renderCampaignPage(c echo.Context, slug string) ([]byte, error) {

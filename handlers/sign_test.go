@@ -1,8 +1,10 @@
 package handlers_test
 
 import (
+	"compress/gzip"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -258,5 +260,35 @@ func TestCampaignPageCache(t *testing.T) {
 	}
 	if r := one.get("/campaigns/does-not-exist"); r.status != http.StatusNotFound {
 		t.Errorf("unknown campaign with the cache on: %d", r.status)
+	}
+}
+
+// TestCampaignPageGzip: a browser that accepts gzip gets the cached page
+// compressed, with its own token inside, and it reads the same as the
+// plain page.
+func TestCampaignPageGzip(t *testing.T) {
+	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{PageCache: time.Hour})
+	b := a.browser()
+	plain := b.get("/campaigns/no-tech-for-ice", "Accept-Encoding", "identity")
+	compressed := b.get("/campaigns/no-tech-for-ice", "Accept-Encoding", "gzip, deflate, br")
+	if compressed.header.Get("Content-Encoding") != "gzip" || !strings.Contains(strings.Join(compressed.header.Values("Vary"), ","), "Accept-Encoding") {
+		t.Fatalf("headers = %v", compressed.header)
+	}
+	zr, err := gzip.NewReader(strings.NewReader(compressed.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(page) != plain.body {
+		t.Fatal("the gzip page differs from the plain one")
+	}
+	if len(compressed.body)*3 > len(plain.body) {
+		t.Errorf("gzip page %d bytes for a %d-byte page", len(compressed.body), len(plain.body))
+	}
+	if !strings.Contains(string(page), `name="_csrf" value="`+b.csrf()+`"`) {
+		t.Error("the gzip page does not carry the visitor's token")
 	}
 }
