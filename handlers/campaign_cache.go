@@ -57,31 +57,34 @@ func (pc *pageCache) get(key string, now time.Time) (page *cachedPage, mustRende
 	}
 }
 
-// put stores a freshly rendered page (nil body: rendering failed, try
-// again on the next request).
-func (pc *pageCache) put(key string, body []byte, now time.Time) *cachedPage {
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	if body == nil {
-		if p := pc.entries[key]; p != nil {
-			p.rendering = false
-		}
-		return nil
-	}
+// store keeps a freshly rendered page and returns it. The page is split
+// and compressed before the lock is taken: compressing takes a millisecond
+// or two, which no other visitor should wait for.
+func (pc *pageCache) store(key string, body []byte, now time.Time) *cachedPage {
 	p := &cachedPage{expires: now.Add(pc.ttl)}
 	if i := bytes.Index(body, []byte(csrfPlaceholder)); i >= 0 {
 		p.before, p.after, p.hasToken = body[:i], body[i+len(csrfPlaceholder):], true
 	} else {
 		p.before = body
 	}
-	if pc.ttl > 0 {
-		// Worth compressing only when the copy is served more than once.
-		p.gzip, _ = newGzipParts(p.before, p.after) // on failure, plain
+	if pc.ttl == 0 {
+		return p // served once: not worth compressing or keeping
 	}
-	if pc.ttl > 0 {
-		pc.entries[key] = p
-	}
+	p.gzip, _ = newGzipParts(p.before, p.after) // on failure, served plain
+	pc.mu.Lock()
+	pc.entries[key] = p
+	pc.mu.Unlock()
 	return p
+}
+
+// abandon clears the mark of a render that failed, so the next request
+// tries again; meanwhile the previous copy is served.
+func (pc *pageCache) abandon(key string) {
+	pc.mu.Lock()
+	if p := pc.entries[key]; p != nil {
+		p.rendering = false
+	}
+	pc.mu.Unlock()
 }
 
 // forget drops a campaign's page, for example when its slug changes.

@@ -70,15 +70,15 @@ func (h *Handler) campaignPage(c echo.Context) error {
 	page, mustRender := h.pages.get(slug, now)
 	if mustRender {
 		fresh, err := h.renderCampaignPage(c, slug)
-		h.pages.put(slug, nil, now) // clears the rendering mark if it failed
-		if err != nil {
-			if page == nil || errors.Is(err, models.ErrNotFound) {
-				h.pages.forget(slug)
-				return err
-			}
+		switch {
+		case err == nil:
+			page = h.pages.store(slug, fresh, now)
+		case page == nil || errors.Is(err, models.ErrNotFound):
+			h.pages.forget(slug)
+			return err
+		default:
+			h.pages.abandon(slug)
 			h.log.Error("campaign page: serving the previous copy", "slug", slug, "error", err)
-		} else {
-			page = h.pages.put(slug, fresh, now)
 		}
 	}
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
