@@ -109,6 +109,12 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
 }
 
+// openCommandStore opens and migrates the database for a command that
+// logs to the command's standard error.
+func openCommandStore(ctx context.Context, env Env, cfg config.Config) (*models.Store, error) {
+	return openStore(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel))
+}
+
 // openStore opens and migrates the database.
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*models.Store, error) {
 	db, err := models.Open(ctx, cfg.DB)
@@ -211,7 +217,7 @@ func migrate(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel))
+	store, err := openCommandStore(ctx, env, cfg)
 	if err != nil {
 		return err
 	}
@@ -225,7 +231,7 @@ func loadSeed(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel))
+	store, err := openCommandStore(ctx, env, cfg)
 	if err != nil {
 		return err
 	}

@@ -108,7 +108,7 @@ func splitArgs(args []string) (flags, files []string) {
 
 // openCampaign opens the store and finds the campaign named by --campaign.
 func openCampaign(ctx context.Context, env Env, cfg config.Config, slug string) (*models.Store, *models.Campaign, error) {
-	store, err := openStore(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel))
+	store, err := openCommandStore(ctx, env, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -246,7 +246,7 @@ func signaturesRecount(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel))
+	store, err := openCommandStore(ctx, env, cfg)
 	if err != nil {
 		return err
 	}

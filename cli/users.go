@@ -194,10 +194,6 @@ func explain(err error) error {
 	return errors.New(strings.Join(parts, "; "))
 }
 
-func openUsersStore(ctx context.Context, env Env, cfg config.Config) (*models.Store, error) {
-	return openStore(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel))
-}
-
 func findUser(ctx context.Context, store *models.Store, email string) (*models.User, error) {
 	u, err := store.UserByEmail(ctx, email)
 	if errors.Is(err, models.ErrNotFound) {
@@ -218,7 +214,7 @@ func usersAdd(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := openUsersStore(ctx, env, cfg)
+	store, err := openCommandStore(ctx, env, cfg)
 	if err != nil {
 		return err
 	}
@@ -236,7 +232,7 @@ func usersList(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := openUsersStore(ctx, env, cfg)
+	store, err := openCommandStore(ctx, env, cfg)
 	if err != nil {
 		return err
 	}
@@ -273,7 +269,7 @@ func usersSetPassword(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := openUsersStore(ctx, env, cfg)
+	store, err := openCommandStore(ctx, env, cfg)
 	if err != nil {
 		return err
 	}
@@ -303,7 +299,7 @@ func setDisabled(ctx context.Context, env Env, args []string, disabled bool) err
 	if err != nil {
 		return err
 	}
-	store, err := openUsersStore(ctx, env, cfg)
+	store, err := openCommandStore(ctx, env, cfg)
 	if err != nil {
 		return err
 	}
@@ -332,7 +328,7 @@ func usersSetRole(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := openUsersStore(ctx, env, cfg)
+	store, err := openCommandStore(ctx, env, cfg)
 	if err != nil {
 		return err
 	}

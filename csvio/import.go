@@ -237,11 +237,7 @@ func (im *importer) flush(b batch) *BatchError {
 	if err := im.ctx.Err(); err != nil {
 		return &BatchError{Line: b.line, Done: im.summary(), Err: err}
 	}
-	// The batch runs on a context that is never cancelled; ctx is checked
-	// between batches instead. With a cancellable context the SQLite
-	// driver (mattn/go-sqlite3) starts a goroutine for every row it
-	// returns, which more than doubles the time of a 300,000-row import.
-	res, err := im.store.ImportSignatures(context.WithoutCancel(im.ctx), im.campaignID, b.sigs)
+	res, err := im.store.ImportSignatures(im.ctx, im.campaignID, b.sigs)
 	if err != nil {
 		return &BatchError{Line: b.line, Done: im.summary(), Err: err}
 	}

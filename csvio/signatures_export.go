@@ -67,11 +67,7 @@ func WriteSignatures(ctx context.Context, w io.Writer, src SignatureSource, camp
 			}
 		}
 	}()
-	// The reads run on a context that is never cancelled, and ctx is
-	// checked between batches instead: with a cancellable context the
-	// SQLite driver (mattn/go-sqlite3) starts a goroutine for every row,
-	// which makes a 300,000-row export take twice as long.
-	err = src.EachSignature(context.WithoutCancel(ctx), campaignID, exportBatch, func(rows []models.Signature) error {
+	err = src.EachSignature(ctx, campaignID, exportBatch, func(rows []models.Signature) error {
 		if stopped.Load() {
 			return errWriteFailed
 		}
