@@ -16,7 +16,8 @@ type Action struct {
 	Title         string
 	Description   string
 	OccurredAt    time.Time
-	DateOnly      bool // known to the day only
+	DateOnly      bool   // known to the day only
+	TimeZone      string // where it happened: see LoadZone
 	Place         string
 	City          string
 	Region        string

@@ -2,7 +2,14 @@ package models
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Delivery statuses, in the order of the status flow.
@@ -18,8 +25,26 @@ const (
 // DeliveryStatuses lists every delivery status in flow order.
 var DeliveryStatuses = []string{DeliveryPlanned, DeliveryUnderWay, DeliveryDelivered, DeliveryRefused, DeliveryPostponed, DeliveryCancelled}
 
+// deliveryFlow says where a delivery may move from each status. A delivery
+// that went wrong can be planned again; one that was delivered is done (a
+// mistake is corrected with the full edit form, which is audited too).
+var deliveryFlow = map[string][]string{
+	DeliveryPlanned:   {DeliveryUnderWay, DeliveryDelivered, DeliveryRefused, DeliveryPostponed, DeliveryCancelled},
+	DeliveryUnderWay:  {DeliveryDelivered, DeliveryRefused, DeliveryPostponed, DeliveryCancelled},
+	DeliveryPostponed: {DeliveryPlanned, DeliveryUnderWay, DeliveryDelivered, DeliveryCancelled},
+	DeliveryRefused:   {DeliveryPlanned},
+	DeliveryCancelled: {DeliveryPlanned},
+	DeliveryDelivered: {},
+}
+
+// NextDeliveryStatuses lists the statuses a delivery may move to next.
+func NextDeliveryStatuses(status string) []string { return deliveryFlow[status] }
+
 // Kinds of place a petition is delivered to.
 var DeliveryKinds = []string{"headquarters", "office", "warehouse", "executive_home", "store", "event", "other"}
+
+// Forms a petition is handed over in.
+var DeliveryForms = []string{"boxes", "printouts", "usb", "digital"}
 
 // Delivery is the hand-over of the petition at one place: a record of its
 // own, because where, when, to whom and how it went is the campaign's story.
@@ -36,11 +61,13 @@ type Delivery struct {
 	Kind                string // one of DeliveryKinds, or empty when unknown
 	ScheduledAt         *time.Time
 	DeliveredAt         *time.Time
-	DateOnly            bool // the times are known to the day only
+	ScheduledDateOnly   bool   // the planned time is known to the day only
+	DateOnly            bool   // the delivery time is known to the day only
+	TimeZone            string // where it happened: see LoadZone
 	Status              string
 	Recipient           string
 	SignaturesDelivered *int64
-	DeliveryForm        string // boxes, printouts, usb, digital
+	DeliveryForm        string // one of DeliveryForms, or empty
 	Outcome             string
 	LeadOrganisation    string
 	Attendance          string // as reported: "70+", "about five"
@@ -60,12 +87,279 @@ func (d Delivery) When() *time.Time {
 	return d.ScheduledAt
 }
 
+// Place is the delivery's city, region and country as one line.
+func (d Delivery) Place() string {
+	parts := []string{d.City}
+	if d.Region != "" {
+		parts = append(parts, d.Region)
+	}
+	if d.Country != "" && !strings.EqualFold(d.Country, "US") {
+		parts = append(parts, d.Country)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Done says whether the delivery reached its end: delivered, refused or
+// cancelled.
+func (d Delivery) Done() bool {
+	return d.Status == DeliveryDelivered || d.Status == DeliveryRefused || d.Status == DeliveryCancelled
+}
+
+// Validate names each field of a delivery that is wrong.
+func (d *Delivery) Validate() FieldErrors {
+	fe := FieldErrors{}
+	if strings.TrimSpace(d.City) == "" {
+		fe.Add("city", "give the city the petition is delivered in")
+	}
+	checkLen(fe, "city", "The city", d.City, 200)
+	checkLen(fe, "region", "The state or region", d.Region, 100)
+	if d.Country != "" && !isCountryCode(d.Country) {
+		fe.Add("country", "give the country as its two-letter code, for example US")
+	}
+	checkLen(fe, "venue", "The venue", d.Venue, 500)
+	checkLen(fe, "address", "The address", d.Address, 500)
+	if (d.Latitude == nil) != (d.Longitude == nil) {
+		if d.Latitude == nil {
+			fe.Add("latitude", "give the latitude with the longitude, or neither")
+		} else {
+			fe.Add("longitude", "give the longitude with the latitude, or neither")
+		}
+	}
+	if d.Latitude != nil && (math.IsNaN(*d.Latitude) || *d.Latitude < -90 || *d.Latitude > 90) {
+		fe.Add("latitude", "the latitude must be between -90 and 90")
+	}
+	if d.Longitude != nil && (math.IsNaN(*d.Longitude) || *d.Longitude < -180 || *d.Longitude > 180) {
+		fe.Add("longitude", "the longitude must be between -180 and 180")
+	}
+	if d.Kind != "" && !slices.Contains(DeliveryKinds, d.Kind) {
+		fe.Add("kind", "the kind of place must be one of "+strings.Join(DeliveryKinds, ", ")+", or empty")
+	}
+	if !slices.Contains(DeliveryStatuses, d.Status) {
+		fe.Add("status", "the status must be one of "+strings.Join(DeliveryStatuses, ", "))
+	}
+	if d.Status == DeliveryDelivered && d.DeliveredAt == nil {
+		fe.Add("delivered_at", "a delivered petition needs the date (and if known the time) it was delivered")
+	}
+	if d.Status == DeliveryPlanned && d.DeliveredAt != nil {
+		fe.Add("delivered_at", "a planned delivery has no delivery time yet: clear it, or change the status")
+	}
+	if _, err := LoadZone(d.TimeZone); err != nil {
+		fe.Add("time_zone", err.Error())
+	}
+	checkLen(fe, "recipient", "The recipient", d.Recipient, 300)
+	if d.SignaturesDelivered != nil && (*d.SignaturesDelivered < 0 || *d.SignaturesDelivered > 10_000_000_000) {
+		fe.Add("signatures_delivered", "the signatures delivered must be a whole number from 0")
+	}
+	if d.DeliveryForm != "" && !slices.Contains(DeliveryForms, d.DeliveryForm) {
+		fe.Add("delivery_form", "the form must be one of "+strings.Join(DeliveryForms, ", ")+", or empty")
+	}
+	checkLen(fe, "outcome", "The outcome", d.Outcome, 5000)
+	checkLen(fe, "lead_organisation", "The lead organisation", d.LeadOrganisation, 300)
+	checkLen(fe, "attendance", "The attendance", d.Attendance, 100)
+	validateSources(fe, "sources", d.Sources)
+	checkLen(fe, "notes", "The notes", d.Notes, 10000)
+	return fe
+}
+
+func isCountryCode(s string) bool {
+	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
+}
+
+// Normalise tidies what a form or a file gave: trimmed text, an upper-case
+// country, and the place's own time zone when none was given.
+func (d *Delivery) Normalise() {
+	for _, p := range []*string{&d.City, &d.Region, &d.Country, &d.Venue, &d.Address, &d.Recipient,
+		&d.Outcome, &d.LeadOrganisation, &d.Attendance, &d.Notes, &d.TimeZone, &d.Kind, &d.Status, &d.DeliveryForm} {
+		*p = strings.TrimSpace(*p)
+	}
+	d.Country = strings.ToUpper(d.Country)
+	if d.Status == "" {
+		d.Status = DeliveryPlanned
+	}
+}
+
+// DeliveryFilter narrows a campaign's deliveries; empty fields match all.
+type DeliveryFilter struct {
+	Status string
+	City   string // matched without regard to case
+}
+
 // DeliveriesFor lists a campaign's deliveries by date, then city.
 func (s *Store) DeliveriesFor(ctx context.Context, campaignID uint) ([]Delivery, error) {
+	return s.Deliveries(ctx, campaignID, DeliveryFilter{})
+}
+
+// Deliveries lists a campaign's deliveries that match f, by date (those
+// without one last), then city.
+func (s *Store) Deliveries(ctx context.Context, campaignID uint, f DeliveryFilter) ([]Delivery, error) {
 	var out []Delivery
-	err := s.db.WithContext(ctx).Where("campaign_id = ?", campaignID).
-		Order("COALESCE(delivered_at, scheduled_at)").Order("city").Order("id").Find(&out).Error
+	q := s.db.WithContext(ctx).Where("campaign_id = ?", campaignID)
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if f.City != "" {
+		q = q.Where("LOWER(city) = ?", strings.ToLower(f.City))
+	}
+	err := q.Order("COALESCE(delivered_at, scheduled_at) IS NULL").Order("COALESCE(delivered_at, scheduled_at)").
+		Order("city").Order("id").Find(&out).Error
 	return out, err
+}
+
+// Delivery returns one delivery of a campaign.
+func (s *Store) Delivery(ctx context.Context, campaignID, id uint) (*Delivery, error) {
+	return getScoped[Delivery](ctx, s, campaignID, id)
+}
+
+// CreateDelivery logs a delivery, audited.
+func (s *Store) CreateDelivery(ctx context.Context, actor Actor, campaignID uint, d *Delivery) error {
+	d.Normalise()
+	return createAudited(ctx, s, actor, campaignID, "delivery", d)
+}
+
+// UpdateDelivery edits a delivery, audited field by field.
+func (s *Store) UpdateDelivery(ctx context.Context, actor Actor, campaignID, id uint, change func(*Delivery)) (*Delivery, error) {
+	return updateAudited(ctx, s, actor, campaignID, "delivery", id, func(d *Delivery) error {
+		change(d)
+		d.Normalise()
+		return nil
+	})
+}
+
+// DeleteDelivery removes a delivery; responses that answered it stay, now
+// answering the campaign.
+func (s *Store) DeleteDelivery(ctx context.Context, actor Actor, campaignID, id uint) error {
+	return deleteAudited[Delivery](ctx, s, actor, campaignID, "delivery", id)
+}
+
+// ErrStatusFlow is wrapped by a move the status flow does not allow.
+var ErrStatusFlow = errors.New("not allowed by the status flow")
+
+// MoveDelivery moves a delivery along its status flow, letting change fill
+// in what the move records (the outcome, the time). A delivery marked
+// delivered without a time is stamped now.
+func (s *Store) MoveDelivery(ctx context.Context, actor Actor, campaignID, id uint, to string, now time.Time, change func(*Delivery)) (*Delivery, error) {
+	return updateAudited(ctx, s, actor, campaignID, "delivery", id, func(d *Delivery) error {
+		if !slices.Contains(deliveryFlow[d.Status], to) {
+			return FieldErrors{"status": fmt.Sprintf("a delivery that is %s cannot be marked %s", StatusLabel(d.Status), StatusLabel(to))}
+		}
+		d.Status = to
+		if change != nil {
+			change(d)
+		}
+		if to == DeliveryDelivered && d.DeliveredAt == nil {
+			t := now.UTC().Truncate(time.Minute)
+			d.DeliveredAt, d.DateOnly = &t, false
+		}
+		if to == DeliveryPlanned {
+			d.DeliveredAt = nil
+		}
+		d.Normalise()
+		return nil
+	})
+}
+
+// StatusLabel is a status in words: "under way".
+func StatusLabel(status string) string { return strings.ReplaceAll(status, "_", " ") }
+
+// DeliveryProgress is how far a campaign's deliveries have come.
+type DeliveryProgress struct {
+	Cities    int // distinct places with a delivery record, or the plan's number if larger
+	Delivered int // distinct places delivered to
+	Statuses  map[string]int
+}
+
+// Progress counts the places delivered to out of those planned: a city
+// with two deliveries counts once.
+func Progress(ds []Delivery, planned int) DeliveryProgress {
+	p := DeliveryProgress{Statuses: map[string]int{}}
+	places, delivered := map[string]bool{}, map[string]bool{}
+	for _, d := range ds {
+		key := strings.ToLower(d.City + "\x00" + d.Region + "\x00" + d.Country)
+		if d.Status != DeliveryCancelled {
+			places[key] = true
+		}
+		if d.Status == DeliveryDelivered {
+			delivered[key] = true
+		}
+		p.Statuses[d.Status]++
+	}
+	p.Cities, p.Delivered = max(len(places), planned), len(delivered)
+	return p
+}
+
+// DeliveryImport is what an import of delivery rows did.
+type DeliveryImport struct {
+	Created, Updated, Unchanged int
+}
+
+// deliveryKey is what identifies a delivery in a file with no id column:
+// its place and venue.
+func deliveryKey(d *Delivery) string {
+	return strings.ToLower(strings.TrimSpace(d.City) + "\x00" + strings.TrimSpace(d.Region) + "\x00" +
+		strings.TrimSpace(d.Country) + "\x00" + strings.TrimSpace(d.Venue))
+}
+
+// ImportDeliveries stores rows read from a file in one transaction: a row
+// whose city, region, country and venue match a delivery of the campaign
+// updates it (its private notes kept), any other row adds one. Every change
+// is audited. Rows must be valid: a row that is not fails the whole call,
+// so a caller checks them first and passes only the good ones.
+func (s *Store) ImportDeliveries(ctx context.Context, actor Actor, campaignID uint, rows []Delivery) (DeliveryImport, error) {
+	var res DeliveryImport
+	for i := range rows {
+		rows[i].Normalise()
+		rows[i].CampaignID = campaignID
+		if fe := rows[i].Validate(); len(fe) > 0 {
+			return res, fmt.Errorf("row %d: %w", i+1, fe)
+		}
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res = DeliveryImport{}
+		var existing []Delivery
+		if err := tx.Where("campaign_id = ?", campaignID).Order("id").Find(&existing).Error; err != nil {
+			return err
+		}
+		byKey := make(map[string]*Delivery, len(existing))
+		for i := range existing {
+			if _, dup := byKey[deliveryKey(&existing[i])]; !dup {
+				byKey[deliveryKey(&existing[i])] = &existing[i]
+			}
+		}
+		for i := range rows {
+			row := rows[i]
+			before, ok := byKey[deliveryKey(&row)]
+			if !ok {
+				row.ID = 0
+				if err := tx.Create(&row).Error; err != nil {
+					return err
+				}
+				if err := writeAudit(tx, actor, &campaignID, AuditCreate, "delivery", row.ID, diff(nil, &row)); err != nil {
+					return err
+				}
+				copied := row
+				byKey[deliveryKey(&row)] = &copied
+				res.Created++
+				continue
+			}
+			after := row
+			after.ID, after.Notes, after.CreatedAt = before.ID, before.Notes, before.CreatedAt
+			changes := diff(before, &after)
+			if len(changes) == 0 {
+				res.Unchanged++
+				continue
+			}
+			if err := tx.Save(&after).Error; err != nil {
+				return err
+			}
+			if err := writeAudit(tx, actor, &campaignID, AuditUpdate, "delivery", after.ID, changes); err != nil {
+				return err
+			}
+			*before = after
+			res.Updated++
+		}
+		return nil
+	})
+	return res, err
 }
 
 // DeliveryStatusCounts returns how many deliveries a campaign has in each

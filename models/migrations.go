@@ -27,6 +27,7 @@ var migrations = []migration{
 	{"app_state: what the application has done once", migrateV3},
 	{"signature_tallies: kept counts by region, city and day", migrateV4},
 	{"import_jobs: signature CSV imports; signatures indexed by campaign and id for streamed exports and for the latest public signers", migrateV5},
+	{"time zones of deliveries, actions and responses; a delivery's planned day apart from its delivery time; deliveries indexed by campaign and status", migrateV6},
 }
 
 // SchemaVersion is the schema version this binary migrates to.
@@ -356,5 +357,16 @@ CREATE TABLE import_jobs (
 CREATE INDEX import_jobs_campaign ON import_jobs (campaign_id, created_at);
 CREATE INDEX signatures_campaign_id ON signatures (campaign_id, id);
 CREATE INDEX signatures_public ON signatures (campaign_id, id) WHERE show_name
+`)
+}
+
+func migrateV6(tx *gorm.DB) error {
+	return execAll(tx, `
+ALTER TABLE deliveries ADD COLUMN time_zone TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN scheduled_date_only BOOLEAN NOT NULL DEFAULT FALSE;
+UPDATE deliveries SET scheduled_date_only = date_only;
+ALTER TABLE actions ADD COLUMN time_zone TEXT NOT NULL DEFAULT '';
+ALTER TABLE responses ADD COLUMN time_zone TEXT NOT NULL DEFAULT '';
+CREATE INDEX deliveries_campaign_status ON deliveries (campaign_id, status)
 `)
 }

@@ -18,7 +18,8 @@ type Response struct {
 	ID          uint
 	CampaignID  uint
 	RespondedAt time.Time
-	DateOnly    bool // known to the day only
+	DateOnly    bool   // known to the day only
+	TimeZone    string // see LoadZone
 	Speaker     string
 	SpeakerRole string
 	Channel     string // one of ResponseChannels

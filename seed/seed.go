@@ -170,8 +170,9 @@ func Parse(data []byte) (*models.CampaignBundle, error) {
 		b.Deliveries = append(b.Deliveries, models.BundleDelivery{Ref: d.Ref, Delivery: models.Delivery{
 			City: d.City, Region: d.Region, Country: d.Country, Venue: d.Venue, Address: d.Address,
 			Latitude: d.Latitude, Longitude: d.Longitude, Kind: d.Kind,
-			ScheduledAt: scheduled, DeliveredAt: delivered, DateOnly: sDateOnly || dDateOnly,
-			Status: d.Status, Recipient: d.Recipient, SignaturesDelivered: d.SignaturesDelivered,
+			ScheduledAt: scheduled, DeliveredAt: delivered, ScheduledDateOnly: sDateOnly, DateOnly: dDateOnly,
+			TimeZone: models.ZoneFor(d.Country, d.Region),
+			Status:   d.Status, Recipient: d.Recipient, SignaturesDelivered: d.SignaturesDelivered,
 			DeliveryForm: d.DeliveryForm, Outcome: d.Outcome, LeadOrganisation: d.LeadOrganisation,
 			Attendance: d.Attendance, MediaPresent: d.MediaPresent, Sources: d.Sources, Notes: d.Notes,
 		}})
@@ -182,7 +183,7 @@ func Parse(data []byte) (*models.CampaignBundle, error) {
 			return nil, fmt.Errorf("seed data: action %s: occurred_at: %v", a.Ref, errOrMissing(err))
 		}
 		b.Actions = append(b.Actions, models.BundleAction{Ref: a.Ref, Action: models.Action{
-			Kind: a.Kind, Title: a.Title, Description: a.Description, OccurredAt: *at, DateOnly: dateOnly,
+			Kind: a.Kind, Title: a.Title, Description: a.Description, OccurredAt: *at, DateOnly: dateOnly, TimeZone: models.ZoneFor(a.Country, a.Region),
 			Place: a.Place, City: a.City, Region: a.Region, Country: a.Country, Attendance: a.Attendance,
 			Organisations: a.Organisations, Sources: a.Sources, Notes: a.Notes,
 		}})
