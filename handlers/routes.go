@@ -63,16 +63,8 @@ func (h *Handler) Router() *echo.Echo {
 	admin.POST("/campaigns/:slug/settings", h.updateCampaignSettings, requireEditor)
 	admin.GET("/campaigns/:slug/petition", h.petitionForm, requireEditor)
 	admin.POST("/campaigns/:slug/petition", h.savePetition, requireEditor)
-	admin.GET("/campaigns/:slug/claims", h.listClaims)
-	admin.POST("/campaigns/:slug/claims", h.createClaim, requireEditor)
-	admin.GET("/campaigns/:slug/claims/:id", h.editClaim, requireEditor)
-	admin.POST("/campaigns/:slug/claims/:id", h.updateClaim, requireEditor)
-	admin.POST("/campaigns/:slug/claims/:id/delete", h.deleteClaim, requireEditor)
-	admin.GET("/campaigns/:slug/partners", h.listPartners)
-	admin.POST("/campaigns/:slug/partners", h.createPartner, requireEditor)
-	admin.GET("/campaigns/:slug/partners/:id", h.editPartner, requireEditor)
-	admin.POST("/campaigns/:slug/partners/:id", h.updatePartner, requireEditor)
-	admin.POST("/campaigns/:slug/partners/:id/delete", h.deletePartner, requireEditor)
+	recordRoutes(admin, h.claimRecords())
+	recordRoutes(admin, h.partnerRecords())
 	admin.GET("/campaigns/:slug/audit", h.campaignAudit)
 	admin.GET("/campaigns/:slug/signatures", h.signaturesPage)
 	admin.GET("/campaigns/:slug/signatures.csv", h.exportSignatures, requireEditor)
@@ -90,6 +82,17 @@ func (h *Handler) Router() *echo.Echo {
 	admin.POST("/users/:id", h.updateUser, requireAdmin)
 
 	return e
+}
+
+// recordRoutes lists the routes of one kind of campaign record: the list
+// and its add form, one record's form and history, save and delete.
+func recordRoutes[T, F any](admin *echo.Group, k *records[T, F]) {
+	base := "/campaigns/:slug/" + k.section
+	admin.GET(base, k.list)
+	admin.POST(base, k.add, requireEditor)
+	admin.GET(base+"/:id", k.edit, requireEditor)
+	admin.POST(base+"/:id", k.save, requireEditor)
+	admin.POST(base+"/:id/delete", k.delete, requireEditor)
 }
 
 // ipExtractor decides which address a request comes from. With no trusted

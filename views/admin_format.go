@@ -110,3 +110,14 @@ func SourcesText(sources models.Sources) string {
 func recordPath(f AdminFrame, kind string, id uint) string {
 	return campaignAdminPath(f.Campaign) + "/" + kind + "/" + strconv.FormatUint(uint64(id), 10)
 }
+
+// SectionTitle names a campaign's admin tab.
+func SectionTitle(section string) string {
+	switch section {
+	case "claims":
+		return "Signature claims"
+	case "":
+		return "Overview"
+	}
+	return Label(section)
+}

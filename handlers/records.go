@@ -1,0 +1,171 @@
+package handlers
+
+import (
+	"context"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"campaigntrack/models"
+	"campaigntrack/views"
+)
+
+// records is the organiser CRUD shared by every kind of campaign record
+// (claims, partners, deliveries, actions, responses): a list page with a
+// form to add one, an edit page with the record's history, save and
+// delete. Each kind says how its form is read and its pages drawn; the
+// flow around them (campaign lookup, 422 with the input kept, audit, 303
+// with a flash) is written once here.
+type records[T any, F any] struct {
+	h       *Handler
+	section string // URL segment and admin tab: /admin/campaigns/{slug}/{section}
+	audit   string // the record type in the audit log
+	noun    string // "Partner": for flash messages
+
+	parse  func(f formValues, cp *models.Campaign) (F, T, models.FieldErrors)
+	toForm func(*T) F
+	get    func(ctx context.Context, s *models.Store, campaignID, id uint) (*T, error)
+	create func(ctx context.Context, s *models.Store, a models.Actor, campaignID uint, rec *T) error
+	// update copies what the form edits from parsed onto the stored record.
+	update func(ctx context.Context, s *models.Store, a models.Actor, campaignID, id uint, parsed T) error
+	remove func(ctx context.Context, s *models.Store, a models.Actor, campaignID, id uint) error
+	// name says which record a flash message is about: "Seattle".
+	name func(*T) string
+
+	// listPage draws the list with the add form (empty, or refused).
+	listPage func(c echo.Context, frame views.AdminFrame, form F, errs models.FieldErrors) (templ.Component, error)
+	// editPage draws one record's form and history; rec is the stored
+	// record (nil never).
+	editPage func(frame views.AdminFrame, id uint, rec *T, form F, errs models.FieldErrors, history []models.AuditEntry) templ.Component
+}
+
+func (k *records[T, F]) path(cp *models.Campaign) string {
+	return "/admin/campaigns/" + cp.Slug + "/" + k.section
+}
+
+func (k *records[T, F]) showList(c echo.Context, cp *models.Campaign, form F, errs models.FieldErrors) error {
+	page, err := k.listPage(c, k.h.frame(c, views.SectionTitle(k.section)+" · "+cp.Title, cp, k.section), form, errs)
+	if err != nil {
+		return err
+	}
+	return renderForm(c, errs, page)
+}
+
+func (k *records[T, F]) showEdit(c echo.Context, cp *models.Campaign, id uint, form F, errs models.FieldErrors) error {
+	ctx := c.Request().Context()
+	rec, err := k.get(ctx, k.h.store, cp.ID, id)
+	if err != nil {
+		return recordErr(err)
+	}
+	history, err := k.h.store.AuditForRecord(ctx, k.audit, id)
+	if err != nil {
+		return err
+	}
+	frame := k.h.frame(c, "Edit "+lower(k.noun)+" · "+cp.Title, cp, k.section)
+	return renderForm(c, errs, k.editPage(frame, id, rec, form, errs, history))
+}
+
+// list shows the records with the add form.
+func (k *records[T, F]) list(c echo.Context) error {
+	cp, err := k.h.adminCampaign(c)
+	if err != nil {
+		return err
+	}
+	var empty F
+	return k.showList(c, cp, empty, nil)
+}
+
+// add stores a new record, or shows the form again with what was wrong.
+func (k *records[T, F]) add(c echo.Context) error {
+	cp, err := k.h.adminCampaign(c)
+	if err != nil {
+		return err
+	}
+	form, rec, fe := k.parse(c, cp)
+	if err = fe.Err(); err == nil {
+		err = k.create(c.Request().Context(), k.h.store, actor(c), cp.ID, &rec)
+	} else {
+		fe = merge(fe, validateRecord(&rec))
+	}
+	if errs, ok := formErrors(err); ok {
+		return k.showList(c, cp, form, merge(fe, errs))
+	}
+	if err != nil {
+		return err
+	}
+	return k.h.redirectWithFlash(c, k.path(cp), k.name(&rec)+" added.")
+}
+
+// edit shows one record's form and history.
+func (k *records[T, F]) edit(c echo.Context) error {
+	cp, err := k.h.adminCampaign(c)
+	if err != nil {
+		return err
+	}
+	id, err := recordID(c)
+	if err != nil {
+		return err
+	}
+	rec, err := k.get(c.Request().Context(), k.h.store, cp.ID, id)
+	if err != nil {
+		return recordErr(err)
+	}
+	return k.showEdit(c, cp, id, k.toForm(rec), nil)
+}
+
+// save stores an edited record.
+func (k *records[T, F]) save(c echo.Context) error {
+	cp, err := k.h.adminCampaign(c)
+	if err != nil {
+		return err
+	}
+	id, err := recordID(c)
+	if err != nil {
+		return err
+	}
+	form, rec, fe := k.parse(c, cp)
+	if err = fe.Err(); err == nil {
+		err = k.update(c.Request().Context(), k.h.store, actor(c), cp.ID, id, rec)
+	} else {
+		fe = merge(fe, validateRecord(&rec))
+	}
+	if errs, ok := formErrors(err); ok {
+		return k.showEdit(c, cp, id, form, merge(fe, errs))
+	}
+	if err != nil {
+		return recordErr(err)
+	}
+	return k.h.redirectWithFlash(c, k.path(cp), k.name(&rec)+" saved.")
+}
+
+// delete removes a record; its last values stay in the audit log.
+func (k *records[T, F]) delete(c echo.Context) error {
+	cp, err := k.h.adminCampaign(c)
+	if err != nil {
+		return err
+	}
+	id, err := recordID(c)
+	if err != nil {
+		return err
+	}
+	if err := k.remove(c.Request().Context(), k.h.store, actor(c), cp.ID, id); err != nil {
+		return recordErr(err)
+	}
+	return k.h.redirectWithFlash(c, k.path(cp), k.noun+" removed.")
+}
+
+// validateRecord runs a record's own checks, so a form refused by its
+// parser also names the fields the Store would refuse.
+func validateRecord(rec any) error {
+	if v, ok := rec.(interface{ Validate() models.FieldErrors }); ok {
+		return v.Validate().Err()
+	}
+	return nil
+}
+
+func lower(s string) string {
+	if s == "" {
+		return s
+	}
+	return string(s[0]|0x20) + s[1:]
+}
