@@ -173,6 +173,15 @@ func (d *Delivery) Normalise() {
 		*p = strings.TrimSpace(*p)
 	}
 	d.Country = strings.ToUpper(d.Country)
+	// Times are stored in UTC, so they sort the same on both engines (the
+	// SQLite driver keeps a time's offset in the text it stores); the zone
+	// says how to show them.
+	for _, t := range []**time.Time{&d.ScheduledAt, &d.DeliveredAt} {
+		if *t != nil {
+			u := (*t).UTC()
+			*t = &u
+		}
+	}
 	if d.Status == "" {
 		d.Status = DeliveryPlanned
 	}

@@ -15,7 +15,7 @@ import (
 // stored in UTC; the zone says how to show them where they happened.
 //
 // A record whose times are known to the day only (DateOnly) stores the
-// date's midnight in UTC and is shown as the date alone, whatever its zone.
+// date's noon in UTC and is shown as the date alone, whatever its zone.
 
 // LoadZone returns the location a stored zone name stands for.
 func LoadZone(name string) (*time.Location, error) {
@@ -142,13 +142,14 @@ var ErrNoDate = errors.New("has a time but no date")
 // date and time with an offset ("2019-07-15T11:00:00-07:00", "…Z"), or a
 // date and time without one ("2019-07-15T11:00", "2019-07-15 11:00"),
 // which is read in loc, the place's zone. A date alone is stored as its
-// midnight in UTC with dateOnly set. Empty is nil.
+// noon in UTC with dateOnly set. Empty is nil.
 func ParseWhen(s string, loc *time.Location) (t *time.Time, dateOnly bool, err error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil, false, nil
 	}
 	if d, err := time.Parse(time.DateOnly, s); err == nil {
+		d = d.Add(12 * time.Hour) // noon UTC, as the demo data stores a day: the same date in almost every zone
 		return &d, true, nil
 	}
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04Z07:00", "2006-01-02 15:04:05Z07:00", "2006-01-02 15:04Z07:00"} {
