@@ -1,0 +1,262 @@
+package views
+
+import (
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode"
+
+	"campaigntrack/models"
+)
+
+// The timeline's feed is Atom 1.0 (RFC 4287), written with encoding/xml
+// rather than a templ page: a feed is data for machines, and the encoder
+// escapes every text and attribute for us.
+
+// AtomNamespace is the XML namespace of Atom 1.0.
+const AtomNamespace = "http://www.w3.org/2005/Atom"
+
+// AtomFeed is a feed as WriteTimelineAtom writes it. ID, Title and Author
+// are required; SelfURL is the feed's own address and AltURL the page it
+// mirrors. A zero Updated is the latest Updated of its entries.
+type AtomFeed struct {
+	ID       string
+	Title    string
+	Subtitle string
+	SelfURL  string
+	AltURL   string
+	Updated  time.Time
+	Author   string
+	Entries  []AtomEntry
+}
+
+// AtomEntry is one entry of a feed. ID and Title are required, and
+// Updated or Published (a zero Updated is Published). Summary and Content
+// are plain text.
+type AtomEntry struct {
+	ID        string
+	Title     string
+	Link      string
+	Summary   string
+	Content   string
+	Updated   time.Time
+	Published time.Time
+	Category  string
+}
+
+// The XML shapes. Only the root names the namespace: its children inherit
+// it as the default namespace.
+type atomFeedXML struct {
+	XMLName  xml.Name       `xml:"http://www.w3.org/2005/Atom feed"`
+	ID       string         `xml:"id"`
+	Title    atomText       `xml:"title"`
+	Subtitle *atomText      `xml:"subtitle,omitempty"`
+	Updated  string         `xml:"updated"`
+	Author   atomPerson     `xml:"author"`
+	Links    []atomLink     `xml:"link"`
+	Entries  []atomEntryXML `xml:"entry"`
+}
+
+type atomEntryXML struct {
+	ID        string        `xml:"id"`
+	Title     atomText      `xml:"title"`
+	Updated   string        `xml:"updated"`
+	Published string        `xml:"published,omitempty"`
+	Links     []atomLink    `xml:"link"`
+	Category  *atomCategory `xml:"category,omitempty"`
+	Summary   *atomText     `xml:"summary,omitempty"`
+	Content   *atomText     `xml:"content,omitempty"`
+}
+
+type atomText struct {
+	Type string `xml:"type,attr"`
+	Text string `xml:",chardata"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+}
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr"`
+	Type string `xml:"type,attr,omitempty"`
+	Href string `xml:"href,attr"`
+}
+
+type atomCategory struct {
+	Term string `xml:"term,attr"`
+}
+
+// WriteTimelineAtom writes feed as an Atom 1.0 document. Every text is
+// cleaned of what XML 1.0 cannot carry (control characters other than tab
+// and line breaks, invalid UTF-8), so the document is always well-formed;
+// a feed missing a required element is an error and nothing is written.
+func WriteTimelineAtom(w io.Writer, feed AtomFeed) error {
+	doc, err := atomDocument(feed)
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, "\n")
+	return err
+}
+
+// atomDocument checks feed against RFC 4287 §4.1.1 and §4.1.2 and builds
+// its XML shape.
+func atomDocument(feed AtomFeed) (*atomFeedXML, error) {
+	if xmlText(feed.ID) == "" || xmlText(feed.Title) == "" || xmlText(feed.Author) == "" {
+		return nil, errors.New("atom: a feed needs an id, a title and an author")
+	}
+	doc := &atomFeedXML{
+		ID:     xmlText(feed.ID),
+		Title:  atomText{Type: "text", Text: xmlText(feed.Title)},
+		Author: atomPerson{Name: xmlText(feed.Author)},
+	}
+	if s := xmlText(feed.Subtitle); s != "" {
+		doc.Subtitle = &atomText{Type: "text", Text: s}
+	}
+	if feed.SelfURL != "" {
+		doc.Links = append(doc.Links, atomLink{Rel: "self", Type: "application/atom+xml", Href: xmlText(feed.SelfURL)})
+	}
+	if feed.AltURL != "" {
+		doc.Links = append(doc.Links, atomLink{Rel: "alternate", Type: "text/html", Href: xmlText(feed.AltURL)})
+	}
+	updated := feed.Updated
+	seen := make(map[string]bool, len(feed.Entries))
+	for i, e := range feed.Entries {
+		id, title := xmlText(e.ID), xmlText(e.Title)
+		if id == "" || title == "" {
+			return nil, fmt.Errorf("atom: entry %d needs an id and a title", i+1)
+		}
+		if seen[id] {
+			return nil, fmt.Errorf("atom: entry %d repeats the id %s", i+1, id)
+		}
+		seen[id] = true
+		eu := e.Updated
+		if eu.IsZero() {
+			eu = e.Published
+		}
+		if eu.IsZero() {
+			return nil, fmt.Errorf("atom: entry %s needs an updated time", id)
+		}
+		if feed.Updated.IsZero() && eu.After(updated) {
+			updated = eu
+		}
+		x := atomEntryXML{ID: id, Title: atomText{Type: "text", Text: title}, Updated: atomTime(eu)}
+		if !e.Published.IsZero() {
+			x.Published = atomTime(e.Published)
+		}
+		if e.Link != "" {
+			x.Links = []atomLink{{Rel: "alternate", Type: "text/html", Href: xmlText(e.Link)}}
+		}
+		if c := xmlText(e.Category); c != "" {
+			x.Category = &atomCategory{Term: c}
+		}
+		if s := xmlText(e.Summary); s != "" {
+			x.Summary = &atomText{Type: "text", Text: s}
+		}
+		if c := xmlText(e.Content); c != "" {
+			x.Content = &atomText{Type: "text", Text: c}
+		}
+		// §4.1.1: an entry without content needs an alternate link.
+		if x.Content == nil && x.Links == nil {
+			return nil, fmt.Errorf("atom: entry %s needs a link or content", id)
+		}
+		doc.Entries = append(doc.Entries, x)
+	}
+	if updated.IsZero() {
+		return nil, errors.New("atom: a feed needs an updated time (it has no entries to take one from)")
+	}
+	doc.Updated = atomTime(updated)
+	return doc, nil
+}
+
+// atomTime is an RFC 3339 timestamp in UTC, as Atom's date constructs
+// want them (§3.3).
+func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// xmlText drops what XML 1.0 cannot carry (§2.2): invalid UTF-8, control
+// characters other than tab, line feed and carriage return, and U+FFFE and
+// U+FFFF. encoding/xml would write U+FFFD in their place; a reader is
+// better served by their absence. DEL and the C1 controls are allowed by
+// XML 1.0 but discouraged, and mean nothing in a feed: they go too.
+func xmlText(s string) string {
+	s = strings.ToValidUTF8(s, "")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return r
+		case unicode.IsControl(r), r == 0xFFFE, r == 0xFFFF:
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s))
+}
+
+// TimelineAtomEntries turns a campaign's timeline into feed entries. Each
+// entry's id and link are pageURL (the timeline page's absolute address;
+// a query or fragment is dropped) with the entry's anchor, which never
+// changes, so a feed reader sees an
+// edited record as the same entry updated. The content is plain text: the
+// entry's body, where it happened, and its sources, because on this
+// tracker nothing is shown without where it was reported.
+func TimelineAtomEntries(entries []models.TimelineEntry, pageURL string) []AtomEntry {
+	// A filter in the page's query (?city=Seattle) must not change an
+	// entry's id: the same entry in two feeds is the same entry.
+	if i := strings.IndexAny(pageURL, "?#"); i >= 0 {
+		pageURL = pageURL[:i]
+	}
+	out := make([]AtomEntry, 0, len(entries))
+	for _, e := range entries {
+		link := pageURL + "#" + e.Anchor
+		var content []string
+		if e.Body != "" {
+			content = append(content, e.Body)
+		}
+		when := atomWhen(e)
+		if e.City != "" {
+			content = append(content, "When: "+when+", "+e.City)
+		} else {
+			content = append(content, "When: "+when)
+		}
+		if len(e.Sources) > 0 {
+			lines := []string{"Sources:"}
+			for _, s := range e.Sources {
+				line := "- " + s.Label()
+				if s.Name != "" && s.URL != "" {
+					line += " <" + s.URL + ">"
+				}
+				lines = append(lines, line)
+			}
+			content = append(content, strings.Join(lines, "\n"))
+		}
+		updated := e.Updated
+		if updated.IsZero() {
+			updated = e.At
+		}
+		out = append(out, AtomEntry{
+			ID: link, Title: e.Title, Link: link, Content: strings.Join(content, "\n\n"),
+			Updated: updated, Published: e.At, Category: e.Kind,
+		})
+	}
+	return out
+}
+
+// atomWhen is an entry's time in words, where it happened: "15 July 2019"
+// for a day-only entry, else "15 July 2019, 11:00 PDT" in its zone.
+func atomWhen(e models.TimelineEntry) string {
+	if e.DateOnly {
+		return e.At.UTC().Format("2 January 2006")
+	}
+	return e.At.In(models.ZoneOrUTC(e.TimeZone)).Format("2 January 2006, 15:04 MST")
+}
