@@ -4,6 +4,8 @@
 package assets
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -11,6 +13,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 )
 
@@ -24,7 +27,17 @@ type asset struct {
 	body        []byte
 	contentType string
 	etag        string
+	// gz is body gzipped once at start-up, for the text types (CSS,
+	// JavaScript, SVG, text), nil for others and where it would not be
+	// smaller. It has an ETag of its own: the bytes differ, and a cache
+	// must not answer a request for one encoding with the other.
+	gz     []byte
+	gzETag string
 }
+
+// compressible lists the extensions worth gzipping: text. Images other
+// than SVG and fonts are compressed already.
+var compressible = map[string]bool{".css": true, ".js": true, ".svg": true, ".txt": true}
 
 var (
 	byURL  = map[string]asset{}  // hashed name -> asset
@@ -49,8 +62,18 @@ func init() {
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
+		a := asset{body: body, contentType: ct, etag: `"` + h + `"`}
+		if compressible[ext] {
+			gz, err := gzipBytes(body)
+			if err != nil {
+				return err
+			}
+			if len(gz) < len(body) {
+				a.gz, a.gzETag = gz, `"`+h+`-gz"`
+			}
+		}
 		hashed[name] = hname
-		byURL[hname] = asset{body: body, contentType: ct, etag: `"` + h + `"`}
+		byURL[hname] = a
 		return nil
 	})
 	if err != nil {
@@ -69,8 +92,27 @@ func Path(name string) string {
 	return Prefix + h
 }
 
+// gzipBytes compresses b at the best level: it runs once per asset at
+// start-up, so the time is spent once and every response is smaller.
+func gzipBytes(b []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
 // Handler serves hashed asset URLs with a year-long immutable cache. Any
-// other name is a 404.
+// other name is a 404. Text assets go out gzipped to clients that accept
+// it; their responses carry Vary: Accept-Encoding either way, so a shared
+// cache keeps the two apart.
 func Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a, ok := byURL[strings.TrimPrefix(r.URL.Path, Prefix)]
@@ -78,13 +120,72 @@ func Handler() http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		w.Header().Set("Content-Type", a.contentType)
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		w.Header().Set("ETag", a.etag)
-		if r.Header.Get("If-None-Match") == a.etag {
+		h := w.Header()
+		h.Set("Content-Type", a.contentType)
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		body, etag, gzipped := a.body, a.etag, false
+		if a.gz != nil {
+			h.Add("Vary", "Accept-Encoding")
+			if acceptsGzip(r.Header.Values("Accept-Encoding")) {
+				body, etag, gzipped = a.gz, a.gzETag, true
+			}
+		}
+		h.Set("ETag", etag)
+		if etagListed(r.Header.Get("If-None-Match"), etag) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
-		w.Write(a.body)
+		if gzipped {
+			h.Set("Content-Encoding", "gzip")
+		}
+		h.Set("Content-Length", strconv.Itoa(len(body)))
+		w.Write(body)
 	})
+}
+
+// acceptsGzip reports whether Accept-Encoding header lines allow gzip
+// (RFC 9110, section 12.5.3): listed as gzip or x-gzip with a q above 0,
+// or not listed and covered by a "*" with a q above 0. No header means
+// no compression, which is what every client that wants it sends.
+func acceptsGzip(lines []string) bool {
+	gzipQ, starQ := -1.0, -1.0 // -1: not listed
+	for _, line := range lines {
+		for _, part := range strings.Split(line, ",") {
+			coding, params, _ := strings.Cut(part, ";")
+			q := 1.0
+			for _, p := range strings.Split(params, ";") {
+				k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+				if strings.EqualFold(strings.TrimSpace(k), "q") {
+					f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+					if err != nil {
+						f = 0 // a malformed weight is not an invitation
+					}
+					q = f
+				}
+			}
+			switch c := strings.ToLower(strings.TrimSpace(coding)); c {
+			case "gzip", "x-gzip":
+				gzipQ = max(gzipQ, q)
+			case "*":
+				starQ = max(starQ, q)
+			}
+		}
+	}
+	if gzipQ >= 0 {
+		return gzipQ > 0
+	}
+	return starQ > 0
+}
+
+// etagListed reports whether an If-None-Match header names etag, or is
+// "*". The comparison is weak, as RFC 9110 has it for If-None-Match: a
+// W/ prefix is ignored.
+func etagListed(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,284 @@
+package views
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"campaigntrack/assets"
+	"campaigntrack/geo"
+)
+
+func marker(x, y float64, status string, n int) MapMarker {
+	return MapMarker{X: x, Y: y, Status: status, Label: fmt.Sprintf("place %d: %s", n, status), Href: fmt.Sprintf("#delivery-%d", n)}
+}
+
+// closest returns the smallest distance between two markers.
+func closest(ms []MapMarker) float64 {
+	d := math.Inf(1)
+	for i := range ms {
+		for j := i + 1; j < len(ms); j++ {
+			d = math.Min(d, math.Hypot(ms[i].X-ms[j].X, ms[i].Y-ms[j].Y))
+		}
+	}
+	return d
+}
+
+func TestSpreadMarkersLeavesApartMarkersAlone(t *testing.T) {
+	in := []MapMarker{marker(100, 100, "delivered", 1), marker(110, 100, "planned", 2), marker(500, 300, "refused", 3)}
+	out := SpreadMarkers(in)
+	for i := range in {
+		if out[i] != in[i] {
+			t.Errorf("marker %d moved: %+v -> %+v", i, in[i], out[i])
+		}
+	}
+	if len(SpreadMarkers(nil)) != 0 {
+		t.Error("no markers in, some out")
+	}
+}
+
+func TestSpreadMarkersSeparates(t *testing.T) {
+	cases := map[string][]MapMarker{
+		"two on one spot": {marker(400, 300, "delivered", 1), marker(400, 300, "refused", 2)},
+		"nine on one spot": func() []MapMarker {
+			var ms []MapMarker
+			for i := range 9 {
+				ms = append(ms, marker(400, 300, "planned", i))
+			}
+			return ms
+		}(),
+		"a chain, each near the next": {marker(300, 300, "planned", 1), marker(305, 300, "planned", 2), marker(310, 300, "planned", 3), marker(315, 301, "planned", 4)},
+		"two groups that meet once spread": {
+			marker(300, 300, "planned", 1), marker(300, 300, "planned", 2), marker(300, 300, "planned", 3),
+			marker(312, 300, "planned", 4), marker(312, 300, "planned", 5), marker(312, 300, "planned", 6),
+		},
+	}
+	for name, in := range cases {
+		orig := append([]MapMarker(nil), in...)
+		out := SpreadMarkers(in)
+		if d := closest(out); d < markerGap {
+			t.Errorf("%s: two markers %.2f apart", name, d)
+		}
+		for i := range in {
+			if in[i] != orig[i] {
+				t.Errorf("%s: the input was changed", name)
+			}
+			if out[i].Href != in[i].Href || out[i].Status != in[i].Status || out[i].Label != in[i].Label {
+				t.Errorf("%s: marker %d is %+v, was %+v: order lost", name, i, out[i], in[i])
+			}
+			// Nudged, not flung across the map.
+			if d := math.Hypot(out[i].X-in[i].X, out[i].Y-in[i].Y); d > 40 {
+				t.Errorf("%s: marker %d moved %.1f", name, i, d)
+			}
+		}
+		again := SpreadMarkers(in)
+		for i := range out {
+			if again[i] != out[i] {
+				t.Errorf("%s: not deterministic: %+v then %+v", name, out[i], again[i])
+			}
+		}
+		twice := SpreadMarkers(out)
+		for i := range out {
+			if twice[i] != out[i] {
+				t.Errorf("%s: spreading spread markers moved %d: %+v -> %+v", name, i, out[i], twice[i])
+			}
+		}
+	}
+}
+
+func TestSpreadMarkersKeepsBearings(t *testing.T) {
+	// West stays west of east.
+	out := SpreadMarkers([]MapMarker{marker(403, 300, "planned", 1), marker(400, 300, "planned", 2)})
+	if !(out[0].X > out[1].X) {
+		t.Errorf("east marker at %.1f, west one at %.1f", out[0].X, out[1].X)
+	}
+}
+
+func TestSpreadMarkersKeepsMarkersInFrame(t *testing.T) {
+	out := SpreadMarkers([]MapMarker{marker(-55.9, 572, "planned", 1), marker(2000, -10, "planned", 2), marker(2, 609, "planned", 3), marker(2, 609, "planned", 4)})
+	for i, m := range out {
+		if m.X-markerRadius < 0 || m.X+markerRadius > geo.MapWidth || m.Y-markerRadius < 0 || m.Y+markerRadius > geo.MapHeight {
+			t.Errorf("marker %d at (%.1f, %.1f): outside the frame", i, m.X, m.Y)
+		}
+	}
+}
+
+// The campaign's nine cities, placed as the deliveries page places them.
+func TestSpreadMarkersCampaignCities(t *testing.T) {
+	var ms []MapMarker
+	for i, c := range [][2]string{
+		{"Seattle", "WA"}, {"New York", "NY"}, {"Washington", "DC"}, {"San Francisco", "CA"},
+		{"St. Louis", "MO"}, {"San Bernardino", "CA"}, {"Elizabeth", "NJ"}, {"Anchorage", "AK"}, {"Honolulu", "HI"},
+	} {
+		lat, lon, ok := geo.Locate(c[0], c[1])
+		if !ok {
+			t.Fatalf("%s, %s: not found", c[0], c[1])
+		}
+		x, y, ok := geo.Project(lon, lat)
+		if !ok {
+			t.Fatalf("%s, %s: not projected", c[0], c[1])
+		}
+		ms = append(ms, marker(x, y, "delivered", i))
+	}
+	if d := closest(ms); d >= markerGap {
+		t.Fatalf("no two cities closer than %.1f: New York and Elizabeth, NJ, should overlap", d)
+	}
+	if d := closest(SpreadMarkers(ms)); d < markerGap {
+		t.Errorf("after spreading, two markers %.2f apart", d)
+	}
+}
+
+func TestMapKey(t *testing.T) {
+	key := mapKey([]MapMarker{
+		marker(0, 0, "refused", 1), marker(0, 0, "delivered", 2), marker(0, 0, "under_way", 3),
+		marker(0, 0, "delivered", 4), marker(0, 0, "mystery", 5),
+	})
+	var got []string
+	for _, k := range key {
+		got = append(got, fmt.Sprintf("%s %s %d %s", k.Status, k.Label, k.Count, k.Colour))
+	}
+	want := []string{
+		"under_way Under way 1 #0b5cad",
+		"delivered Delivered 2 #1a7f37",
+		"refused Refused 1 #b42318",
+		"mystery Mystery 1 #6e6e6e",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("key:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func renderMap(t *testing.T, title string, ms []MapMarker) (*goquery.Document, string) {
+	t.Helper()
+	var b strings.Builder
+	if err := DeliveryMap(title, ms).Render(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc, b.String()
+}
+
+func TestDeliveryMapRenders(t *testing.T) {
+	markers := []MapMarker{
+		{X: 97.6, Y: 46.3, Status: "delivered", Label: "Seattle, WA: delivered 15 Jul 2019", Href: "#delivery-1"},
+		{X: 869.7, Y: 215.7, Status: "planned", Label: "New York, NY: planned", Href: "#delivery-2"},
+		{X: 869.7, Y: 215.7, Status: "refused", Label: "New York, NY: refused <at the door>", Href: "#delivery-3"},
+		{X: 500, Y: 300, Status: "cancelled", Label: "Somewhere: cancelled", Href: "#delivery-4"},
+	}
+	doc, raw := renderMap(t, "Where the petition was delivered: 1 of 4 cities", markers)
+
+	svg := doc.Find(`figure.map > svg[data-testid="delivery-map"]`)
+	if svg.Length() != 1 {
+		t.Fatalf("%d map svgs; html:\n%s", svg.Length(), raw)
+	}
+	for attr, want := range map[string]string{"viewBox": "0 0 975 610", "role": "group", "aria-labelledby": "delivery-map-title"} {
+		if got, _ := svg.Attr(attr); got != want {
+			t.Errorf("svg %s = %q, want %q", attr, got, want)
+		}
+	}
+	if got := svg.Find("title#delivery-map-title").First().Text(); got != "Where the petition was delivered: 1 of 4 cities" {
+		t.Errorf("map title %q", got)
+	}
+	img := svg.Find("image")
+	if href, _ := img.Attr("href"); href != assets.Path("us-states.svg") || img.Length() != 1 {
+		t.Errorf("base image: %d, href %q, want %q", img.Length(), href, assets.Path("us-states.svg"))
+	}
+	if w, _ := img.Attr("width"); w != "975" {
+		t.Errorf("base image width %q", w)
+	}
+
+	circles := svg.Find(`a > circle[data-testid="map-marker"]`)
+	if circles.Length() != len(markers) {
+		t.Fatalf("%d markers, want %d", circles.Length(), len(markers))
+	}
+	spread := SpreadMarkers(markers)
+	circles.Each(func(i int, c *goquery.Selection) {
+		m := spread[i]
+		attrs := map[string]string{
+			"data-status": m.Status, "fill": markerColour(m.Status), "stroke": "#ffffff", "stroke-width": "2", "r": "7",
+			"cx": f1(m.X), "cy": f1(m.Y),
+		}
+		for a, want := range attrs {
+			if got, _ := c.Attr(a); got != want {
+				t.Errorf("marker %d: %s = %q, want %q", i, a, got, want)
+			}
+		}
+		if got := c.Find("title").Text(); got != m.Label {
+			t.Errorf("marker %d: title %q, want %q", i, got, m.Label)
+		}
+		if href, _ := c.Parent().Attr("href"); href != m.Href {
+			t.Errorf("marker %d: link %q, want %q", i, href, m.Href)
+		}
+	})
+	if !strings.Contains(raw, "&lt;at the door&gt;") {
+		t.Error("a label's markup was not escaped")
+	}
+	// The two New York markers no longer sit on each other.
+	if a, b := circles.Eq(1).AttrOr("cx", "")+circles.Eq(1).AttrOr("cy", ""), circles.Eq(2).AttrOr("cx", "")+circles.Eq(2).AttrOr("cy", ""); a == b {
+		t.Errorf("two markers at one place: %s", a)
+	}
+
+	// The legend: the statuses present, in flow order, in the markers' colours.
+	var key []string
+	doc.Find(`figcaption [data-testid="map-key"] li`).Each(func(_ int, li *goquery.Selection) {
+		fill, _ := li.Find("svg circle").Attr("fill")
+		key = append(key, li.AttrOr("data-status", "")+" "+fill+" "+strings.Join(strings.Fields(li.Text()), " "))
+	})
+	wantKey := []string{"planned #0b5cad Planned: 1", "delivered #1a7f37 Delivered: 1", "refused #b42318 Refused: 1", "cancelled #b42318 Cancelled: 1"}
+	if strings.Join(key, "|") != strings.Join(wantKey, "|") {
+		t.Errorf("legend %q, want %q", key, wantKey)
+	}
+	if hidden, _ := doc.Find(`[data-testid="map-key"] svg`).First().Attr("aria-hidden"); hidden != "true" {
+		t.Error("legend dots are not hidden from screen readers")
+	}
+	if got := doc.Find("figcaption").Text(); !strings.Contains(got, "State shapes: US Census Bureau, via us-atlas") {
+		t.Errorf("no attribution in %q", got)
+	}
+
+	// What the Content-Security-Policy and "no JavaScript, nothing from
+	// elsewhere" forbid.
+	if n := doc.Find("[style], style, script").Length(); n > 0 {
+		t.Errorf("%d style attributes, style or script elements", n)
+	}
+	doc.Find("[href], [src]").Each(func(_ int, s *goquery.Selection) {
+		for _, a := range []string{"href", "src"} {
+			if v, ok := s.Attr(a); ok && !strings.HasPrefix(v, "#") && !strings.HasPrefix(v, assets.Prefix) {
+				t.Errorf("%s=%q leaves the page or the app's assets", a, v)
+			}
+		}
+	})
+	doc.Find("*").Each(func(_ int, s *goquery.Selection) {
+		for _, a := range s.Nodes[0].Attr {
+			if strings.HasPrefix(strings.ToLower(a.Key), "on") {
+				t.Errorf("event handler attribute %s", a.Key)
+			}
+		}
+	})
+}
+
+func TestDeliveryMapWithoutMarkers(t *testing.T) {
+	doc, _ := renderMap(t, "No deliveries yet", nil)
+	if n := doc.Find(`[data-testid="map-marker"]`).Length(); n != 0 {
+		t.Errorf("%d markers", n)
+	}
+	if n := doc.Find(`[data-testid="map-key"]`).Length(); n != 0 {
+		t.Error("a legend with nothing in it")
+	}
+	if doc.Find(`svg[data-testid="delivery-map"] image`).Length() != 1 || !strings.Contains(doc.Find("figcaption").Text(), "us-atlas") {
+		t.Error("the base map or its attribution is missing")
+	}
+}
+
+func TestDeliveryMapRefusesScriptLinks(t *testing.T) {
+	doc, _ := renderMap(t, "t", []MapMarker{{X: 10, Y: 10, Status: "planned", Label: "x", Href: "javascript:alert(1)"}})
+	if href, _ := doc.Find(`a:has([data-testid="map-marker"])`).Attr("href"); strings.HasPrefix(href, "javascript:") {
+		t.Errorf("marker link %q", href)
+	}
+}
