@@ -45,6 +45,7 @@ func init() {
 		{"seed", "load the demo campaign (#NoTechForICE) into the database unless it is there", loadSeed},
 		{"users", "manage organiser accounts; campaigntrack users help lists the verbs", usersCommand},
 		{"signatures", "import, export and recount signatures; campaigntrack signatures help lists the verbs", signaturesCommand},
+		{"deliveries", "import and export a campaign's deliveries as CSV; campaigntrack deliveries help lists the verbs", deliveriesCommand},
 		{"help", "show this help", func(_ context.Context, env Env, _ []string) error { usage(env.Stdout); return nil }},
 	}
 }

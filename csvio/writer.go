@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"io"
 	"net/http"
+	"strings"
 )
 
 // Writer streams a CSV file: the header first, then rows, every cell
@@ -32,6 +33,45 @@ func (w *Writer) Write(row []string) error {
 		w.row = append(w.row, Neutralise(cell))
 	}
 	return w.csv.Write(w.row)
+}
+
+// WriteNumeric is Write for a row with numeric columns: a cell whose
+// numeric entry is true and which is a plain decimal number ("-122.3",
+// "270000") is written as it is, so a spreadsheet reads a negative
+// coordinate as a number and not as the text "'-122.3". A number is not a
+// formula; anything else in such a column, and every other cell, is
+// neutralised.
+func (w *Writer) WriteNumeric(row []string, numeric []bool) error {
+	w.row = w.row[:0]
+	for i, cell := range row {
+		if i < len(numeric) && numeric[i] && plainNumber(cell) {
+			w.row = append(w.row, cell)
+		} else {
+			w.row = append(w.row, Neutralise(cell))
+		}
+	}
+	return w.csv.Write(w.row)
+}
+
+// plainNumber reports whether s is a decimal number with nothing else in
+// it: an optional minus sign, digits, and optionally a point and more
+// digits. No exponent, no spaces, no second sign: "-1+1" is a formula.
+func plainNumber(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, hasPoint := strings.Cut(s, ".")
+	return digits(whole) && (!hasPoint || digits(frac))
+}
+
+func digits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Flush writes the buffered rows to the underlying writer (and, for an

@@ -111,6 +111,9 @@ func (h *Handler) campaignDashboard(c echo.Context) error {
 		return err
 	}
 	v.Claims, v.Partners = len(claims), len(partners)
+	if v.Awaiting, err = h.store.Awaiting(ctx, cp.ID, h.now()); err != nil {
+		return err
+	}
 	if v.Recent, err = h.store.AuditForCampaign(ctx, cp.ID, recentChanges); err != nil {
 		return err
 	}

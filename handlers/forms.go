@@ -1,8 +1,10 @@
 package handlers
 
 import (
+	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"campaigntrack/models"
 	"campaigntrack/views"
@@ -147,4 +149,231 @@ func merge(fe models.FieldErrors, err error) models.FieldErrors {
 		}
 	}
 	return fe
+}
+
+// parseFloat reads an optional decimal number; blank is nil.
+func parseFloat(fe models.FieldErrors, name, msg, s string) *float64 {
+	if s == "" {
+		return nil
+	}
+	v, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		fe.Add(name, msg)
+		return nil
+	}
+	return &v
+}
+
+// parseOptionalWhole reads an optional whole number; blank is nil.
+func parseOptionalWhole(fe models.FieldErrors, name, label, s string) *int64 {
+	if s == "" {
+		return nil
+	}
+	before := len(fe)
+	n := parseWhole(fe, name, label, s)
+	if len(fe) > before {
+		return nil
+	}
+	return &n
+}
+
+// parseTime reads a date, or a date and time in the place's zone.
+func parseTime(fe models.FieldErrors, name, s string, loc *time.Location) (*time.Time, bool) {
+	t, dateOnly, err := models.ParseWhen(s, loc)
+	if err != nil {
+		fe.Add(name, strings.Replace(err.Error(), "T11:00:00-07:00", " 11:00", 1))
+	}
+	return t, dateOnly
+}
+
+// deliveryZone is the zone a delivery form's times are read in: the one
+// chosen, else the place's own, else UTC.
+func deliveryZone(fe models.FieldErrors, zone, country, region string) (string, *time.Location) {
+	if zone == "" {
+		zone = models.ZoneFor(country, region)
+	}
+	loc, err := models.LoadZone(zone)
+	if err != nil {
+		fe.Add("time_zone", err.Error())
+		return "", time.UTC
+	}
+	return zone, loc
+}
+
+// parseDeliveryForm reads the delivery form.
+func parseDeliveryForm(f formValues) (views.DeliveryForm, models.Delivery, models.FieldErrors) {
+	form := views.DeliveryForm{
+		City: field(f, "city"), Region: field(f, "region"), Country: strings.ToUpper(field(f, "country")),
+		Venue: field(f, "venue"), Address: field(f, "address"), Latitude: field(f, "latitude"), Longitude: field(f, "longitude"),
+		Kind: field(f, "kind"), Status: field(f, "status"), ScheduledAt: field(f, "scheduled_at"), DeliveredAt: field(f, "delivered_at"),
+		TimeZone: field(f, "time_zone"), Recipient: field(f, "recipient"), SignaturesDelivered: field(f, "signatures_delivered"),
+		DeliveryForm: field(f, "delivery_form"), Outcome: field(f, "outcome"), LeadOrganisation: field(f, "lead_organisation"),
+		Attendance: field(f, "attendance"), Sources: field(f, "sources"), Notes: field(f, "notes"),
+		MediaPresent: f.FormValue("media_present") == "on",
+	}
+	fe := models.FieldErrors{}
+	zone, loc := deliveryZone(fe, form.TimeZone, form.Country, form.Region)
+	d := models.Delivery{
+		City: form.City, Region: form.Region, Country: form.Country, Venue: form.Venue, Address: form.Address,
+		Latitude:  parseFloat(fe, "latitude", "the latitude must be a number between -90 and 90, e.g. 47.6154", form.Latitude),
+		Longitude: parseFloat(fe, "longitude", "the longitude must be a number between -180 and 180, e.g. -122.3391", form.Longitude),
+		Kind:      form.Kind, Status: form.Status, TimeZone: zone, Recipient: form.Recipient,
+		SignaturesDelivered: parseOptionalWhole(fe, "signatures_delivered", "The signatures delivered", form.SignaturesDelivered),
+		DeliveryForm:        form.DeliveryForm, Outcome: form.Outcome, LeadOrganisation: form.LeadOrganisation,
+		Attendance: form.Attendance, MediaPresent: form.MediaPresent, Notes: form.Notes,
+		Sources: parseSources(fe, "sources", form.Sources),
+	}
+	d.ScheduledAt, d.ScheduledDateOnly = parseTime(fe, "scheduled_at", form.ScheduledAt, loc)
+	d.DeliveredAt, d.DateOnly = parseTime(fe, "delivered_at", form.DeliveredAt, loc)
+	d.Normalise()
+	return form, d, fe
+}
+
+func deliveryToForm(d *models.Delivery) views.DeliveryForm {
+	form := views.DeliveryForm{
+		City: d.City, Region: d.Region, Country: d.Country, Venue: d.Venue, Address: d.Address,
+		Kind: d.Kind, Status: d.Status, TimeZone: d.TimeZone, Recipient: d.Recipient,
+		ScheduledAt:  views.FormTime(d.ScheduledAt, d.ScheduledDateOnly, d.TimeZone),
+		DeliveredAt:  views.FormTime(d.DeliveredAt, d.DateOnly, d.TimeZone),
+		DeliveryForm: d.DeliveryForm, Outcome: d.Outcome, LeadOrganisation: d.LeadOrganisation,
+		Attendance: d.Attendance, MediaPresent: d.MediaPresent, Sources: views.SourcesText(d.Sources), Notes: d.Notes,
+	}
+	if d.Latitude != nil {
+		form.Latitude = strconv.FormatFloat(*d.Latitude, 'f', -1, 64)
+	}
+	if d.Longitude != nil {
+		form.Longitude = strconv.FormatFloat(*d.Longitude, 'f', -1, 64)
+	}
+	if d.SignaturesDelivered != nil {
+		form.SignaturesDelivered = strconv.FormatInt(*d.SignaturesDelivered, 10)
+	}
+	return form
+}
+
+// parseMarkDeliveredForm reads the one-step "mark delivered" form; apply
+// writes it onto the delivery. The outcome is required: "delivered" alone
+// tells the public nothing.
+func parseMarkDeliveredForm(f formValues, d *models.Delivery) (views.MarkDeliveredForm, func(*models.Delivery), models.FieldErrors) {
+	form := views.MarkDeliveredForm{
+		DeliveredAt: field(f, "delivered_at"), Outcome: field(f, "outcome"), Recipient: field(f, "recipient"),
+		SignaturesDelivered: field(f, "signatures_delivered"), DeliveryForm: field(f, "delivery_form"),
+		Attendance: field(f, "attendance"), MediaPresent: f.FormValue("media_present") == "on",
+	}
+	fe := models.FieldErrors{}
+	zone, loc := deliveryZone(fe, d.TimeZone, d.Country, d.Region)
+	at, dateOnly := parseTime(fe, "delivered_at", form.DeliveredAt, loc)
+	if form.DeliveredAt == "" {
+		fe.Add("delivered_at", "give the date and time it was delivered")
+	}
+	if form.Outcome == "" {
+		fe.Add("outcome", "say in a few words how it went, e.g. left the printouts at the main reception desk")
+	}
+	signatures := parseOptionalWhole(fe, "signatures_delivered", "The signatures delivered", form.SignaturesDelivered)
+	apply := func(rec *models.Delivery) {
+		rec.DeliveredAt, rec.DateOnly, rec.TimeZone = at, dateOnly, zone
+		rec.Outcome, rec.MediaPresent = form.Outcome, rec.MediaPresent || form.MediaPresent
+		if form.Recipient != "" {
+			rec.Recipient = form.Recipient
+		}
+		if signatures != nil {
+			rec.SignaturesDelivered = signatures
+		}
+		if form.DeliveryForm != "" {
+			rec.DeliveryForm = form.DeliveryForm
+		}
+		if form.Attendance != "" {
+			rec.Attendance = form.Attendance
+		}
+	}
+	return form, apply, fe
+}
+
+// parseActionForm reads the action form: the quick log (kind, title, when,
+// where, how many) or the full one.
+func parseActionForm(f formValues) (views.ActionForm, models.Action, models.FieldErrors) {
+	form := views.ActionForm{
+		Kind: field(f, "kind"), Title: field(f, "title"), Description: field(f, "description"),
+		OccurredAt: field(f, "occurred_at"), Place: field(f, "place"), City: field(f, "city"), Region: field(f, "region"),
+		Country: strings.ToUpper(field(f, "country")), Attendance: field(f, "attendance"), Organisations: field(f, "organisations"),
+		TimeZone: field(f, "time_zone"), Sources: field(f, "sources"), Notes: field(f, "notes"),
+	}
+	fe := models.FieldErrors{}
+	country := form.Country
+	if country == "" {
+		country = "US"
+	}
+	zone, loc := deliveryZone(fe, form.TimeZone, country, form.Region)
+	a := models.Action{
+		Kind: form.Kind, Title: form.Title, Description: form.Description, Place: form.Place, City: form.City,
+		Region: form.Region, Country: country, Attendance: form.Attendance, Organisations: form.Organisations,
+		TimeZone: zone, Notes: form.Notes, Sources: parseSources(fe, "sources", form.Sources),
+	}
+	if at, dateOnly := parseTime(fe, "occurred_at", form.OccurredAt, loc); at != nil {
+		a.OccurredAt, a.DateOnly = *at, dateOnly
+	}
+	if a.DateOnly {
+		a.TimeZone = form.TimeZone
+	}
+	return form, a, fe
+}
+
+func actionToForm(a *models.Action) views.ActionForm {
+	return views.ActionForm{
+		Kind: a.Kind, Title: a.Title, Description: a.Description, OccurredAt: views.FormTime(&a.OccurredAt, a.DateOnly, a.TimeZone),
+		Place: a.Place, City: a.City, Region: a.Region, Country: a.Country, Attendance: a.Attendance,
+		Organisations: a.Organisations, TimeZone: a.TimeZone, Sources: views.SourcesText(a.Sources), Notes: a.Notes,
+	}
+}
+
+// parseResponseForm reads the response form. What it answers is one
+// select: the campaign, a delivery or an action; the Store checks the
+// record is the campaign's own.
+func parseResponseForm(f formValues) (views.ResponseForm, models.Response, models.FieldErrors) {
+	form := views.ResponseForm{
+		RespondedAt: field(f, "responded_at"), Speaker: field(f, "speaker"), SpeakerRole: field(f, "speaker_role"),
+		Channel: field(f, "channel"), Kind: field(f, "kind"), Quote: field(f, "quote"), Summary: field(f, "summary"),
+		Answers: field(f, "answers"), TimeZone: field(f, "time_zone"), Sources: field(f, "sources"), Notes: field(f, "notes"),
+	}
+	fe := models.FieldErrors{}
+	zone, loc := deliveryZone(fe, form.TimeZone, "", "")
+	r := models.Response{
+		Speaker: form.Speaker, SpeakerRole: form.SpeakerRole, Channel: form.Channel, Kind: form.Kind,
+		Quote: form.Quote, Summary: form.Summary, TimeZone: zone, Notes: form.Notes,
+		Sources: parseSources(fe, "sources", form.Sources),
+	}
+	if at, dateOnly := parseTime(fe, "responded_at", form.RespondedAt, loc); at != nil {
+		r.RespondedAt, r.DateOnly = *at, dateOnly
+	}
+	switch kind, id, _ := strings.Cut(form.Answers, ":"); kind {
+	case "", "campaign":
+	case models.AnswersDelivery, models.AnswersAction:
+		n, err := strconv.ParseUint(id, 10, 32)
+		if err != nil || n == 0 {
+			fe.Add("answers", "choose what the response answers from the list")
+			break
+		}
+		u := uint(n)
+		if kind == models.AnswersDelivery {
+			r.DeliveryID = &u
+		} else {
+			r.ActionID = &u
+		}
+	default:
+		fe.Add("answers", "choose what the response answers from the list")
+	}
+	return form, r, fe
+}
+
+func responseToForm(r *models.Response) views.ResponseForm {
+	form := views.ResponseForm{
+		RespondedAt: views.FormTime(&r.RespondedAt, r.DateOnly, r.TimeZone), Speaker: r.Speaker, SpeakerRole: r.SpeakerRole,
+		Channel: r.Channel, Kind: r.Kind, Quote: r.Quote, Summary: r.Summary, Answers: "campaign",
+		TimeZone: r.TimeZone, Sources: views.SourcesText(r.Sources), Notes: r.Notes,
+	}
+	if r.DeliveryID != nil {
+		form.Answers = models.AnswerKey(models.AnswersDelivery, *r.DeliveryID)
+	} else if r.ActionID != nil {
+		form.Answers = models.AnswerKey(models.AnswersAction, *r.ActionID)
+	}
+	return form
 }

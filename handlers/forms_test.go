@@ -130,3 +130,50 @@ func FuzzParseSignForm(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseDeliveryForm: whatever an organiser's phone sends, the parser
+// and the Store's validation name every problem and never panic; a form
+// they accept holds a delivery whose times and coordinates are sane.
+func FuzzParseDeliveryForm(f *testing.F) {
+	f.Add("Seattle", "WA", "us", "47.6", "-122.3", "delivered", "2019-07-15", "2019-07-15 11:00", "", "1,000", "printouts")
+	f.Add("", "", "USA", "91", "x", "lost", "11:00", "tomorrow", "Mars/Base", "-3", "fax")
+	f.Add("Paris", "", "FR", "", "", "planned", "2019-07-15T11:00:00+02:00", "", "+02:00", "", "")
+	f.Fuzz(func(t *testing.T, city, region, country, lat, lng, status, scheduled, delivered, zone, signatures, form string) {
+		_, d, fe := parseDeliveryForm(values{"city": {city}, "region": {region}, "country": {country}, "latitude": {lat},
+			"longitude": {lng}, "status": {status}, "scheduled_at": {scheduled}, "delivered_at": {delivered},
+			"time_zone": {zone}, "signatures_delivered": {signatures}, "delivery_form": {form}})
+		checkFieldErrors(t, fe)
+		verr := d.Validate()
+		checkFieldErrors(t, verr)
+		if len(fe) > 0 || len(verr) > 0 {
+			return
+		}
+		if strings.TrimSpace(d.City) == "" || (d.Status == models.DeliveryDelivered && d.DeliveredAt == nil) {
+			t.Fatalf("accepted %+v", d)
+		}
+		if d.Latitude != nil && (*d.Latitude < -90 || *d.Latitude > 90) {
+			t.Fatalf("accepted latitude %v", *d.Latitude)
+		}
+		if _, err := models.LoadZone(d.TimeZone); err != nil {
+			t.Fatalf("accepted zone %q", d.TimeZone)
+		}
+	})
+}
+
+func TestParseDeliveryFormReadsTimesInThePlacesZone(t *testing.T) {
+	_, d, fe := parseDeliveryForm(values{"city": {"Seattle"}, "region": {"WA"}, "country": {"US"}, "status": {"delivered"},
+		"scheduled_at": {"2019-07-15"}, "delivered_at": {"2019-07-15 11:00"}})
+	if len(fe) > 0 {
+		t.Fatal(fe)
+	}
+	if d.TimeZone != "America/Los_Angeles" || !d.ScheduledDateOnly || d.DateOnly {
+		t.Fatalf("zone %q, scheduled date only %v, delivered date only %v", d.TimeZone, d.ScheduledDateOnly, d.DateOnly)
+	}
+	if got := models.FormatWhen(d.DeliveredAt, d.DateOnly, d.TimeZone); got != "2019-07-15T11:00:00-07:00" {
+		t.Errorf("delivered at %s", got)
+	}
+	_, _, fe = parseDeliveryForm(values{"city": {"Seattle"}, "delivered_at": {"11:00"}, "latitude": {"north"}})
+	if !strings.Contains(fe["delivered_at"], "no date") || fe["latitude"] == "" {
+		t.Errorf("errors: %v", fe)
+	}
+}

@@ -35,6 +35,7 @@ type Handler struct {
 	pages      *pageCache
 	campaigns  *campaignCache
 	imports    sync.WaitGroup // signature imports running in the background
+	now        func() time.Time
 }
 
 // New builds the handlers over a store. Sessions live in the store's
@@ -53,7 +54,7 @@ func New(store *models.Store, log *slog.Logger, cfg config.Config) *Handler {
 		log.Error("session store failed", "error", err, "uri", r.RequestURI)
 		http.Error(w, "The session store is unavailable; please try again in a moment.", http.StatusServiceUnavailable)
 	}
-	return &Handler{store: store, log: log, config: cfg, sessions: sm, signatures: store.NewSignatureWriter(256), pages: newPageCache(cfg.PageCache), campaigns: newCampaignCache(cfg.PageCache)}
+	return &Handler{store: store, log: log, config: cfg, sessions: sm, signatures: store.NewSignatureWriter(256), pages: newPageCache(cfg.PageCache), campaigns: newCampaignCache(cfg.PageCache), now: time.Now}
 }
 
 // Close finishes the signatures still being written and the imports still

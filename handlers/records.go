@@ -24,8 +24,11 @@ type records[T any, F any] struct {
 
 	parse  func(f formValues, cp *models.Campaign) (F, T, models.FieldErrors)
 	toForm func(*T) F
-	get    func(ctx context.Context, s *models.Store, campaignID, id uint) (*T, error)
-	create func(ctx context.Context, s *models.Store, a models.Actor, campaignID uint, rec *T) error
+	// newForm, if set, fills the empty add form (a default date, a choice
+	// carried in the query).
+	newForm func(c echo.Context) F
+	get     func(ctx context.Context, s *models.Store, campaignID, id uint) (*T, error)
+	create  func(ctx context.Context, s *models.Store, a models.Actor, campaignID uint, rec *T) error
 	// update copies what the form edits from parsed onto the stored record.
 	update func(ctx context.Context, s *models.Store, a models.Actor, campaignID, id uint, parsed T) error
 	remove func(ctx context.Context, s *models.Store, a models.Actor, campaignID, id uint) error
@@ -71,8 +74,11 @@ func (k *records[T, F]) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var empty F
-	return k.showList(c, cp, empty, nil)
+	var form F
+	if k.newForm != nil {
+		form = k.newForm(c)
+	}
+	return k.showList(c, cp, form, nil)
 }
 
 // add stores a new record, or shows the form again with what was wrong.

@@ -120,6 +120,15 @@ func plain(v reflect.Value) any {
 		}
 		v = v.Elem()
 	}
+	// A time read back from PostgreSQL carries its own location value: the
+	// same instant must compare equal to the one a form or file gave.
+	if t, ok := v.Interface().(time.Time); ok {
+		return t.UTC().Round(0)
+	}
+	// An empty list read back is the same as none.
+	if v.Kind() == reflect.Slice && v.Len() == 0 {
+		return nil
+	}
 	return v.Interface()
 }
 

@@ -185,6 +185,9 @@ func (d *Delivery) Normalise() {
 	if d.Status == "" {
 		d.Status = DeliveryPlanned
 	}
+	if d.TimeZone == "" {
+		d.TimeZone = ZoneFor(d.Country, d.Region)
+	}
 }
 
 // DeliveryFilter narrows a campaign's deliveries; empty fields match all.
@@ -299,6 +302,16 @@ func Progress(ds []Delivery, planned int) DeliveryProgress {
 // DeliveryImport is what an import of delivery rows did.
 type DeliveryImport struct {
 	Created, Updated, Unchanged int
+	// Refused lists the rows that, merged into the delivery on record they
+	// match, would make it invalid (a file without a delivered_at column
+	// marking a delivery delivered): by index into the rows given.
+	Refused []RefusedRow
+}
+
+// RefusedRow is a row of an import left out, with why.
+type RefusedRow struct {
+	Index  int
+	Errors FieldErrors
 }
 
 // deliveryKey is what identifies a delivery in a file with no id column:
@@ -310,10 +323,17 @@ func deliveryKey(d *Delivery) string {
 
 // ImportDeliveries stores rows read from a file in one transaction: a row
 // whose city, region, country and venue match a delivery of the campaign
-// updates it (its private notes kept), any other row adds one. Every change
-// is audited. Rows must be valid: a row that is not fails the whole call,
-// so a caller checks them first and passes only the good ones.
-func (s *Store) ImportDeliveries(ctx context.Context, actor Actor, campaignID uint, rows []Delivery) (DeliveryImport, error) {
+// updates it, any other row adds one. Every change is audited.
+//
+// columns names the file's columns (nil: all of them). An update changes
+// only the fields the file carries: a column left out of the file, the
+// private notes and what a CSV cannot say (whether the press was there,
+// the names of sources) are kept. A source address already on record
+// keeps its name, and sources known by name only stay.
+//
+// Rows must be valid: a row that is not fails the whole call, so a caller
+// checks them first and passes only the good ones.
+func (s *Store) ImportDeliveries(ctx context.Context, actor Actor, campaignID uint, rows []Delivery, columns []string) (DeliveryImport, error) {
 	var res DeliveryImport
 	for i := range rows {
 		rows[i].Normalise()
@@ -321,6 +341,10 @@ func (s *Store) ImportDeliveries(ctx context.Context, actor Actor, campaignID ui
 		if fe := rows[i].Validate(); len(fe) > 0 {
 			return res, fmt.Errorf("row %d: %w", i+1, fe)
 		}
+	}
+	has := func(string) bool { return true }
+	if columns != nil {
+		has = func(c string) bool { return slices.Contains(columns, c) }
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res = DeliveryImport{}
@@ -350,8 +374,12 @@ func (s *Store) ImportDeliveries(ctx context.Context, actor Actor, campaignID ui
 				res.Created++
 				continue
 			}
-			after := row
-			after.ID, after.Notes, after.CreatedAt = before.ID, before.Notes, before.CreatedAt
+			after := *before
+			applyColumns(&after, &row, has)
+			if fe := after.Validate(); len(fe) > 0 {
+				res.Refused = append(res.Refused, RefusedRow{Index: i, Errors: fe})
+				continue
+			}
 			changes := diff(before, &after)
 			if len(changes) == 0 {
 				res.Unchanged++
@@ -369,6 +397,61 @@ func (s *Store) ImportDeliveries(ctx context.Context, actor Actor, campaignID ui
 		return nil
 	})
 	return res, err
+}
+
+// applyColumns copies onto d what a file's row carries, column by column.
+func applyColumns(d, row *Delivery, has func(string) bool) {
+	set := func(col string, apply func()) {
+		if has(col) {
+			apply()
+		}
+	}
+	set("city", func() { d.City = row.City })
+	set("region", func() { d.Region = row.Region })
+	set("country", func() { d.Country = row.Country })
+	set("venue", func() { d.Venue = row.Venue })
+	set("address", func() { d.Address = row.Address })
+	set("latitude", func() { d.Latitude = row.Latitude })
+	set("longitude", func() { d.Longitude = row.Longitude })
+	set("kind", func() { d.Kind = row.Kind })
+	set("status", func() { d.Status = row.Status })
+	set("scheduled_at", func() { d.ScheduledAt, d.ScheduledDateOnly = row.ScheduledAt, row.ScheduledDateOnly })
+	set("delivered_at", func() { d.DeliveredAt, d.DateOnly = row.DeliveredAt, row.DateOnly })
+	if has("scheduled_at") || has("delivered_at") {
+		d.TimeZone = row.TimeZone
+	}
+	set("recipient", func() { d.Recipient = row.Recipient })
+	set("signatures_delivered", func() { d.SignaturesDelivered = row.SignaturesDelivered })
+	set("delivery_form", func() { d.DeliveryForm = row.DeliveryForm })
+	set("outcome", func() { d.Outcome = row.Outcome })
+	set("lead_organisation", func() { d.LeadOrganisation = row.LeadOrganisation })
+	set("attendance", func() { d.Attendance = row.Attendance })
+	set("source_urls", func() { d.Sources = mergeSources(d.Sources, row.Sources) })
+}
+
+// mergeSources takes a file's list of source addresses as the new list,
+// keeping the name of each address already on record, and the sources on
+// record that have a name but no address (a CSV cannot carry them).
+func mergeSources(onRecord, fromFile Sources) Sources {
+	names := make(map[string]string, len(onRecord))
+	for _, src := range onRecord {
+		if src.URL != "" && src.Name != "" {
+			names[src.URL] = src.Name
+		}
+	}
+	out := Sources{}
+	for _, src := range fromFile {
+		if src.Name == "" {
+			src.Name = names[src.URL]
+		}
+		out = append(out, src)
+	}
+	for _, src := range onRecord {
+		if src.URL == "" {
+			out = append(out, src)
+		}
+	}
+	return out
 }
 
 // DeliveryStatusCounts returns how many deliveries a campaign has in each

@@ -121,3 +121,46 @@ func SectionTitle(section string) string {
 	}
 	return Label(section)
 }
+
+// moveLabel is the button that moves a delivery to a status.
+func moveLabel(to string) string {
+	switch to {
+	case models.DeliveryPlanned:
+		return "Plan again"
+	case models.DeliveryUnderWay:
+		return "Under way now"
+	}
+	return "Mark " + models.StatusLabel(to)
+}
+
+// whenDateOnly says whether the time a delivery is listed by is known to
+// the day only.
+func whenDateOnly(d models.Delivery) bool {
+	if d.DeliveredAt != nil {
+		return d.DateOnly
+	}
+	return d.ScheduledDateOnly
+}
+
+// zoneOptions offers "automatic" first, then the common zones, and keeps a
+// zone already chosen that is not among them.
+func zoneOptions(current string) []Option {
+	out := []Option{{Value: "", Label: "Automatic (the state's zone, else UTC)"}}
+	seen := false
+	for _, z := range models.CommonZones {
+		out = append(out, Option{Value: z, Label: z})
+		seen = seen || z == current
+	}
+	if current != "" && !seen {
+		out = append(out, Option{Value: current, Label: current})
+	}
+	return out
+}
+
+// zoneName names a zone for a hint.
+func zoneName(zone string) string {
+	if zone == "" {
+		return "UTC"
+	}
+	return zone
+}

@@ -33,6 +33,7 @@ type CampaignDashboardView struct {
 	Progress DeliveryProgress
 	Claims   int
 	Partners int
+	Awaiting []models.AwaitingAnswer // deliveries and actions the target has not answered, oldest first
 	Recent   []models.AuditEntry
 }
 
@@ -157,4 +158,107 @@ func (f Field) describedBy() string {
 		s += f.Name + "-error"
 	}
 	return s
+}
+
+// DeliveryForm holds a delivery as typed.
+type DeliveryForm struct {
+	City, Region, Country, Venue, Address, Latitude, Longitude, Kind, Status         string
+	ScheduledAt, DeliveredAt, TimeZone, Recipient, SignaturesDelivered, DeliveryForm string
+	Outcome, LeadOrganisation, Attendance, Sources, Notes                            string
+	MediaPresent                                                                     bool
+}
+
+// DeliveriesAdminView lists a campaign's deliveries with their next steps,
+// a form to add one and a CSV import.
+type DeliveriesAdminView struct {
+	Frame      AdminFrame
+	Deliveries []models.Delivery
+	Progress   models.DeliveryProgress
+	Form       DeliveryForm
+	Errors     models.FieldErrors
+	Import     *DeliveryImportReport // the outcome of an import just made
+}
+
+// DeliveryImportReport is what a CSV import of deliveries did.
+type DeliveryImportReport struct {
+	Filename string
+	Result   models.DeliveryImport
+	Rejected []string // "line 4, status: …"
+	Problem  string   // why the file as a whole was refused
+}
+
+// DeliveryEditView edits one delivery.
+type DeliveryEditView struct {
+	Frame    AdminFrame
+	Delivery *models.Delivery
+	Form     DeliveryForm
+	Errors   models.FieldErrors
+	History  []models.AuditEntry
+}
+
+// MarkDeliveredForm is the one-step "mark delivered" form as typed.
+type MarkDeliveredForm struct {
+	DeliveredAt, Outcome, Recipient, SignaturesDelivered, DeliveryForm, Attendance string
+	MediaPresent                                                                   bool
+}
+
+// MarkDeliveredView is the phone form that records a hand-over as it
+// happens.
+type MarkDeliveredView struct {
+	Frame    AdminFrame
+	Delivery *models.Delivery
+	Form     MarkDeliveredForm
+	Errors   models.FieldErrors
+}
+
+// ActionForm holds an action as typed.
+type ActionForm struct {
+	Kind, Title, Description, OccurredAt, Place, City, Region, Country string
+	Attendance, Organisations, TimeZone, Sources, Notes                string
+}
+
+// ActionsAdminView is the action log with its quick-log form.
+type ActionsAdminView struct {
+	Frame   AdminFrame
+	Actions []models.Action
+	Answers map[string]models.AnswerState
+	Form    ActionForm
+	Errors  models.FieldErrors
+}
+
+// ActionEditView edits one action.
+type ActionEditView struct {
+	Frame   AdminFrame
+	Action  *models.Action
+	Form    ActionForm
+	Errors  models.FieldErrors
+	History []models.AuditEntry
+}
+
+// ResponseForm holds a response as typed. Answers is "campaign",
+// "delivery:ID" or "action:ID".
+type ResponseForm struct {
+	RespondedAt, Speaker, SpeakerRole, Channel, Kind, Quote, Summary string
+	Answers, TimeZone, Sources, Notes                                string
+}
+
+// ResponsesAdminView lists the target's responses, what still waits for
+// one, and the form to log one.
+type ResponsesAdminView struct {
+	Frame     AdminFrame
+	Responses []models.Response
+	Awaiting  []models.AwaitingAnswer
+	Answers   []Option // what a response can answer
+	Form      ResponseForm
+	Errors    models.FieldErrors
+}
+
+// ResponseEditView edits one response.
+type ResponseEditView struct {
+	Frame    AdminFrame
+	Response *models.Response
+	Answers  []Option
+	Form     ResponseForm
+	Errors   models.FieldErrors
+	History  []models.AuditEntry
 }

@@ -144,3 +144,34 @@ func signerText(s models.PublicSigner) string {
 	}
 	return s.FirstName + ", " + s.City
 }
+
+// WhenIn formats a record's time where it happened: the day alone when
+// only the day is known, else the day and time in the record's zone
+// ("15 July 2019, 11:00 PDT").
+func WhenIn(t *time.Time, dateOnly bool, zone string) string {
+	if t == nil {
+		return ""
+	}
+	if dateOnly {
+		return t.UTC().Format("2 January 2006")
+	}
+	return t.In(models.ZoneOrUTC(zone)).Format("2 January 2006, 15:04 MST")
+}
+
+// ISOIn formats a record's time for a <time datetime> attribute, with the
+// offset of the place it happened.
+func ISOIn(t *time.Time, dateOnly bool, zone string) string {
+	return models.FormatWhen(t, dateOnly, zone)
+}
+
+// FormTime shows a stored time in a form field as it is typed: the date
+// alone, or the date and time in the record's zone.
+func FormTime(t *time.Time, dateOnly bool, zone string) string {
+	if t == nil {
+		return ""
+	}
+	if dateOnly {
+		return t.UTC().Format(time.DateOnly)
+	}
+	return t.In(models.ZoneOrUTC(zone)).Format("2006-01-02 15:04")
+}

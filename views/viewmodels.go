@@ -104,3 +104,15 @@ type SignedView struct {
 	Outcome  string // "signed" or "already"
 	Count    CountView
 }
+
+// DeliveriesView is a campaign's public deliveries page.
+type DeliveriesView struct {
+	Campaign   models.Campaign
+	Progress   models.DeliveryProgress
+	Deliveries []models.Delivery // by date
+	Markers    []MapMarker       // the deliveries placed on the map
+	Elsewhere  []models.Delivery // outside the United States, listed beside the map
+	Unplaced   []models.Delivery // in the United States, but the place could not be found
+	Located    map[uint]string   // how each marker was placed: "recorded" or "city centre"
+	Today      string            // for the CSV's file name
+}

@@ -1,0 +1,67 @@
+package csvio
+
+import (
+	"io"
+
+	"campaigntrack/models"
+)
+
+// ActionColumns are the columns of the public actions CSV, in order. Like
+// the deliveries CSV it holds nothing private: no notes.
+var ActionColumns = []string{
+	"kind", "title", "description", "occurred_at", "place", "city", "region", "country",
+	"attendance", "organisations", "source_urls",
+}
+
+// ActionRow is an action as a row of the actions CSV, before neutralising.
+func ActionRow(a *models.Action) []string {
+	return []string{
+		text(a.Kind), text(a.Title), text(a.Description), models.FormatWhen(&a.OccurredAt, a.DateOnly, a.TimeZone),
+		text(a.Place), text(a.City), text(a.Region), text(a.Country),
+		text(a.Attendance), text(a.Organisations), sourceURLs(a.Sources),
+	}
+}
+
+// WriteActions writes actions as the public actions CSV, as
+// WriteDeliveries does: the header, then a row per action, every cell
+// neutralised (there is no numeric column), flushed every 500 rows.
+func WriteActions(w io.Writer, as []models.Action) error {
+	return writeRecords(w, ActionColumns, nil, as, ActionRow)
+}
+
+// ResponseColumns are the columns of the public responses CSV, in order:
+// answers says what a response answers (delivery, action or campaign) and
+// answers_city the city of that delivery or action. No notes.
+var ResponseColumns = []string{
+	"responded_at", "speaker", "speaker_role", "channel", "kind", "quote", "summary",
+	"answers", "answers_city", "source_urls",
+}
+
+// ResponseRow is a response as a row of the responses CSV, before
+// neutralising. The response's Delivery or Action should be loaded (as
+// the Store's response queries do); when it is not, answers_city is empty.
+func ResponseRow(r *models.Response) []string {
+	answers, city := "campaign", ""
+	switch {
+	case r.DeliveryID != nil:
+		answers = "delivery"
+		if r.Delivery != nil {
+			city = r.Delivery.City
+		}
+	case r.ActionID != nil:
+		answers = "action"
+		if r.Action != nil {
+			city = r.Action.City
+		}
+	}
+	return []string{
+		models.FormatWhen(&r.RespondedAt, r.DateOnly, r.TimeZone), text(r.Speaker), text(r.SpeakerRole),
+		text(r.Channel), text(r.Kind), text(r.Quote), text(r.Summary), answers, text(city), sourceURLs(r.Sources),
+	}
+}
+
+// WriteResponses writes responses as the public responses CSV, as
+// WriteActions does.
+func WriteResponses(w io.Writer, rs []models.Response) error {
+	return writeRecords(w, ResponseColumns, nil, rs, ResponseRow)
+}

@@ -1,0 +1,109 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"campaigntrack/models"
+	"campaigntrack/views"
+)
+
+// responses are what the target said back, or that it said nothing.
+func (h *Handler) responseRecords() *records[models.Response, views.ResponseForm] {
+	return &records[models.Response, views.ResponseForm]{
+		h: h, section: "responses", audit: "response", noun: "Response",
+		parse: func(f formValues, _ *models.Campaign) (views.ResponseForm, models.Response, models.FieldErrors) {
+			return parseResponseForm(f)
+		},
+		toForm: responseToForm,
+		newForm: func(c echo.Context) views.ResponseForm {
+			return views.ResponseForm{Answers: c.QueryParam("answers"), RespondedAt: h.now().UTC().Format("2006-01-02")}
+		},
+		get: func(ctx context.Context, s *models.Store, cid, id uint) (*models.Response, error) {
+			return s.Response(ctx, cid, id)
+		},
+		create: func(ctx context.Context, s *models.Store, a models.Actor, cid uint, rec *models.Response) error {
+			return s.CreateResponse(ctx, a, cid, rec)
+		},
+		update: func(ctx context.Context, s *models.Store, a models.Actor, cid, id uint, r models.Response) error {
+			_, err := s.UpdateResponse(ctx, a, cid, id, func(rec *models.Response) {
+				r.ID, r.CampaignID, r.CreatedAt = rec.ID, rec.CampaignID, rec.CreatedAt
+				*rec = r
+			})
+			return err
+		},
+		remove: func(ctx context.Context, s *models.Store, a models.Actor, cid, id uint) error {
+			return s.DeleteResponse(ctx, a, cid, id)
+		},
+		name: func(r *models.Response) string {
+			if r.IsNoReply() {
+				return "The no reply"
+			}
+			return "The response"
+		},
+		listPage: func(c echo.Context, frame views.AdminFrame, form views.ResponseForm, errs models.FieldErrors) (templ.Component, error) {
+			ctx := c.Request().Context()
+			v := views.ResponsesAdminView{Frame: frame, Form: form, Errors: errs}
+			var err error
+			if v.Responses, err = h.store.ResponsesFor(ctx, frame.Campaign.ID, models.ResponsesNewestFirst); err != nil {
+				return nil, err
+			}
+			if v.Awaiting, err = h.store.Awaiting(ctx, frame.Campaign.ID, h.now()); err != nil {
+				return nil, err
+			}
+			v.Answers, err = h.answerOptions(ctx, frame.Campaign.ID)
+			return views.ResponsesAdminPage(v), err
+		},
+		editPage: func(frame views.AdminFrame, _ uint, r *models.Response, form views.ResponseForm, errs models.FieldErrors, history []models.AuditEntry) templ.Component {
+			// The options were loaded by showEdit's caller chain only for
+			// the list; an edit page loads its own.
+			answers, _ := h.answerOptions(context.Background(), frame.Campaign.ID)
+			return views.ResponseEditPage(views.ResponseEditView{Frame: frame, Response: r, Answers: answers, Form: form, Errors: errs, History: history})
+		},
+	}
+}
+
+func (h *Handler) answerOptions(ctx context.Context, campaignID uint) ([]views.Option, error) {
+	ds, err := h.store.DeliveriesFor(ctx, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	as, err := h.store.ActionsFor(ctx, campaignID, models.ActionFilter{})
+	if err != nil {
+		return nil, err
+	}
+	return views.AnswerOptions(ds, as), nil
+}
+
+// logNoReply puts the target's silence on the record in one step: a "no
+// reply" response dated today, answering the delivery or action named.
+func (h *Handler) logNoReply(c echo.Context) error {
+	cp, err := h.adminCampaign(c)
+	if err != nil {
+		return err
+	}
+	_, r, fe := parseResponseForm(c)
+	if r.DeliveryID == nil && r.ActionID == nil {
+		fe.Add("answers", "choose the delivery or action that went unanswered")
+	}
+	if err = fe.Err(); err == nil {
+		today := h.now().UTC().Truncate(24 * time.Hour).Add(12 * time.Hour)
+		r.RespondedAt, r.DateOnly = today, true
+		r.Channel, r.Kind = models.ResponseNoReply, models.ResponseNoReply
+		r.Summary = "No answer from " + cp.Target + " as of this date."
+		err = h.store.CreateResponse(c.Request().Context(), actor(c), cp.ID, &r)
+	}
+	path := "/admin/campaigns/" + cp.Slug + "/responses"
+	if errs, ok := formErrors(err); ok {
+		return h.redirectWithFlash(c, path, "Not logged: "+errs.Error()+".")
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "The silence is on the record: “no reply” logged for today.")
+	return c.Redirect(http.StatusSeeOther, path)
+}

@@ -1,0 +1,128 @@
+package handlers
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"campaigntrack/csvio"
+	"campaigntrack/geo"
+	"campaigntrack/models"
+	"campaigntrack/views"
+)
+
+// publicCampaign loads the campaign a public page names.
+func (h *Handler) publicCampaign(c echo.Context) (*models.Campaign, error) {
+	slug := c.Param("slug")
+	if !models.ValidSlug(slug) {
+		return nil, campaignErr(models.ErrNotFound)
+	}
+	cp, err := h.store.CampaignBySlug(c.Request().Context(), slug)
+	if err != nil {
+		return nil, campaignErr(err)
+	}
+	return cp, nil
+}
+
+// deliveriesPage is the public record of the hand-overs: progress, a map
+// of the United States drawn on the server, and the table by date.
+func (h *Handler) deliveriesPage(c echo.Context) error {
+	cp, err := h.publicCampaign(c)
+	if err != nil {
+		return err
+	}
+	ds, err := h.store.DeliveriesFor(c.Request().Context(), cp.ID)
+	if err != nil {
+		return err
+	}
+	v := views.DeliveriesView{
+		Campaign: *cp, Deliveries: ds, Progress: models.Progress(ds, cp.DeliveriesPlanned),
+		Located: map[uint]string{}, Today: h.now().UTC().Format("2006-01-02"),
+	}
+	for _, d := range ds {
+		if d.Country != "" && d.Country != "US" {
+			v.Elsewhere = append(v.Elsewhere, d)
+			continue
+		}
+		lat, lon, how := placeOf(d)
+		if how == "" {
+			v.Unplaced = append(v.Unplaced, d)
+			continue
+		}
+		x, y, ok := geo.Project(lon, lat)
+		if !ok { // a US territory outside the map's insets (Guam, Puerto Rico)
+			v.Elsewhere = append(v.Elsewhere, d)
+			continue
+		}
+		v.Located[d.ID] = how
+		v.Markers = append(v.Markers, views.MapMarker{
+			X: x, Y: y, Status: d.Status, Href: "#" + views.DeliveryAnchor(d.ID),
+			Label: d.Place() + ": " + models.StatusLabel(d.Status) + mapWhen(d),
+		})
+	}
+	v.Markers = views.SpreadMarkers(v.Markers)
+	return render(c, http.StatusOK, views.DeliveriesPage(v))
+}
+
+// placeOf is where a delivery goes on the map: its recorded coordinates,
+// or else its city's centre from the gazetteer ("" when neither is known).
+func placeOf(d models.Delivery) (lat, lon float64, how string) {
+	if d.Latitude != nil && d.Longitude != nil {
+		return *d.Latitude, *d.Longitude, "recorded"
+	}
+	if lat, lon, ok := geo.Locate(d.City, d.Region); ok {
+		return lat, lon, "city centre"
+	}
+	return 0, 0, ""
+}
+
+func mapWhen(d models.Delivery) string {
+	if d.When() == nil {
+		return ""
+	}
+	dateOnly := d.ScheduledDateOnly
+	if d.DeliveredAt != nil {
+		dateOnly = d.DateOnly
+	}
+	return ", " + views.WhenIn(d.When(), dateOnly, d.TimeZone)
+}
+
+// deliveriesCSV is the public CSV of a campaign's deliveries, for
+// journalists and partners: ?status= and ?city= narrow it.
+func (h *Handler) deliveriesCSV(c echo.Context) error {
+	cp, err := h.publicCampaign(c)
+	if err != nil {
+		return err
+	}
+	f, err := deliveryFilter(c)
+	if err != nil {
+		return err
+	}
+	ds, err := h.store.Deliveries(c.Request().Context(), cp.ID, f)
+	if err != nil {
+		return err
+	}
+	name := cp.Slug + "-deliveries-" + h.now().UTC().Format("2006-01-02") + ".csv"
+	res := c.Response()
+	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	res.Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	res.WriteHeader(http.StatusOK)
+	return csvio.WriteDeliveries(res, ds)
+}
+
+// deliveryFilter reads ?status= and ?city=, naming a bad one.
+func deliveryFilter(c echo.Context) (models.DeliveryFilter, error) {
+	f := models.DeliveryFilter{
+		Status: strings.ReplaceAll(strings.ToLower(strings.TrimSpace(c.QueryParam("status"))), " ", "_"),
+		City:   strings.TrimSpace(c.QueryParam("city")),
+	}
+	if f.Status != "" && !slices.Contains(models.DeliveryStatuses, f.Status) {
+		return f, echo.NewHTTPError(http.StatusBadRequest, "The status filter must be one of "+strings.Join(models.DeliveryStatuses, ", ")+".")
+	}
+	if len(f.City) > 200 {
+		return f, echo.NewHTTPError(http.StatusBadRequest, "The city filter must be at most 200 characters.")
+	}
+	return f, nil
+}

@@ -1,0 +1,204 @@
+package handlers
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"campaigntrack/csvio"
+	"campaigntrack/models"
+	"campaigntrack/views"
+)
+
+// maxCityFilter is the longest city a filter takes, in characters: the
+// longest a record's city can be.
+const maxCityFilter = 200
+
+// timelinePage is a campaign's record in one chronological stream, oldest
+// first, narrowed by ?kind= and ?city=.
+func (h *Handler) timelinePage(c echo.Context) error {
+	cp, err := h.publicCampaign(c)
+	if err != nil {
+		return err
+	}
+	f, err := timelineFilter(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	entries, err := h.store.Timeline(ctx, cp.ID, f)
+	if err != nil {
+		return err
+	}
+	// The form offers the cities of the whole timeline, not only of the
+	// entries shown, or a filtered page could not be widened to another
+	// city. A campaign has tens of records, so a second read is cheap.
+	all := entries
+	if f != (models.TimelineFilter{}) {
+		if all, err = h.store.Timeline(ctx, cp.ID, models.TimelineFilter{}); err != nil {
+			return err
+		}
+	}
+	cities := views.TimelineCities(all)
+	v := views.TimelineView{Campaign: *cp, Entries: entries, Kind: f.Kind, City: spelledAs(f.City, cities), Cities: cities}
+	return render(c, http.StatusOK, views.TimelinePage(v))
+}
+
+// timelineAtom is the timeline as an Atom feed, with the same filters as
+// the page.
+//
+// Entries are newest first: RFC 4287 gives the order no meaning, but feed
+// readers and people reading the raw feed expect the latest at the top,
+// and a reader that keeps only the first entries then keeps the news. The
+// feed is not cut to a number of entries: a campaign has tens of records.
+//
+// Addresses are absolute, built from the request (scheme and Host), since
+// a feed is read away from the site. The feed's id is the page it mirrors,
+// with the filter's query: each filtered feed is a feed of its own, while
+// an entry's id is its anchor on the unfiltered page, the same in every
+// feed it appears in.
+func (h *Handler) timelineAtom(c echo.Context) error {
+	cp, err := h.publicCampaign(c)
+	if err != nil {
+		return err
+	}
+	f, err := timelineFilter(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	entries, err := h.store.Timeline(ctx, cp.ID, f)
+	if err != nil {
+		return err
+	}
+	coalition, err := h.store.OrganisationsFor(ctx, cp.ID)
+	if err != nil {
+		return err
+	}
+	f.City = spelledAs(f.City, views.TimelineCities(entries))
+	slices.Reverse(entries)
+	page := absoluteURL(c, views.TimelinePath(cp.Slug, f.Kind, f.City))
+	feed := views.AtomFeed{
+		ID:       page,
+		Title:    cp.Title + ": timeline",
+		Subtitle: feedSubtitle(f),
+		SelfURL:  absoluteURL(c, views.TimelineFeedPath(cp.Slug, f.Kind, f.City)),
+		AltURL:   page,
+		Author:   feedAuthor(coalition),
+		Entries:  views.TimelineAtomEntries(entries, absoluteURL(c, views.TimelinePath(cp.Slug, "", ""))),
+	}
+	// With entries, the feed was last updated when its latest entry was;
+	// without (a filter that matches nothing), Atom still needs a time:
+	// the campaign's own last change.
+	if len(entries) == 0 {
+		feed.Updated = cp.UpdatedAt
+		if feed.Updated.IsZero() {
+			feed.Updated = h.now()
+		}
+	}
+	// Written whole into a buffer first, as pages are, so a failure is an
+	// error response rather than half a feed.
+	var buf bytes.Buffer
+	if err := views.WriteTimelineAtom(&buf, feed); err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", buf.Bytes())
+}
+
+// timelineFilter reads ?kind= and ?city=, naming a bad one. The kind is
+// matched without regard to case or surrounding spaces; the city is
+// matched by the Store without regard to case.
+func timelineFilter(c echo.Context) (models.TimelineFilter, error) {
+	f := models.TimelineFilter{
+		Kind: strings.ToLower(strings.TrimSpace(c.QueryParam("kind"))),
+		City: strings.TrimSpace(c.QueryParam("city")),
+	}
+	if f.Kind != "" && !slices.Contains(models.TimelineKinds, f.Kind) {
+		return f, echo.NewHTTPError(http.StatusBadRequest, "The kind filter must be one of "+strings.Join(models.TimelineKinds, ", ")+", or empty for every kind.")
+	}
+	if utf8.RuneCountInString(f.City) > maxCityFilter {
+		return f, echo.NewHTTPError(http.StatusBadRequest, "The city filter must be at most 200 characters.")
+	}
+	return f, nil
+}
+
+// spelledAs is city as the records spell it, when one of cities is it
+// without regard to case: ?city=seattle shows as Seattle, and the page's
+// form and the feed's addresses say the same whichever way it was typed.
+func spelledAs(city string, cities []string) string {
+	if i := slices.IndexFunc(cities, func(c string) bool { return strings.EqualFold(c, city) }); i >= 0 {
+		return cities[i]
+	}
+	return city
+}
+
+// absoluteURL is path on the site the request came to. Only http and
+// https are taken from c.Scheme(), which reads forwarding headers: a
+// feed's addresses must be web addresses whatever a header says.
+func absoluteURL(c echo.Context, path string) string {
+	scheme := c.Scheme()
+	if scheme != "https" {
+		scheme = "http"
+	}
+	host := c.Request().Host
+	if host == "" { // an HTTP/1.0 request may name no host
+		host = "localhost"
+	}
+	return scheme + "://" + host + path
+}
+
+// feedAuthor is the campaign's coalition, every partner named (a feed
+// that dropped some would misstate who speaks), or the tracker itself
+// when no partner is listed.
+func feedAuthor(coalition []models.Organisation) string {
+	var names []string
+	for _, o := range coalition {
+		if n := strings.TrimSpace(o.Name); n != "" {
+			names = append(names, n)
+		}
+	}
+	switch len(names) {
+	case 0:
+		return "campaigntrack"
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// feedSubtitle says what the feed holds, filter included.
+func feedSubtitle(f models.TimelineFilter) string {
+	v := views.TimelineView{Kind: f.Kind, City: f.City}
+	return v.Shown() + ", newest first, each with its sources."
+}
+
+// actionsCSV is the public CSV of a campaign's actions, oldest first, for
+// journalists and partners. Like every public export it holds no notes.
+func (h *Handler) actionsCSV(c echo.Context) error {
+	cp, err := h.publicCampaign(c)
+	if err != nil {
+		return err
+	}
+	actions, err := h.store.ActionsFor(c.Request().Context(), cp.ID, models.ActionFilter{})
+	if err != nil {
+		return err
+	}
+	return h.publicCSV(c, cp, "actions", func(w io.Writer) error { return csvio.WriteActions(w, actions) })
+}
+
+// publicCSV sends a public export as a download named
+// "<slug>-<what>-<date>.csv", as deliveriesCSV does. The rows are loaded
+// before the status is written, so a failed query is still an error page.
+func (h *Handler) publicCSV(c echo.Context, cp *models.Campaign, what string, write func(io.Writer) error) error {
+	name := cp.Slug + "-" + what + "-" + h.now().UTC().Format("2006-01-02") + ".csv"
+	res := c.Response()
+	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	res.Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	res.WriteHeader(http.StatusOK)
+	return write(res)
+}

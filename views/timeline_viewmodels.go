@@ -1,0 +1,272 @@
+package views
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"campaigntrack/models"
+)
+
+// TimelineView is a campaign's public timeline: its record in one stream,
+// oldest first, narrowed by the filter the visitor chose.
+type TimelineView struct {
+	Campaign models.Campaign
+	Entries  []models.TimelineEntry // oldest first
+	Kind     string                 // the kind shown (one of models.TimelineKinds), "" for every kind
+	City     string                 // the city shown, "" for every city
+	// Cities are the cities on the whole, unfiltered timeline, so a
+	// filtered page still offers every other city.
+	Cities []string
+}
+
+// ResponsesView is a campaign's public page of the company's answers.
+type ResponsesView struct {
+	Campaign  models.Campaign
+	Responses []models.Response // oldest first, each with what it answers
+	// Awaiting are the deliveries and actions still owed an answer,
+	// oldest first.
+	Awaiting []models.AwaitingAnswer
+}
+
+// TimelineLink is one link of the timeline's list of kinds.
+type TimelineLink struct {
+	Label   string
+	Href    string
+	Current bool // the page shows this kind
+}
+
+// The words for each kind of timeline entry, as one and as many.
+var timelineKindWords = map[string][2]string{
+	models.TimelineMilestone: {"Milestone", "Milestones"},
+	models.TimelineDelivery:  {"Delivery", "Deliveries"},
+	models.TimelineAction:    {"Action", "Actions"},
+	models.TimelineResponse:  {"Response", "Responses"},
+}
+
+// TimelineKindName is a kind of timeline entry in words: "Response".
+func TimelineKindName(kind string) string {
+	if w, ok := timelineKindWords[kind]; ok {
+		return w[0]
+	}
+	return Label(kind)
+}
+
+// timelineKindPlural is a kind in words, as many: "Responses".
+func timelineKindPlural(kind string) string {
+	if w, ok := timelineKindWords[kind]; ok {
+		return w[1]
+	}
+	return Label(kind)
+}
+
+// TimelinePath is the address of a campaign's timeline page, with the
+// filter in its query when one is set.
+func TimelinePath(slug, kind, city string) string {
+	return "/campaigns/" + slug + "/timeline" + timelineQuery(kind, city)
+}
+
+// TimelineFeedPath is the address of the timeline's Atom feed, with the
+// same filter as the page it mirrors.
+func TimelineFeedPath(slug, kind, city string) string {
+	return "/campaigns/" + slug + "/timeline.atom" + timelineQuery(kind, city)
+}
+
+// timelineQuery is "?city=…&kind=…" with only the parts that are set, in
+// one canonical order, so the same filter always has the same address
+// (a feed's id is built from it).
+func timelineQuery(kind, city string) string {
+	q := url.Values{}
+	if kind != "" {
+		q.Set("kind", kind)
+	}
+	if city != "" {
+		q.Set("city", city)
+	}
+	if len(q) == 0 {
+		return ""
+	}
+	return "?" + q.Encode()
+}
+
+// TimelineCities lists the cities of a timeline's entries once each, in
+// alphabetical order. Cities that differ only in case are one city (the
+// filter matches without regard to case); the first spelling met is kept.
+func TimelineCities(entries []models.TimelineEntry) []string {
+	var out []string
+	for _, e := range entries {
+		if e.City == "" || slices.ContainsFunc(out, func(c string) bool { return strings.EqualFold(c, e.City) }) {
+			continue
+		}
+		out = append(out, e.City)
+	}
+	slices.SortFunc(out, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	return out
+}
+
+// KindLinks are plain links to the timeline of each kind, and of all,
+// keeping the city the page is narrowed to: the filter without a form.
+func (v TimelineView) KindLinks() []TimelineLink {
+	out := []TimelineLink{{Label: "All", Href: TimelinePath(v.Campaign.Slug, "", v.City), Current: v.Kind == ""}}
+	for _, k := range models.TimelineKinds {
+		out = append(out, TimelineLink{Label: timelineKindPlural(k), Href: TimelinePath(v.Campaign.Slug, k, v.City), Current: v.Kind == k})
+	}
+	return out
+}
+
+// KindOptions are the choices of the form's kind list.
+func (v TimelineView) KindOptions() []Option {
+	out := []Option{{Value: "", Label: "All kinds"}}
+	for _, k := range models.TimelineKinds {
+		out = append(out, Option{Value: k, Label: timelineKindPlural(k)})
+	}
+	return out
+}
+
+// CityOptions are the choices of the form's city list: every city on the
+// timeline, and the city asked for even when it is not one of them, so
+// the form shows what the page is narrowed to.
+func (v TimelineView) CityOptions() []Option {
+	out := []Option{{Value: "", Label: "All cities"}}
+	known := false
+	for _, c := range v.Cities {
+		out = append(out, Option{Value: c, Label: c})
+		known = known || c == v.City
+	}
+	if v.City != "" && !known {
+		out = append(out, Option{Value: v.City, Label: v.City})
+	}
+	return out
+}
+
+// Shown says what the page lists: "Everything on record", "Responses",
+// "Entries in Seattle", "Responses in Seattle".
+func (v TimelineView) Shown() string {
+	switch {
+	case v.Kind == "" && v.City == "":
+		return "Everything on record"
+	case v.Kind == "":
+		return "Entries in " + v.City
+	case v.City == "":
+		return timelineKindPlural(v.Kind)
+	default:
+		return timelineKindPlural(v.Kind) + " in " + v.City
+	}
+}
+
+// Empty says plainly that the filter matched nothing: "Nothing on the
+// timeline for Portland.", "No responses on the timeline."
+func (v TimelineView) Empty() string {
+	s := "Nothing on the timeline"
+	if v.Kind != "" {
+		s = "No " + strings.ToLower(timelineKindPlural(v.Kind)) + " on the timeline"
+	}
+	switch {
+	case v.City != "":
+		s += " for " + v.City
+	case v.Kind == "":
+		s += " yet"
+	}
+	return s + "."
+}
+
+// Filtered says whether the page shows less than the whole timeline.
+func (v TimelineView) Filtered() bool { return v.Kind != "" || v.City != "" }
+
+// FeedPath is the Atom feed of what the page shows.
+func (v TimelineView) FeedPath() string { return TimelineFeedPath(v.Campaign.Slug, v.Kind, v.City) }
+
+// timelineStatus is an entry's status in words, for its second badge:
+// a delivery's status, an action's kind, a response's kind, or what
+// kind of figure a milestone is.
+func timelineStatus(e models.TimelineEntry) string {
+	switch e.Status {
+	case "claim":
+		return "Reported total"
+	case "signatures":
+		return "Counted here"
+	}
+	return Label(e.Status)
+}
+
+// isSilence says whether a timeline entry records that the company said
+// nothing.
+func isSilence(e models.TimelineEntry) bool {
+	return e.Kind == models.TimelineResponse && e.Status == models.ResponseNoReply
+}
+
+// timelineMore links an entry to the page that says more about it: a
+// delivery's row on the deliveries page, a response on the responses
+// page. Milestones and actions are told in full on the timeline.
+func timelineMore(slug string, e models.TimelineEntry) TimelineLink {
+	switch e.Kind {
+	case models.TimelineDelivery:
+		return TimelineLink{Label: "On the deliveries page", Href: "/campaigns/" + slug + "/deliveries#" + e.Anchor}
+	case models.TimelineResponse:
+		return TimelineLink{Label: "On the responses page", Href: "/campaigns/" + slug + "/responses#" + e.Anchor}
+	}
+	return TimelineLink{}
+}
+
+// responseAnchor is a response's id on the responses page, the same as
+// its anchor on the timeline.
+func responseAnchor(r models.Response) string {
+	return "response-" + strconv.FormatUint(uint64(r.ID), 10)
+}
+
+// responseAnswers says what a response answers, with a link to it: the
+// delivery's row on the deliveries page, the action's entry on the
+// timeline, or no link for the campaign as a whole. A delivery or action
+// that is not loaded (deleted, or not the campaign's own) is the campaign.
+func responseAnswers(slug string, r models.Response) TimelineLink {
+	switch {
+	case r.Delivery != nil:
+		return TimelineLink{Label: Answers(r), Href: "/campaigns/" + slug + "/deliveries#delivery-" + strconv.FormatUint(uint64(r.Delivery.ID), 10)}
+	case r.Action != nil:
+		return TimelineLink{Label: r.Action.Title, Href: "/campaigns/" + slug + "/timeline#action-" + strconv.FormatUint(uint64(r.Action.ID), 10)}
+	}
+	return TimelineLink{Label: "the campaign"}
+}
+
+// responseHeading names who answered, or for silence who said nothing:
+// "No reply from Amazon".
+func responseHeading(r models.Response) string {
+	if r.IsNoReply() {
+		if r.Speaker != "" {
+			return "No reply from " + r.Speaker
+		}
+		return "No reply"
+	}
+	return r.Speaker
+}
+
+// roleAfterName is a speaker's role as it follows their name in a
+// heading: ", Chief Technology Officer, Amazon", or nothing.
+func roleAfterName(role string) string {
+	if role == "" {
+		return ""
+	}
+	return ", " + role
+}
+
+// awaitingLink is where a record still owed an answer is told in full.
+func awaitingLink(slug string, a models.AwaitingAnswer) string {
+	id := strconv.FormatUint(uint64(a.ID), 10)
+	if a.Kind == models.AnswersDelivery {
+		return "/campaigns/" + slug + "/deliveries#delivery-" + id
+	}
+	return "/campaigns/" + slug + "/timeline#action-" + id
+}
+
+// AwaitingText is how long a record has gone unanswered: "No answer for
+// 12 days". A record of today has waited no whole day yet.
+func AwaitingText(days int) string {
+	switch days {
+	case 0:
+		return "No answer yet"
+	case 1:
+		return "No answer for 1 day"
+	}
+	return "No answer for " + Number(int64(days)) + " days"
+}
