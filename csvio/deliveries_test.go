@@ -253,7 +253,6 @@ func TestDeliveriesRoundTrip(t *testing.T) {
 	})
 }
 
-
 // TestReadDeliveriesBadRows: each bad row is named by its line and field,
 // and the good rows of the same file still come back.
 func TestReadDeliveriesBadRows(t *testing.T) {
