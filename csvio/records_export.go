@@ -2,15 +2,35 @@ package csvio
 
 import (
 	"io"
+	"strings"
 
 	"campaigntrack/models"
 )
+
+// sourcesText names every source with its address when it has one,
+// "The Seattle Times; KPIX <https://…>": many records are sourced to a
+// publication whose address was not recorded, which source_urls alone
+// would drop.
+func sourcesText(ss models.Sources) string {
+	parts := make([]string, 0, len(ss))
+	for _, src := range ss {
+		switch {
+		case src.Name != "" && src.URL != "":
+			parts = append(parts, src.Name+" <"+src.URL+">")
+		case src.Name != "":
+			parts = append(parts, src.Name)
+		default:
+			parts = append(parts, "<"+src.URL+">")
+		}
+	}
+	return text(strings.Join(parts, "; "))
+}
 
 // ActionColumns are the columns of the public actions CSV, in order. Like
 // the deliveries CSV it holds nothing private: no notes.
 var ActionColumns = []string{
 	"kind", "title", "description", "occurred_at", "place", "city", "region", "country",
-	"attendance", "organisations", "source_urls",
+	"attendance", "organisations", "source_urls", "sources",
 }
 
 // ActionRow is an action as a row of the actions CSV, before neutralising.
@@ -18,7 +38,7 @@ func ActionRow(a *models.Action) []string {
 	return []string{
 		text(a.Kind), text(a.Title), text(a.Description), models.FormatWhen(&a.OccurredAt, a.DateOnly, a.TimeZone),
 		text(a.Place), text(a.City), text(a.Region), text(a.Country),
-		text(a.Attendance), text(a.Organisations), sourceURLs(a.Sources),
+		text(a.Attendance), text(a.Organisations), sourceURLs(a.Sources), sourcesText(a.Sources),
 	}
 }
 
@@ -34,7 +54,7 @@ func WriteActions(w io.Writer, as []models.Action) error {
 // answers_city the city of that delivery or action. No notes.
 var ResponseColumns = []string{
 	"responded_at", "speaker", "speaker_role", "channel", "kind", "quote", "summary",
-	"answers", "answers_city", "source_urls",
+	"answers", "answers_city", "source_urls", "sources",
 }
 
 // ResponseRow is a response as a row of the responses CSV, before
@@ -57,6 +77,7 @@ func ResponseRow(r *models.Response) []string {
 	return []string{
 		models.FormatWhen(&r.RespondedAt, r.DateOnly, r.TimeZone), text(r.Speaker), text(r.SpeakerRole),
 		text(r.Channel), text(r.Kind), text(r.Quote), text(r.Summary), answers, text(city), sourceURLs(r.Sources),
+		sourcesText(r.Sources),
 	}
 }
 

@@ -27,7 +27,7 @@ func exportRecords(t *testing.T, write func(*bytes.Buffer) error) (string, [][]s
 }
 
 func TestWriteActions(t *testing.T) {
-	const header = "kind,title,description,occurred_at,place,city,region,country,attendance,organisations,source_urls"
+	const header = "kind,title,description,occurred_at,place,city,region,country,attendance,organisations,source_urls,sources"
 	if got := strings.Join(csvio.ActionColumns, ","); got != header {
 		t.Fatalf("ActionColumns = %s, want %s", got, header)
 	}
@@ -44,7 +44,8 @@ func TestWriteActions(t *testing.T) {
 		t.Fatalf("export = %q", out)
 	}
 	want := []string{"disruption", "'=HYPERLINK(\"http://evil.example\",\"x\")", "'+1, \"loud\"\nand long", "2019-07-11T10:00:00-04:00",
-		"'@AWS Summit", "New York", "NY", "US", "'-dozens", "'\tMijente", "https://a.example/1 https://a.example/2"}
+		"'@AWS Summit", "New York", "NY", "US", "'-dozens", "'\tMijente", "https://a.example/1 https://a.example/2",
+		"A <https://a.example/1>; Named only; <https://a.example/2>"}
 	for i, w := range want {
 		if records[1][i] != w {
 			t.Errorf("%s = %q, want %q", csvio.ActionColumns[i], records[1][i], w)
@@ -53,13 +54,13 @@ func TestWriteActions(t *testing.T) {
 	if records[2][3] != "2019-07-15" {
 		t.Errorf("a date-only action's occurred_at = %q", records[2][3])
 	}
-	if strings.Contains(out, "PRIVATE") || strings.Contains(out, "Named only") {
-		t.Errorf("the public export holds a private note or a source name: %q", out)
+	if strings.Contains(out, "PRIVATE") {
+		t.Errorf("the public export holds a private note: %q", out)
 	}
 }
 
 func TestWriteResponses(t *testing.T) {
-	const header = "responded_at,speaker,speaker_role,channel,kind,quote,summary,answers,answers_city,source_urls"
+	const header = "responded_at,speaker,speaker_role,channel,kind,quote,summary,answers,answers_city,source_urls,sources"
 	if got := strings.Join(csvio.ResponseColumns, ","); got != header {
 		t.Fatalf("ResponseColumns = %s, want %s", got, header)
 	}

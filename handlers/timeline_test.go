@@ -25,8 +25,8 @@ import (
 // (csvio.ActionColumns, csvio.ResponseColumns), written out here so a
 // change to either is a change someone has to mean.
 const (
-	actionsHeader   = "kind,title,description,occurred_at,place,city,region,country,attendance,organisations,source_urls"
-	responsesHeader = "responded_at,speaker,speaker_role,channel,kind,quote,summary,answers,answers_city,source_urls"
+	actionsHeader   = "kind,title,description,occurred_at,place,city,region,country,attendance,organisations,source_urls,sources"
+	responsesHeader = "responded_at,speaker,speaker_role,channel,kind,quote,summary,answers,answers_city,source_urls,sources"
 )
 
 const timelinePath = "/campaigns/no-tech-for-ice/timeline"

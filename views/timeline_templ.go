@@ -245,7 +245,7 @@ func TimelinePage(v TimelineView) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = Layout("Timeline: "+v.Campaign.Title).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = LayoutWithFeed("Timeline: "+v.Campaign.Title, v.FeedPath()).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
