@@ -32,6 +32,22 @@ func IsPostgresURL(dsn string) bool {
 // The connection is tried before Open returns, and the error names the
 // database and the reason in one line.
 func Open(ctx context.Context, dsn string) (*gorm.DB, error) {
+	start := time.Now()
+	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 200*time.Millisecond) {
+		db, err := openOnce(ctx, dsn)
+		// A new SQLite file is switched to WAL by its first connection,
+		// which needs the file to itself and does not wait on the busy
+		// timeout: two processes starting at once on a new file can see
+		// "database is locked" while opening. It clears in milliseconds.
+		if err == nil || IsPostgresURL(dsn) || !strings.Contains(err.Error(), "database is locked") ||
+			ctx.Err() != nil || time.Since(start) > 10*time.Second {
+			return db, err
+		}
+		time.Sleep(wait)
+	}
+}
+
+func openOnce(ctx context.Context, dsn string) (*gorm.DB, error) {
 	cfg := &gorm.Config{
 		Logger:         logger.Discard,
 		TranslateError: true,
@@ -78,16 +94,14 @@ func Open(ctx context.Context, dsn string) (*gorm.DB, error) {
 	// Touch the schema: SQLite opens files lazily, so a file that is not a
 	// database only shows itself on the first query.
 	var n int
-	if err := db.WithContext(ctx).Raw("SELECT 1").Scan(&n).Error; err != nil {
+	err = db.WithContext(ctx).Raw("SELECT 1").Scan(&n).Error
+	if err == nil && !IsPostgresURL(dsn) {
+		var mode string
+		err = db.WithContext(ctx).Raw("PRAGMA journal_mode").Scan(&mode).Error
+	}
+	if err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("cannot open database %s: %s", name, oneLine(err))
-	}
-	if !IsPostgresURL(dsn) {
-		var mode string
-		if err := db.WithContext(ctx).Raw("PRAGMA journal_mode").Scan(&mode).Error; err != nil {
-			sqlDB.Close()
-			return nil, fmt.Errorf("cannot open database %s: %s", name, oneLine(err))
-		}
 	}
 	return db, nil
 }
