@@ -11,6 +11,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"campaigntrack/models"
+	"campaigntrack/seed"
+	"campaigntrack/testdb"
 )
 
 const deliveriesHeader = "city,region,country,venue,address,latitude,longitude,kind,status,scheduled_at,delivered_at,recipient,signatures_delivered,delivery_form,outcome,lead_organisation,attendance,source_urls"
@@ -188,6 +190,66 @@ func TestOrganiserMovesADeliveryAlongItsFlow(t *testing.T) {
 		}
 		if !strings.Contains(text(history.First()), "organiser@example.org") {
 			t.Errorf("history does not name the organiser: %q", text(history.First()))
+		}
+	})
+}
+
+// FuzzDeliveriesQuery: whatever the filters of the deliveries CSV, the
+// answer is the CSV or a 400 naming the filter, never a fault.
+func FuzzDeliveriesQuery(f *testing.F) {
+	store := testdb.Open(f, testdb.SQLite)
+	if _, err := seed.Load(context.Background(), store); err != nil {
+		f.Fatal(err)
+	}
+	e := newRouter(store)
+	for _, s := range [][2]string{{"", ""}, {"delivered", "Seattle"}, {"Under Way", " new york "}, {"lost", ""},
+		{"", strings.Repeat("x", 201)}, {"planned\x00", "San\xffFrancisco"}, {"", "'; DROP TABLE deliveries; --"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, status, city string) {
+		q := url.Values{"status": {status}, "city": {city}}.Encode()
+		rec := get(t, e, "/campaigns/no-tech-for-ice/deliveries.csv?"+q)
+		switch rec.Code {
+		case http.StatusOK:
+			if _, err := csv.NewReader(rec.Body).ReadAll(); err != nil {
+				t.Fatalf("?%s: not CSV: %v", q, err)
+			}
+		case http.StatusBadRequest:
+			if !strings.Contains(rec.Body.String(), "filter must") {
+				t.Fatalf("?%s: a 400 that does not name the filter", q)
+			}
+		default:
+			t.Fatalf("?%s = %d", q, rec.Code)
+		}
+	})
+}
+
+func TestDeliveriesOutsideTheMapAreListedBesideIt(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		ctx := context.Background()
+		cp, _ := a.store.CampaignBySlug(ctx, "no-tech-for-ice")
+		for _, d := range []*models.Delivery{
+			{City: "London", Country: "GB", Venue: "Amazon UK", Status: models.DeliveryPlanned},
+			{City: "San Juan", Region: "PR", Country: "US", Status: models.DeliveryPlanned},
+			{City: "Nowhereville", Region: "ZZ", Country: "US", Status: models.DeliveryPlanned},
+		} {
+			if err := a.store.CreateDelivery(ctx, models.CommandLine, cp.ID, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		doc := a.browser().get("/campaigns/no-tech-for-ice/deliveries").doc(t)
+		elsewhere := text(doc.Find(`[data-testid=deliveries-elsewhere]`))
+		unplaced := text(doc.Find(`[data-testid=deliveries-unplaced]`))
+		if !strings.Contains(elsewhere, "London, GB") {
+			t.Errorf("outside the map: %q", elsewhere)
+		}
+		// Puerto Rico is outside the Albers USA frame (and the gazetteer):
+		// either way it is listed, not lost.
+		if !strings.Contains(elsewhere+unplaced, "San Juan, PR") || !strings.Contains(unplaced, "Nowhereville") {
+			t.Errorf("not placed: %q / %q", elsewhere, unplaced)
+		}
+		if n := doc.Find(`[data-testid=map-marker]`).Length(); n != 6 {
+			t.Errorf("%d markers, want the 6 US cities", n)
 		}
 	})
 }

@@ -177,3 +177,60 @@ func TestParseDeliveryFormReadsTimesInThePlacesZone(t *testing.T) {
 		t.Errorf("errors: %v", fe)
 	}
 }
+
+// FuzzParseActionForm: the quick log and the full action form never panic
+// and name every problem; what they accept is a valid action.
+func FuzzParseActionForm(f *testing.F) {
+	f.Add("rally", "Rally at the Spheres", "2019-07-15 12:00", "Seattle", "WA", "", "", "about 200")
+	f.Add("", "", "noon", "", "", "XX", "Mars/Base", "=1+1")
+	f.Fuzz(func(t *testing.T, kind, title, when, city, region, country, zone, attendance string) {
+		_, a, fe := parseActionForm(values{"kind": {kind}, "title": {title}, "occurred_at": {when}, "city": {city},
+			"region": {region}, "country": {country}, "time_zone": {zone}, "attendance": {attendance}})
+		checkFieldErrors(t, fe)
+		a.Normalise()
+		verr := a.Validate()
+		checkFieldErrors(t, verr)
+		if len(fe) == 0 && len(verr) == 0 && (a.OccurredAt.IsZero() || strings.TrimSpace(a.Title) == "") {
+			t.Fatalf("accepted %+v", a)
+		}
+	})
+}
+
+// FuzzParseResponseForm: whatever is sent as what a response answers, the
+// parser names it or reads a delivery or action id, never both.
+func FuzzParseResponseForm(f *testing.F) {
+	f.Add("delivery:3", "statement", "press_statement", "2019-07-15", "Amazon", "We comply with the law.")
+	f.Add("action:x", "no_reply", "no_reply", "", "", "")
+	f.Add("campaign", "policy_change", "email", "2019-07-15T11:00:00Z", "", "")
+	f.Fuzz(func(t *testing.T, answers, kind, channel, when, speaker, quote string) {
+		_, r, fe := parseResponseForm(values{"answers": {answers}, "kind": {kind}, "channel": {channel},
+			"responded_at": {when}, "speaker": {speaker}, "quote": {quote}})
+		checkFieldErrors(t, fe)
+		checkFieldErrors(t, r.Validate())
+		if r.DeliveryID != nil && r.ActionID != nil {
+			t.Fatalf("%q answers both a delivery and an action", answers)
+		}
+	})
+}
+
+// FuzzParseMarkDeliveredForm: the one-step form never panics, and what it
+// accepts has a time and an outcome.
+func FuzzParseMarkDeliveredForm(f *testing.F) {
+	f.Add("2019-07-15T13:30", "Left the printouts at reception", "12,000", "boxes")
+	f.Add("13:30", "", "-5", "fax")
+	f.Fuzz(func(t *testing.T, when, outcome, signatures, form string) {
+		d := &models.Delivery{City: "Seattle", Region: "WA", Country: "US", Status: models.DeliveryPlanned, TimeZone: "America/Los_Angeles"}
+		_, apply, fe := parseMarkDeliveredForm(values{"delivered_at": {when}, "outcome": {outcome},
+			"signatures_delivered": {signatures}, "delivery_form": {form}}, d)
+		checkFieldErrors(t, fe)
+		if len(fe) > 0 {
+			return
+		}
+		apply(d)
+		d.Status = models.DeliveryDelivered
+		if d.DeliveredAt == nil || strings.TrimSpace(d.Outcome) == "" {
+			t.Fatalf("accepted %+v", d)
+		}
+		checkFieldErrors(t, d.Validate())
+	})
+}
