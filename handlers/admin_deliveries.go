@@ -53,8 +53,12 @@ func (h *Handler) deliveriesAdminView(c echo.Context, frame views.AdminFrame, fo
 	if err != nil {
 		return nil, err
 	}
+	answers, err := h.store.AnswerStatus(c.Request().Context(), frame.Campaign.ID, h.now())
+	if err != nil {
+		return nil, err
+	}
 	return views.DeliveriesAdminPage(views.DeliveriesAdminView{
-		Frame: frame, Deliveries: ds, Progress: models.Progress(ds, frame.Campaign.DeliveriesPlanned),
+		Frame: frame, Deliveries: ds, Answers: answers, Progress: models.Progress(ds, frame.Campaign.DeliveriesPlanned),
 		Form: form, Errors: errs, Import: report,
 	}), nil
 }

@@ -173,6 +173,7 @@ type DeliveryForm struct {
 type DeliveriesAdminView struct {
 	Frame      AdminFrame
 	Deliveries []models.Delivery
+	Answers    map[string]models.AnswerState // whether the target answered each delivery
 	Progress   models.DeliveryProgress
 	Form       DeliveryForm
 	Errors     models.FieldErrors
