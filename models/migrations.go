@@ -38,6 +38,31 @@ func SchemaVersion() int { return len(migrations) }
 // knows is refused rather than touched.
 func Migrate(ctx context.Context, db *gorm.DB) (from, to int, err error) {
 	db = db.WithContext(ctx)
+	if !isPostgres(db) {
+		// SQLite: each migration's write transaction takes the file's
+		// lock up front (_txlock=immediate), and re-reads the version.
+		return migrate(db)
+	}
+	// PostgreSQL: several instances may start at once. An advisory lock,
+	// held on one connection for the whole run, lets one migrate while the
+	// others wait and then find nothing left to do; without it two could
+	// both run a migration's DDL.
+	err = db.Connection(func(conn *gorm.DB) error {
+		if err := conn.Exec("SELECT pg_advisory_lock(?)", migrationLock).Error; err != nil {
+			return fmt.Errorf("take the migration lock: %w", err)
+		}
+		defer conn.Exec("SELECT pg_advisory_unlock(?)", migrationLock)
+		from, to, err = migrate(conn)
+		return err
+	})
+	return from, to, err
+}
+
+// migrationLock is the key of the PostgreSQL advisory lock migrations hold
+// ("camptrk" in ASCII).
+const migrationLock int64 = 0x63616d7074726b
+
+func migrate(db *gorm.DB) (from, to int, err error) {
 	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_version (
 		version INTEGER PRIMARY KEY,
 		description TEXT NOT NULL,

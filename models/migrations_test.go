@@ -39,11 +39,16 @@ func TestMigrateFreshDatabase(t *testing.T) {
 }
 
 func TestMigrateConcurrentStartsAgree(t *testing.T) {
-	// Two processes starting at once on one SQLite file must not both
-	// apply a migration.
-	dsn := testdb.SQLite.DSN(t)
+	for _, e := range testdb.Engines {
+		t.Run(e.Name, func(t *testing.T) { migrateConcurrently(t, e.DSN(t)) })
+	}
+}
+
+// migrateConcurrently starts four instances at once on a new database:
+// none may apply a migration twice or fail.
+func migrateConcurrently(t *testing.T, dsn string) {
 	var wg sync.WaitGroup
-	errs := make([]error, 2)
+	errs := make([]error, 4)
 	for i := range errs {
 		wg.Add(1)
 		go func() {
