@@ -46,6 +46,8 @@ func init() {
 		{"users", "manage organiser accounts; campaigntrack users help lists the verbs", usersCommand},
 		{"signatures", "import, export and recount signatures; campaigntrack signatures help lists the verbs", signaturesCommand},
 		{"deliveries", "import and export a campaign's deliveries as CSV; campaigntrack deliveries help lists the verbs", deliveriesCommand},
+		{"backup", "copy the SQLite database, while it runs, to a checked file: backup [--force] FILE", backupCommand},
+		{"restore", "check a backup file; with --yes put it in place of the database (stop the server first)", restoreCommand},
 		{"help", "show this help", func(_ context.Context, env Env, _ []string) error { usage(env.Stdout); return nil }},
 	}
 }

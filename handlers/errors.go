@@ -69,9 +69,15 @@ func errorView(status int, message string) views.ErrorView {
 		if message != "" && message != http.StatusText(status) {
 			v.Message = message
 		}
+	case status == http.StatusServiceUnavailable && message != "" && message != http.StatusText(status):
+		// A 503 the application raised itself says what happened in words
+		// written for the visitor ("your signature could not be saved …");
+		// the cause stays in the log.
+		v.Title = "Not saved: please try again"
+		v.Message = message
 	case status >= 500:
 		v.Title = "Something went wrong"
-		v.Message = "The page could not be shown because of a fault on our side. Nothing you sent was lost; please try again in a moment."
+		v.Message = "The page could not be shown because of a fault on our side. Please try again in a moment."
 	default:
 		v.Message = message
 		if v.Message == "" {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"strings"
@@ -78,8 +79,12 @@ func (h *Handler) sign(c echo.Context) error {
 		// Full disk, read-only file, database gone: nothing was stored, and
 		// the signer is told to try again rather than thanked.
 		h.log.Error("signature not stored", "campaign", cp.Slug, "error", err)
-		return echo.NewHTTPError(http.StatusServiceUnavailable,
-			"Your signature could not be saved just now, so it was not counted. Please try again in a minute.").SetInternal(err)
+		const msg = "Your signature could not be saved just now, so it was not counted. Please try again in a minute."
+		if isHTMX(c) {
+			v.Problem = msg
+			return render(c, http.StatusServiceUnavailable, views.SignSection(v))
+		}
+		return echo.NewHTTPError(http.StatusServiceUnavailable, msg).SetInternal(err)
 	}
 }
 
@@ -135,8 +140,17 @@ func (h *Handler) signRateLimit() echo.MiddlewareFunc {
 		},
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
 			c.Response().Header().Set("Retry-After", "60")
-			return echo.NewHTTPError(http.StatusTooManyRequests,
-				"Too many signatures have come from your network to this petition in a short time. Please wait a minute and try again.")
+			const msg = "Too many signatures have come from your network to this petition in a short time. Please wait a minute and try again."
+			if isHTMX(c) {
+				// The CSRF check has not run yet (the limit comes first, so a
+				// flood costs no token work): the form keeps the token it sent.
+				form, _ := parseSignForm(c)
+				token := cmp.Or(c.FormValue("_csrf"), c.Request().Header.Get("X-CSRF-Token"))
+				return render(c, http.StatusTooManyRequests, views.SignSection(views.SignView{
+					Slug: c.Param("slug"), CSRF: token, Form: form, Open: true, Problem: msg,
+				}))
+			}
+			return echo.NewHTTPError(http.StatusTooManyRequests, msg)
 		},
 		ErrorHandler: func(c echo.Context, err error) error { return err },
 	})

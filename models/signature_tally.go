@@ -1,8 +1,11 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -78,19 +81,26 @@ func (t *tally) add(sig *Signature) {
 // write adds the batch's counts to the counter slots and tallies, with
 // one statement for all the tallies (raw SQL: through GORM's reflection
 // this was a fifth of a signature batch's time).
+//
+// Rows are locked in one fixed order (campaign, dimension, key) by every
+// writer: two instances on one PostgreSQL database whose batches took the
+// same tally rows in map order deadlocked each other, costing a second
+// each time (found by the two-instance test: p99 1 s, 1,300 signatures/s;
+// sorted, p99 11 ms, 6,500/s).
 func (t *tally) write(tx *gorm.DB) error {
-	for campaignID, n := range t.counts {
-		if err := addToCount(tx, campaignID, n); err != nil {
+	campaigns := slices.Sorted(maps.Keys(t.counts))
+	for _, campaignID := range campaigns {
+		if err := addToCount(tx, campaignID, t.counts[campaignID]); err != nil {
 			return err
 		}
 	}
 	if len(t.rows) == 0 {
 		return nil
 	}
-	rows := make([]*signatureTally, 0, len(t.rows))
-	for _, r := range t.rows {
-		rows = append(rows, r)
-	}
+	rows := slices.Collect(maps.Values(t.rows))
+	slices.SortFunc(rows, func(a, b *signatureTally) int {
+		return cmp.Or(cmp.Compare(a.CampaignID, b.CampaignID), strings.Compare(a.Dim, b.Dim), strings.Compare(a.Key, b.Key))
+	})
 	const perStatement = 500
 	for start := 0; start < len(rows); start += perStatement {
 		chunk := rows[start:min(start+perStatement, len(rows))]

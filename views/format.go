@@ -131,10 +131,11 @@ func pluralWord(n int, one, many string) string {
 	return many
 }
 
-// htmxConfig lets htmx swap in a 422 form with its field errors (htmx
-// leaves 4xx answers unswapped by default) and keeps it from injecting
+// htmxConfig lets htmx swap in a 422 form with its field errors, and the
+// form with a message when a signature was not taken (429 too many, 503
+// not saved) (htmx leaves 4xx and 5xx answers unswapped by default) and keeps it from injecting
 // inline styles, which the Content-Security-Policy refuses.
-const htmxConfig = `{"includeIndicatorStyles":false,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"[45]..","swap":false,"error":true}]}`
+const htmxConfig = `{"includeIndicatorStyles":false,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"429","swap":true},{"code":"503","swap":true},{"code":"[45]..","swap":false,"error":true}]}`
 
 // signerText is what the public sees of a signer who agreed: first name,
 // and city when given.

@@ -81,6 +81,7 @@ type SignView struct {
 	Errors  models.FieldErrors
 	Open    bool   // the campaign takes signatures
 	Outcome string // "signed", "already" or "" while the form is shown
+	Problem string // why the signature was not taken (not saved, too many): shown above the form
 }
 
 // CountView is the live count with what it is measured against.

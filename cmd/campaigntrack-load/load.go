@@ -27,18 +27,24 @@ const userAgent = "campaigntrack-load/1"
 // for Duration, at most Rate signatures a second between them (0: as fast
 // as they can).
 type SignConfig struct {
-	URL      string // base URL of the server, e.g. http://127.0.0.1:8080
+	// URL is the base URL of the server, e.g. http://127.0.0.1:8080, or
+	// several, comma-separated: instances of one database, client i
+	// signing at the (i mod n)th.
+	URL      string
 	Campaign string // campaign slug
 	Clients  int
 	Duration time.Duration
 	Rate     float64       // total signatures per second; 0 for no cap
 	Timeout  time.Duration // per request; 0 for 30s
+	// AckFile, when set, is created (or emptied) and gets the email of
+	// every signature the server acknowledged, one a line (see ackLog).
+	AckFile string
 }
 
 // ReadConfig is one read scenario: Clients browsers fetching Path back to
 // back for Duration.
 type ReadConfig struct {
-	URL      string
+	URL      string // one base URL or several, comma-separated, as in SignConfig
 	Campaign string
 	Path     string // "{slug}" is replaced by Campaign; "" for /campaigns/{slug}
 	Clients  int
@@ -85,6 +91,9 @@ type stats struct {
 	latencies []time.Duration // every request that got a response
 	errors    map[string]int64
 	samples   []string // the first few distinct transport errors
+	// backoff asks the worker to pause before its next request: the last
+	// one failed in transport (see execute).
+	backoff bool
 }
 
 func newStats() *stats {
@@ -111,6 +120,7 @@ func (s *stats) fail(kind string) { s.errors[kind]++ }
 
 func (s *stats) transport(err error) {
 	s.requests++
+	s.backoff = true
 	kind := "transport: " + classify(err)
 	s.errors[kind]++
 	if len(s.samples) < 5 {
@@ -199,12 +209,21 @@ type plan struct {
 	steps []func(st *stats)
 	pace  *pacer
 	setup time.Duration
-	// readURL is the address a read plan fetches.
-	readURL string
+	// readPath is what a read plan fetches, on every server.
+	readPath string
+	// bases are the servers' base URLs; client i sends to bases[i%n].
+	bases []string
 
 	stats   []*stats
 	elapsed time.Duration
 }
+
+// transportBackoff is how long a client waits after a request that failed
+// in transport (connection refused or reset, say) before its next one. A
+// server that went away mid-run is then asked a hundred times a second per
+// client, not in a busy loop that would take the CPU from the servers
+// still running (and the tool's report would count millions of errors).
+const transportBackoff = 10 * time.Millisecond
 
 // execute runs the plans together for d, from the same start. Requests in
 // flight at the deadline (or when ctx is cancelled) are finished, not cut
@@ -229,6 +248,15 @@ func execute(ctx context.Context, d time.Duration, plans ...*plan) (interrupted 
 						break
 					}
 					step(st)
+					if st.backoff {
+						st.backoff = false
+						timer.Reset(min(transportBackoff, time.Until(deadline)))
+						select {
+						case <-timer.C:
+						case <-ctx.Done():
+							timer.Stop()
+						}
+					}
 				}
 			}()
 		}
@@ -249,15 +277,63 @@ type target struct {
 	campaign string
 }
 
+// usageError is a mistake in the command line or configuration: the run
+// never started (exit status 2).
+type usageError struct{ error }
+
 func newTarget(rawURL, campaign string) (target, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return target{}, fmt.Errorf("-url %q: want http://host:port", rawURL)
+		return target{}, usageError{fmt.Errorf("-url %q: want http://host:port", rawURL)}
 	}
 	if campaign == "" || strings.ContainsAny(campaign, "/?#% ") {
-		return target{}, fmt.Errorf("-campaign %q: want a campaign slug such as no-tech-for-ice", campaign)
+		return target{}, usageError{fmt.Errorf("-campaign %q: want a campaign slug such as no-tech-for-ice", campaign)}
 	}
 	return target{base: strings.TrimRight(u.String(), "/"), campaign: campaign}, nil
+}
+
+// newTargets reads -url: one base URL or several, comma-separated, each
+// once.
+func newTargets(rawURLs, campaign string) ([]target, error) {
+	var ts []target
+	seen := map[string]bool{}
+	for _, raw := range strings.Split(rawURLs, ",") {
+		t, err := newTarget(strings.TrimSpace(raw), campaign)
+		if err != nil {
+			return nil, err
+		}
+		if seen[t.base] {
+			return nil, usageError{fmt.Errorf("-url: %s is listed twice", t.base)}
+		}
+		seen[t.base] = true
+		ts = append(ts, t)
+	}
+	return ts, nil
+}
+
+// signatureCounts reads the kept count from every target. Several targets
+// must be instances of one database, so they must agree: a disagreement
+// is an error, since no count check could mean anything then.
+func signatureCounts(ctx context.Context, ts []target, tr http.RoundTripper) (int64, error) {
+	counts := make([]string, len(ts))
+	var first int64
+	agree := true
+	for i, t := range ts {
+		n, err := t.signatureCount(ctx, tr)
+		if err != nil {
+			return 0, err
+		}
+		if i == 0 {
+			first = n
+		} else if n != first {
+			agree = false
+		}
+		counts[i] = fmt.Sprintf("%s: %d", t.base, n)
+	}
+	if !agree {
+		return 0, fmt.Errorf("the servers disagree on signature_count (%s): -url must name instances of one database", strings.Join(counts, ", "))
+	}
+	return first, nil
 }
 
 func (t target) pageURL() string { return t.base + "/campaigns/" + t.campaign }
@@ -336,10 +412,11 @@ func csrfToken(ctx context.Context, c *http.Client, t target) (string, error) {
 // every other run's.
 func newRunID() string { return strconv.FormatUint(rand.Uint64()&0xffffffffff, 36) }
 
-// prepareSign sets up the sign side: every client visits the page for its
-// cookie and token, in parallel, before the clock starts.
-func prepareSign(ctx context.Context, cfg SignConfig, t target, tr http.RoundTripper, runID string) (*plan, error) {
-	p := &plan{side: "sign", steps: make([]func(*stats), cfg.Clients), pace: newPacer(cfg.Rate)}
+// prepareSign sets up the sign side: every client visits its server's
+// page for its cookie and token, in parallel, before the clock starts.
+// Client i signs at ts[i mod len(ts)], for the whole run.
+func prepareSign(ctx context.Context, cfg SignConfig, ts []target, tr http.RoundTripper, runID string, ack *ackLog) (*plan, error) {
+	p := &plan{side: "sign", steps: make([]func(*stats), cfg.Clients), pace: newPacer(cfg.Rate), bases: bases(ts)}
 	started := time.Now()
 	errs := make([]error, cfg.Clients)
 	var wg sync.WaitGroup
@@ -347,13 +424,14 @@ func prepareSign(ctx context.Context, cfg SignConfig, t target, tr http.RoundTri
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			t := ts[i%len(ts)]
 			c := newClient(tr, cfg.Timeout)
 			token, err := csrfToken(ctx, c, t)
 			if err != nil {
 				errs[i] = fmt.Errorf("client %d: %w", i, err)
 				return
 			}
-			p.steps[i] = signer(c, t, token, runID, i)
+			p.steps[i] = signer(c, t, token, runID, i, ack)
 		}()
 	}
 	wg.Wait()
@@ -364,8 +442,18 @@ func prepareSign(ctx context.Context, cfg SignConfig, t target, tr http.RoundTri
 	return p, nil
 }
 
-// signer returns client id's step: one signature with a new email.
-func signer(c *http.Client, t target, token, runID string, id int) func(*stats) {
+func bases(ts []target) []string {
+	b := make([]string, len(ts))
+	for i, t := range ts {
+		b[i] = t.base
+	}
+	return b
+}
+
+// signer returns client id's step: one signature with a new email. A
+// signature the server acknowledged goes into ack (nil for none) once its
+// whole answer has been read.
+func signer(c *http.Client, t target, token, runID string, id int, ack *ackLog) func(*stats) {
 	rng := rand.New(rand.NewPCG(rand.Uint64(), uint64(id)))
 	signURL := t.signURL()
 	wantPath := "/campaigns/" + t.campaign + "/signed"
@@ -417,6 +505,7 @@ func signer(c *http.Client, t target, token, runID string, id int) func(*stats) 
 		st.bytes += nb
 		if err != nil {
 			st.errors["transport: "+classify(err)+" (reading the body)"]++
+			st.backoff = true
 			return
 		}
 		st.latencies = append(st.latencies, time.Since(begin))
@@ -427,6 +516,7 @@ func signer(c *http.Client, t target, token, runID string, id int) func(*stats) 
 		switch outcome, ok := signedOutcome(resp.Header.Get("Location"), wantPath); {
 		case ok && outcome == "signed":
 			st.successes++
+			ack.record(email)
 		case ok && outcome == "already":
 			st.fail("303 outcome=already")
 		default:
@@ -453,8 +543,8 @@ func signedOutcome(location, wantPath string) (string, bool) {
 }
 
 // prepareRead sets up the read side; readers need nothing before they
-// start.
-func prepareRead(cfg ReadConfig, t target, tr http.RoundTripper) *plan {
+// start. Client i reads from ts[i mod len(ts)].
+func prepareRead(cfg ReadConfig, ts []target, tr http.RoundTripper) *plan {
 	path := cfg.Path
 	if path == "" {
 		path = "/campaigns/{slug}"
@@ -462,10 +552,10 @@ func prepareRead(cfg ReadConfig, t target, tr http.RoundTripper) *plan {
 	if !strings.HasPrefix(path, "/") {
 		path = "/" + path
 	}
-	pageURL := t.base + strings.ReplaceAll(path, "{slug}", t.campaign)
-	p := &plan{side: "read", steps: make([]func(*stats), cfg.Clients), readURL: pageURL}
+	path = strings.ReplaceAll(path, "{slug}", ts[0].campaign)
+	p := &plan{side: "read", steps: make([]func(*stats), cfg.Clients), readPath: path, bases: bases(ts)}
 	for i := range cfg.Clients {
-		p.steps[i] = reader(newClient(tr, cfg.Timeout), pageURL)
+		p.steps[i] = reader(newClient(tr, cfg.Timeout), ts[i%len(ts)].base+path)
 	}
 	return p
 }
@@ -499,6 +589,7 @@ func reader(c *http.Client, pageURL string) func(*stats) {
 		st.bytes += nb
 		if err != nil {
 			st.errors["transport: "+classify(err)+" (reading the body)"]++
+			st.backoff = true
 			return
 		}
 		st.latencies = append(st.latencies, time.Since(begin))
@@ -512,85 +603,129 @@ func reader(c *http.Client, pageURL string) func(*stats) {
 
 // RunSign runs the sign scenario and checks the server's count.
 func RunSign(ctx context.Context, cfg SignConfig, tr http.RoundTripper) (*Report, error) {
-	t, err := newTarget(cfg.URL, cfg.Campaign)
+	ts, err := newTargets(cfg.URL, cfg.Campaign)
 	if err != nil {
 		return nil, err
 	}
 	if cfg.Clients < 1 || cfg.Duration <= 0 || cfg.Rate < 0 {
-		return nil, errors.New("want -c >= 1, -d > 0 and -rate >= 0")
+		return nil, usageError{errors.New("want -c >= 1, -d > 0 and -rate >= 0")}
 	}
 	if tr == nil {
 		tr = NewTransport(cfg.Clients)
 	}
-	rep := newReport("sign", t, cfg.Duration)
-	before, err := t.signatureCount(ctx, tr)
+	rep := newReport("sign", ts, cfg.Duration)
+	before, err := signatureCounts(ctx, ts, tr)
 	if err != nil {
 		return nil, fmt.Errorf("reading the count before the run: %w", err)
 	}
-	p, err := prepareSign(ctx, cfg, t, tr, newRunID())
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	ack, err := openAck(cfg.AckFile, stop)
 	if err != nil {
+		return nil, err
+	}
+	p, err := prepareSign(ctx, cfg, ts, tr, newRunID(), ack)
+	if err != nil {
+		ack.discard()
 		return nil, err
 	}
 	rep.Started = time.Now()
 	rep.Interrupted = execute(ctx, cfg.Duration, p)
 	res := summarise(p, cfg.Clients, cfg.Rate)
-	res.Count = checkCount(t, tr, before, res.Successes)
+	res.Ack = closeAck(ack, cfg.AckFile)
+	res.Count = checkCount(ts, tr, before, res.Successes)
 	rep.Sign = res
 	rep.finish()
 	return rep, nil
 }
 
+// openAck creates the -ack file, if one is asked for (nil otherwise). A
+// failure to write it calls stop, which ends the run: signing on with an
+// incomplete record would make the record worthless.
+func openAck(path string, stop context.CancelCauseFunc) (*ackLog, error) {
+	if path == "" {
+		return nil, nil
+	}
+	ack, err := createAckLog(path, func(err error) { stop(fmt.Errorf("writing -ack %s: %w", path, err)) })
+	if err != nil {
+		return nil, fmt.Errorf("-ack: %w", err)
+	}
+	return ack, nil
+}
+
+// closeAck writes out and closes the -ack file, and says what it holds.
+func closeAck(ack *ackLog, path string) *AckResult {
+	if ack == nil {
+		return nil
+	}
+	lines, err := ack.Close()
+	res := &AckResult{File: path, Lines: lines}
+	if err != nil {
+		res.Error = fmt.Sprintf("writing -ack %s: %v", path, err)
+	}
+	return res
+}
+
 // RunRead runs the read scenario.
 func RunRead(ctx context.Context, cfg ReadConfig, tr http.RoundTripper) (*Report, error) {
-	t, err := newTarget(cfg.URL, cfg.Campaign)
+	ts, err := newTargets(cfg.URL, cfg.Campaign)
 	if err != nil {
 		return nil, err
 	}
 	if cfg.Clients < 1 || cfg.Duration <= 0 {
-		return nil, errors.New("want -c >= 1 and -d > 0")
+		return nil, usageError{errors.New("want -c >= 1 and -d > 0")}
 	}
 	if tr == nil {
 		tr = NewTransport(cfg.Clients)
 	}
-	rep := newReport("read", t, cfg.Duration)
-	p := prepareRead(cfg, t, tr)
+	rep := newReport("read", ts, cfg.Duration)
+	p := prepareRead(cfg, ts, tr)
 	rep.Started = time.Now()
 	rep.Interrupted = execute(ctx, cfg.Duration, p)
 	rep.Read = summarise(p, cfg.Clients, 0)
-	rep.Read.Path = strings.TrimPrefix(p.readURL, t.base)
+	rep.Read.Path = p.readPath
 	rep.finish()
 	return rep, nil
 }
 
 // RunMixed runs readers and signers together from the same start, over
-// one transport, and reports each side on its own.
+// one transport, and reports each side on its own. Both sides use the
+// signers' URLs and campaign.
 func RunMixed(ctx context.Context, read ReadConfig, sign SignConfig, tr http.RoundTripper) (*Report, error) {
-	t, err := newTarget(sign.URL, sign.Campaign)
+	ts, err := newTargets(sign.URL, sign.Campaign)
 	if err != nil {
 		return nil, err
 	}
 	if read.Clients < 1 || sign.Clients < 1 || sign.Duration <= 0 || sign.Rate < 0 {
-		return nil, errors.New("want -read-c >= 1, -sign-c >= 1, -d > 0 and -sign-rate >= 0")
+		return nil, usageError{errors.New("want -read-c >= 1, -sign-c >= 1, -d > 0 and -sign-rate >= 0")}
 	}
 	if tr == nil {
 		tr = NewTransport(read.Clients + sign.Clients)
 	}
-	rep := newReport("mixed", t, sign.Duration)
-	before, err := t.signatureCount(ctx, tr)
+	rep := newReport("mixed", ts, sign.Duration)
+	before, err := signatureCounts(ctx, ts, tr)
 	if err != nil {
 		return nil, fmt.Errorf("reading the count before the run: %w", err)
 	}
-	sp, err := prepareSign(ctx, sign, t, tr, newRunID())
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	ack, err := openAck(sign.AckFile, stop)
 	if err != nil {
 		return nil, err
 	}
-	rp := prepareRead(read, t, tr)
+	sp, err := prepareSign(ctx, sign, ts, tr, newRunID(), ack)
+	if err != nil {
+		ack.discard()
+		return nil, err
+	}
+	rp := prepareRead(read, ts, tr)
 	rep.Started = time.Now()
 	rep.Interrupted = execute(ctx, sign.Duration, sp, rp)
 	rep.Sign = summarise(sp, sign.Clients, sign.Rate)
-	rep.Sign.Count = checkCount(t, tr, before, rep.Sign.Successes)
+	rep.Sign.Ack = closeAck(ack, sign.AckFile)
+	rep.Sign.Count = checkCount(ts, tr, before, rep.Sign.Successes)
 	rep.Read = summarise(rp, read.Clients, 0)
-	rep.Read.Path = strings.TrimPrefix(rp.readURL, t.base)
+	rep.Read.Path = rp.readPath
 	rep.finish()
 	return rep, nil
 }
@@ -598,11 +733,12 @@ func RunMixed(ctx context.Context, read ReadConfig, sign SignConfig, tr http.Rou
 // checkCount reads the count after the run and compares the difference
 // with the signatures the tool was thanked for. The after read is not
 // tied to the run's context: an interrupted run still gets its check.
-func checkCount(t target, tr http.RoundTripper, before, successes int64) *CountCheck {
+// With several servers, each is asked, and they must agree.
+func checkCount(ts []target, tr http.RoundTripper, before, successes int64) *CountCheck {
 	cc := &CountCheck{Before: before}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	after, err := t.signatureCount(ctx, tr)
+	after, err := signatureCounts(ctx, ts, tr)
 	if err != nil {
 		cc.Error = "reading the count after the run: " + err.Error()
 		return cc

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 
 	"campaigntrack/config"
 	"campaigntrack/handlers"
+	"campaigntrack/models"
 	"campaigntrack/seed"
 	"campaigntrack/testdb"
 )
@@ -20,17 +22,35 @@ import (
 // server starts the real router over a seeded SQLite file.
 func server(t *testing.T) string {
 	t.Helper()
+	return serve(t, seededStore(t), nil).URL
+}
+
+// seededStore is a new SQLite file with the demo campaign.
+func seededStore(t *testing.T) *models.Store {
+	t.Helper()
 	store := testdb.Open(t, testdb.SQLite)
 	if _, err := seed.Load(context.Background(), store); err != nil {
 		t.Fatal(err)
 	}
+	return store
+}
+
+// serve starts one instance of the real router over store, as a server
+// process would: its own handlers (and so its own signature writer). wrap,
+// when not nil, wraps the router, to count or to cut off requests.
+func serve(t *testing.T, store *models.Store, wrap func(http.Handler) http.Handler) *httptest.Server {
+	t.Helper()
 	h := handlers.New(store, slog.New(slog.NewTextHandler(io.Discard, nil)), config.Config{})
-	srv := httptest.NewServer(h.Router())
+	var handler http.Handler = h.Router()
+	if wrap != nil {
+		handler = wrap(handler)
+	}
+	srv := httptest.NewServer(handler)
 	t.Cleanup(func() {
 		srv.Close()
 		h.Close()
 	})
-	return srv.URL
+	return srv
 }
 
 // check fails the test on any problem the report found, printing it.

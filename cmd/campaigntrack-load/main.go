@@ -48,12 +48,30 @@ exactly the number of signatures the server accepted; nobody else should be
 signing that petition during the run. -json prints the report as one JSON
 object too, after the text.
 
-A first Ctrl-C stops starting requests (those in flight finish, and the
-report is printed); a second one kills the tool.
+-url takes several base URLs, comma-separated, to load instances of one
+database at once: client i uses the (i mod n)th URL for the whole run, the
+report gives each URL's successes too, and the count is read from every URL
+(they must agree). -ack FILE (sign, mixed) writes the email of every
+signature the server acknowledged, one a line, once its answer has been read
+in full; it is written out every 50 ms and at exit, so a crash test can check
+that every acknowledged signature was kept.
 
-Exit status: 0 when every request succeeded and the count matched; 1 when
-any request failed, the count did not match, or the run was interrupted;
-2 for a usage error.
+A server that goes away mid-run (connection refused, reset or closed) is
+counted as errors of that kind, not a reason to stop; each client then waits
+10 ms before its next try. A first Ctrl-C (or SIGTERM) stops starting
+requests (those in flight finish, the report is printed and the -ack file
+completed); a second one kills the tool.
+
+Exit status:
+  0  every request succeeded and the count matched
+  1  the run was made and its report lists problems: a request failed (an
+     HTTP error, or a transport error such as a server gone away), the count
+     did not match or could not be read after the run, or the run was
+     interrupted
+  2  usage error (flags, -url, -campaign)
+  3  the tool failed itself: it could not start the run (the server did not
+     answer, no sign form or token, the -ack file could not be created), or
+     could not write the -ack file in full
 `
 
 func main() {
@@ -110,7 +128,7 @@ func newFlagSet(name, about string, stderr io.Writer) *flag.FlagSet {
 }
 
 func (c *common) define(fs *flag.FlagSet, d time.Duration) {
-	fs.StringVar(&c.url, "url", "http://127.0.0.1:8080", "base `URL` of the running server")
+	fs.StringVar(&c.url, "url", "http://127.0.0.1:8080", "base `URL` of the running server; several, comma-separated, share the clients round-robin (client i uses the (i mod n)th)")
 	fs.StringVar(&c.campaign, "campaign", "no-tech-for-ice", "campaign `slug`")
 	fs.DurationVar(&c.duration, "d", d, "how long to run, from the first request (no warm-up)")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "give up on one request after this long (counted as a transport error)")
@@ -142,7 +160,8 @@ else is an error: outcome=already (the emails are unique, so it should not
 happen), 422 (form refused), 403 (CSRF), 429 (rate limit on: start the
 server with --sign-rate-limit off), 503 (storage failed), transport errors.
 After the run, signature_count from the JSON API must have moved by exactly
-the number of successes.
+the number of successes. With -ack FILE, the email of each success is
+written to FILE, one a line, after its answer was read.
 `
 
 func runSign(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -151,10 +170,11 @@ func runSign(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c.define(fs, 60*time.Second)
 	clients := fs.Int("c", 64, "concurrent clients (browsers)")
 	rate := fs.Float64("rate", 0, "cap on signatures a second across all clients; 0 for as fast as they go")
+	ack := fs.String("ack", "", "write the email of every acknowledged signature to `FILE`, one a line")
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
-	rep, err := RunSign(ctx, SignConfig{URL: c.url, Campaign: c.campaign, Clients: *clients, Duration: c.duration, Rate: *rate, Timeout: c.timeout}, nil)
+	rep, err := RunSign(ctx, SignConfig{URL: c.url, Campaign: c.campaign, Clients: *clients, Duration: c.duration, Rate: *rate, Timeout: c.timeout, AckFile: *ack}, nil)
 	return finish(rep, err, c.json, stdout, stderr)
 }
 
@@ -191,32 +211,51 @@ func runMixed(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	signC := fs.Int("sign-c", 16, "concurrent signing clients")
 	signRate := fs.Float64("sign-rate", 1000, "cap on signatures a second across the signing clients; 0 for as fast as they go")
 	path := fs.String("path", "/campaigns/{slug}", "`path` the readers fetch; {slug} is replaced by -campaign")
+	ack := fs.String("ack", "", "write the email of every acknowledged signature to `FILE`, one a line")
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
 	rep, err := RunMixed(ctx,
 		ReadConfig{URL: c.url, Campaign: c.campaign, Path: *path, Clients: *readC, Duration: c.duration, Timeout: c.timeout},
-		SignConfig{URL: c.url, Campaign: c.campaign, Clients: *signC, Duration: c.duration, Rate: *signRate, Timeout: c.timeout},
+		SignConfig{URL: c.url, Campaign: c.campaign, Clients: *signC, Duration: c.duration, Rate: *signRate, Timeout: c.timeout, AckFile: *ack},
 		nil)
 	return finish(rep, err, c.json, stdout, stderr)
 }
 
+// Exit statuses; the usage text says what each means.
+const (
+	exitOK       = 0
+	exitProblems = 1
+	exitUsage    = 2
+	exitTool     = 3
+)
+
+// finish prints the report and picks the exit status: the tool's own
+// failures (3) apart from what the run found at the server (1), so a
+// script, or a crash test, can tell "the server went away" from "the
+// tool broke".
 func finish(rep *Report, err error, asJSON bool, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "campaigntrack-load: %v\n", err)
-		return 1
+		if errors.As(err, new(usageError)) {
+			return exitUsage
+		}
+		return exitTool
 	}
 	rep.WriteText(stdout)
 	if asJSON {
 		if err := rep.WriteJSON(stdout); err != nil {
 			fmt.Fprintf(stderr, "campaigntrack-load: %v\n", err)
-			return 1
+			return exitTool
 		}
 	}
-	if !rep.OK {
-		return 1
+	switch {
+	case rep.AckFailed():
+		return exitTool
+	case !rep.OK:
+		return exitProblems
 	}
-	return 0
+	return exitOK
 }
 
 const genAbout = `Writes -n unique fake signatures as CSV for the signature importer, with the

@@ -60,6 +60,27 @@ type SideResult struct {
 	BytesRead             int64            `json:"bytes_read"`
 	Latency               Latency          `json:"latency_ms"`
 	Count                 *CountCheck      `json:"signature_count,omitempty"`
+	// ByURL splits the requests by server, when -url named several.
+	ByURL []URLResult `json:"by_url,omitempty"`
+	// Ack is what the -ack file holds, when one was asked for.
+	Ack *AckResult `json:"ack,omitempty"`
+}
+
+// URLResult is one server's share of a side's requests.
+type URLResult struct {
+	URL       string `json:"url"`
+	Clients   int    `json:"clients"`
+	Requests  int64  `json:"requests"`
+	Successes int64  `json:"successes"`
+	Errors    int64  `json:"errors"`
+}
+
+// AckResult is the -ack file: Lines acknowledged signatures were written
+// to File, and Error says why it is incomplete, if it is.
+type AckResult struct {
+	File  string `json:"file"`
+	Lines int64  `json:"lines"`
+	Error string `json:"error,omitempty"`
 }
 
 // Latency is the spread of the time from sending a request to having read
@@ -82,13 +103,13 @@ type CountCheck struct {
 	Error  string `json:"error,omitempty"`
 }
 
-func newReport(scenario string, t target, d time.Duration) *Report {
+func newReport(scenario string, ts []target, d time.Duration) *Report {
 	return &Report{
 		Tool: "campaigntrack-load", Scenario: scenario,
 		GoVersion: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0), NumCPU: runtime.NumCPU(),
 		OSArch:      runtime.GOOS + "/" + runtime.GOARCH,
 		CommandLine: commandLine(os.Args),
-		URL:         t.base, Campaign: t.campaign, Duration: d.String(),
+		URL:         strings.Join(bases(ts), ","), Campaign: ts[0].campaign, Duration: d.String(),
 		Problems: []string{},
 	}
 }
@@ -102,7 +123,22 @@ func summarise(p *plan, clients int, rate float64) *SideResult {
 		n += len(st.latencies)
 	}
 	all := make([]time.Duration, 0, n)
-	for _, st := range p.stats {
+	if len(p.bases) > 1 {
+		r.ByURL = make([]URLResult, len(p.bases))
+		for i, b := range p.bases {
+			r.ByURL[i].URL = b
+		}
+	}
+	for i, st := range p.stats {
+		if r.ByURL != nil {
+			u := &r.ByURL[i%len(r.ByURL)]
+			u.Clients++
+			u.Requests += st.requests
+			u.Successes += st.successes
+			for _, v := range st.errors {
+				u.Errors += v
+			}
+		}
 		r.Requests += st.requests
 		r.Successes += st.successes
 		r.BytesRead += st.bytes
@@ -145,6 +181,11 @@ func round(f float64, places int) float64 {
 	return math.Round(f*p) / p
 }
 
+// AckFailed reports whether the -ack file could not be written in full.
+func (r *Report) AckFailed() bool {
+	return r.Sign != nil && r.Sign.Ack != nil && r.Sign.Ack.Error != ""
+}
+
 // finish decides whether the run passed.
 func (r *Report) finish() {
 	if r.Interrupted {
@@ -162,6 +203,9 @@ func (r *Report) finish() {
 		}
 		if s.res.Errors > 0 {
 			r.Problems = append(r.Problems, fmt.Sprintf("%s: %d errors in %d requests", s.name, s.res.Errors, s.res.Requests))
+		}
+		if a := s.res.Ack; a != nil && a.Error != "" {
+			r.Problems = append(r.Problems, s.name+": "+a.Error+"; the file does not list every acknowledged signature")
 		}
 		if c := s.res.Count; c != nil {
 			switch {
@@ -213,6 +257,9 @@ func writeSide(w io.Writer, name string, s *SideResult) {
 	fmt.Fprintf(w, "  elapsed          %.2fs\n", s.ElapsedSeconds)
 	fmt.Fprintf(w, "  requests         %d\n", s.Requests)
 	fmt.Fprintf(w, "  successes        %d\n", s.Successes)
+	for _, u := range s.ByURL {
+		fmt.Fprintf(w, "    %-28s %d (%s, %d requests, %d errors)\n", u.URL, u.Successes, plural(u.Clients, "client"), u.Requests, u.Errors)
+	}
 	fmt.Fprintf(w, "  errors           %d\n", s.Errors)
 	for _, k := range slices.Sorted(maps.Keys(s.ErrorsByKind)) {
 		fmt.Fprintf(w, "    %-28s %d\n", k, s.ErrorsByKind[k])
@@ -226,6 +273,13 @@ func writeSide(w io.Writer, name string, s *SideResult) {
 	}
 	l := s.Latency
 	fmt.Fprintf(w, "  latency          p50 %.2fms  p90 %.2fms  p99 %.2fms  max %.2fms  (%d responses)\n", l.P50, l.P90, l.P99, l.Max, l.Samples)
+	if a := s.Ack; a != nil {
+		if a.Error != "" {
+			fmt.Fprintf(w, "  acknowledged     %d written to %s, then: %s\n", a.Lines, a.File, a.Error)
+		} else {
+			fmt.Fprintf(w, "  acknowledged     %d written to %s\n", a.Lines, a.File)
+		}
+	}
 	if c := s.Count; c != nil {
 		if c.Error != "" {
 			fmt.Fprintf(w, "  signature_count  before %d, after: %s\n", c.Before, c.Error)
@@ -262,6 +316,14 @@ func commandLine(args []string) string {
 		}
 	}
 	return strings.Join(out, " ")
+}
+
+// plural is n and the noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // size is a byte count for people.

@@ -1,0 +1,184 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"campaigntrack/config"
+	"campaigntrack/models"
+)
+
+// backupCommand runs campaigntrack backup [--force] FILE: a consistent
+// copy of the SQLite database, taken while the server runs and checked
+// before it gets its name (see models.Store.BackupTo).
+func backupCommand(ctx context.Context, env Env, args []string) error {
+	var force *bool
+	flagArgs, files := splitArgsWithBools(args, "force")
+	cfg, err := config.ParseWith("backup", flagArgs, env.Getenv, env.Stderr, func(fs *flag.FlagSet) {
+		force = fs.Bool("force", false, "replace FILE if it exists")
+	})
+	if err != nil {
+		return err
+	}
+	if models.IsPostgresURL(cfg.DB) {
+		return errors.New(models.PostgresBackupAdvice(cfg.DB))
+	}
+	if len(files) != 1 {
+		return usageError{"give one file to write the backup to: campaigntrack backup [--db DATABASE] [--force] FILE"}
+	}
+	path := files[0]
+	// Not openCommandStore: a backup must not migrate the database (an
+	// older server may be running on it), nor create an empty one where
+	// --db names nothing.
+	if _, err := os.Stat(cfg.DB); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("no database at %s: there is nothing to back up", cfg.DB)
+	}
+	db, err := models.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	store := models.NewStore(db)
+	defer store.Close()
+	start := time.Now()
+	info, err := store.BackupTo(ctx, path, models.BackupOptions{Overwrite: *force})
+	if errors.Is(err, models.ErrBackupExists) {
+		return fmt.Errorf("%s already exists: name a new file, or give --force to replace it", path)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "wrote %s (%s, schema version %d, integrity ok): %s; took %s\n",
+		info.Path, formatSize(info.Size), info.SchemaVersion, describeContents(info), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// restoreCommand runs campaigntrack restore [--yes] FILE: it checks the
+// backup and says what a restore would do; with --yes it restores (see
+// models.RestoreFrom).
+func restoreCommand(ctx context.Context, env Env, args []string) error {
+	var yes *bool
+	flagArgs, files := splitArgsWithBools(args, "yes")
+	cfg, err := config.ParseWith("restore", flagArgs, env.Getenv, env.Stderr, func(fs *flag.FlagSet) {
+		yes = fs.Bool("yes", false, "restore: replace the database (without it the backup is only checked)")
+	})
+	if err != nil {
+		return err
+	}
+	if models.IsPostgresURL(cfg.DB) {
+		return errors.New(models.PostgresRestoreAdvice(cfg.DB))
+	}
+	if len(files) != 1 {
+		return usageError{"give one backup file to restore from: campaigntrack restore [--db DATABASE] [--yes] FILE"}
+	}
+	backup := files[0]
+	if !*yes {
+		info, err := models.CheckBackup(ctx, backup)
+		if err != nil {
+			return err
+		}
+		printCheck(env, info)
+		if dir := filepath.Dir(cfg.DB); !isDir(dir) {
+			return fmt.Errorf("cannot restore into %s: directory %s does not exist", cfg.DB, dir)
+		}
+		what := fmt.Sprintf("would put it in place of %s, keeping the current database as %s.before-restore-<time>", cfg.DB, cfg.DB)
+		if _, err := os.Stat(cfg.DB); errors.Is(err, fs.ErrNotExist) {
+			what = fmt.Sprintf("would put it at %s (there is no database there now)", cfg.DB)
+		}
+		fmt.Fprintf(env.Stdout, "%s; stop the server first, then run again with --yes\n", what)
+		return nil
+	}
+	res, err := models.RestoreFrom(ctx, backup, cfg.DB)
+	if err != nil {
+		return err
+	}
+	printCheck(env, res.Backup)
+	if res.Unreadable != "" {
+		fmt.Fprintf(env.Stdout, "the database it replaced could not be read (%s)\n", res.Unreadable)
+	}
+	if res.KeptAs != "" {
+		fmt.Fprintf(env.Stdout, "restored %s from %s; the database it replaced is kept as %s\n", res.Target, backup, res.KeptAs)
+	} else {
+		fmt.Fprintf(env.Stdout, "restored %s from %s (there was no database there)\n", res.Target, backup)
+	}
+	if v := res.Backup.SchemaVersion; v < models.SchemaVersion() {
+		fmt.Fprintf(env.Stdout, "its schema (version %d) is migrated to version %d when the server next starts\n", v, models.SchemaVersion())
+	}
+	return nil
+}
+
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
+}
+
+func printCheck(env Env, info models.BackupInfo) {
+	fmt.Fprintf(env.Stdout, "%s is a good backup (%s, schema version %d, integrity ok): %s\n",
+		info.Path, formatSize(info.Size), info.SchemaVersion, describeContents(info))
+}
+
+// describeContents lists what a backup holds. The kept count is shown
+// only when it differs from the rows, which a consistent copy never does.
+func describeContents(info models.BackupInfo) string {
+	sigs := plural(info.Signatures, "signature")
+	if info.KeptSignatures != info.Signatures {
+		sigs += fmt.Sprintf(" (kept count %d)", info.KeptSignatures)
+	}
+	return strings.Join([]string{plural(info.Campaigns, "campaign"), sigs, plural(info.Deliveries, "delivery"), plural(info.Users, "user")}, ", ")
+}
+
+func plural(n int64, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	if strings.HasSuffix(word, "y") {
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(word, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// formatSize writes a byte count the way ls -h readers expect, in
+// decimal units.
+func formatSize(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d bytes", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%.1f kB", float64(n)/1000)
+	case n < 1000*1000*1000:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1000*1000))
+	}
+	return fmt.Sprintf("%.2f GB", float64(n)/(1000*1000*1000))
+}
+
+// splitArgsWithBools is splitArgs for commands with boolean flags, which
+// take no value: "--force FILE" is a flag and a file, not a flag and its
+// value.
+func splitArgsWithBools(args []string, bools ...string) (flags, files []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		switch {
+		case a == "--":
+			return flags, append(files, args[i+1:]...)
+		case a == "-" || !strings.HasPrefix(a, "-"):
+			files = append(files, a)
+		case hasValue || slices.Contains(bools, name) || name == "h" || name == "help":
+			flags = append(flags, a)
+		default:
+			flags = append(flags, a)
+			if i+1 < len(args) {
+				i++
+				flags = append(flags, args[i])
+			}
+		}
+	}
+	return flags, files
+}
