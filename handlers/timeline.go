@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"net/http"
 	"slices"
@@ -106,6 +108,15 @@ func (h *Handler) timelineAtom(c echo.Context) error {
 	var buf bytes.Buffer
 	if err := views.WriteTimelineAtom(&buf, feed); err != nil {
 		return err
+	}
+	// Feed readers poll: a strong ETag of the feed's bytes lets them ask
+	// "has it changed?" and get a 304 with no body when it has not.
+	sum := sha256.Sum256(buf.Bytes())
+	etag := `"` + hex.EncodeToString(sum[:8]) + `"`
+	c.Response().Header().Set("ETag", etag)
+	c.Response().Header().Set("Cache-Control", "public, max-age=60")
+	if match := c.Request().Header.Get("If-None-Match"); match != "" && strings.Contains(match, etag) {
+		return c.NoContent(http.StatusNotModified)
 	}
 	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", buf.Bytes())
 }

@@ -763,3 +763,28 @@ func FuzzTimelineQuery(f *testing.F) {
 		}
 	})
 }
+
+// A feed reader that polls gets a 304 while nothing changed, and the new
+// feed as soon as something did.
+func TestTimelineAtomAnswersConditionalRequests(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		b := a.browser()
+		first := b.get("/campaigns/no-tech-for-ice/timeline.atom")
+		etag := first.header.Get("ETag")
+		if first.status != http.StatusOK || etag == "" {
+			t.Fatalf("feed: %d, ETag %q", first.status, etag)
+		}
+		if r := b.get("/campaigns/no-tech-for-ice/timeline.atom", "If-None-Match", etag); r.status != http.StatusNotModified || r.body != "" {
+			t.Fatalf("unchanged feed with its ETag: %d, %d bytes", r.status, len(r.body))
+		}
+		ctx := context.Background()
+		cp, _ := a.store.CampaignBySlug(ctx, "no-tech-for-ice")
+		act := &models.Action{Kind: "rally", Title: "A new rally", OccurredAt: time.Date(2019, 7, 20, 18, 0, 0, 0, time.UTC)}
+		if err := a.store.CreateAction(ctx, models.CommandLine, cp.ID, act); err != nil {
+			t.Fatal(err)
+		}
+		if r := b.get("/campaigns/no-tech-for-ice/timeline.atom", "If-None-Match", etag); r.status != http.StatusOK || !strings.Contains(r.body, "A new rally") {
+			t.Fatalf("changed feed with the old ETag: %d", r.status)
+		}
+	})
+}
