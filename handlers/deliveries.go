@@ -37,9 +37,13 @@ func (h *Handler) deliveriesPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	answers, err := h.store.AnswerStatus(c.Request().Context(), cp.ID, h.now())
+	if err != nil {
+		return err
+	}
 	v := views.DeliveriesView{
 		Campaign: *cp, Deliveries: ds, Progress: models.Progress(ds, cp.DeliveriesPlanned),
-		Located: map[uint]string{}, Today: h.now().UTC().Format("2006-01-02"),
+		Located: map[uint]string{}, Today: h.now().UTC().Format("2006-01-02"), Answers: answers,
 	}
 	for _, d := range ds {
 		if d.Country != "" && d.Country != "US" {

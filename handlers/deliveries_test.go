@@ -66,6 +66,11 @@ func TestDeliveriesPageShowsTheSeededCitiesOnTheMap(t *testing.T) {
 		if strings.Contains(r.body, "PRIVATE-NOTE-42") {
 			t.Error("a private note is on the public page")
 		}
+		// Silence is on the record: the delivered cities Amazon never
+		// answered say so, with the days.
+		if n := doc.Find(`[data-testid=answer-state]:contains("No answer from Amazon for")`).Length(); n != 5 {
+			t.Errorf("%d deliveries marked unanswered, want the 5 delivered", n)
+		}
 
 		csvResp := a.browser().get("/campaigns/no-tech-for-ice/deliveries.csv")
 		if csvResp.status != http.StatusOK || !strings.HasPrefix(csvResp.header.Get("Content-Type"), "text/csv") {

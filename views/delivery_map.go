@@ -20,7 +20,7 @@ type MapMarker struct {
 
 // Marker geometry, in map units (the base map's 975×610 frame).
 const (
-	markerRadius = 7
+	markerRadius = 9 // big enough to see and tap on a phone, where the map is shown at a third of its size
 	// markerGap is the distance below which two markers are moved apart:
 	// at it, each still shows more than half of itself.
 	markerGap = 8

@@ -202,7 +202,7 @@ func TestDeliveryMapRenders(t *testing.T) {
 	circles.Each(func(i int, c *goquery.Selection) {
 		m := spread[i]
 		attrs := map[string]string{
-			"data-status": m.Status, "fill": markerColour(m.Status), "stroke": "#ffffff", "stroke-width": "2", "r": "7",
+			"data-status": m.Status, "fill": markerColour(m.Status), "stroke": "#ffffff", "stroke-width": "2.5", "r": "9.0",
 			"cx": f1(m.X), "cy": f1(m.Y),
 		}
 		for a, want := range attrs {

@@ -110,10 +110,11 @@ type SignedView struct {
 type DeliveriesView struct {
 	Campaign   models.Campaign
 	Progress   models.DeliveryProgress
-	Deliveries []models.Delivery // by date
-	Markers    []MapMarker       // the deliveries placed on the map
-	Elsewhere  []models.Delivery // outside the United States, listed beside the map
-	Unplaced   []models.Delivery // in the United States, but the place could not be found
-	Located    map[uint]string   // how each marker was placed: "recorded" or "city centre"
-	Today      string            // for the CSV's file name
+	Deliveries []models.Delivery             // by date
+	Markers    []MapMarker                   // the deliveries placed on the map
+	Elsewhere  []models.Delivery             // outside the United States, listed beside the map
+	Unplaced   []models.Delivery             // in the United States, but the place could not be found
+	Located    map[uint]string               // how each marker was placed: "recorded" or "city centre"
+	Answers    map[string]models.AnswerState // whether the target answered each delivery
+	Today      string                        // for the CSV's file name
 }
