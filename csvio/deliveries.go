@@ -418,7 +418,7 @@ func (dr *deliveryReader) delivery(rec []string) (models.Delivery, []RowError) {
 		fe.Add(field, m)
 	}
 	if len(fe) == 0 {
-		key := placeKey(&d)
+		key := models.DeliveryKey(&d)
 		if first, dup := dr.seen[key]; dup {
 			fe.Add("venue", fmt.Sprintf("line %d has the same city, region, country and venue; an import matches deliveries by these, so this row would overwrite that one: give each delivery its own venue", first))
 		} else {
@@ -456,12 +456,6 @@ func (dr *deliveryReader) rowErrors(fe models.FieldErrors) []RowError {
 		return strings.Compare(a.Field, b.Field)
 	})
 	return out
-}
-
-// placeKey is what Store.ImportDeliveries matches a row to a delivery by:
-// its city, region, country and venue, in any case.
-func placeKey(d *models.Delivery) string {
-	return strings.ToLower(d.City + "\x00" + d.Region + "\x00" + d.Country + "\x00" + d.Venue)
 }
 
 // keyword reads a value of a fixed list as people write it: lower-case,

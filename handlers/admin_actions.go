@@ -47,8 +47,8 @@ func (h *Handler) actionRecords() *records[models.Action, views.ActionForm] {
 			answers, err := h.store.AnswerStatus(ctx, frame.Campaign.ID, h.now())
 			return views.ActionsAdminPage(views.ActionsAdminView{Frame: frame, Actions: actions, Answers: answers, Form: form, Errors: errs}), err
 		},
-		editPage: func(frame views.AdminFrame, _ uint, a *models.Action, form views.ActionForm, errs models.FieldErrors, history []models.AuditEntry) templ.Component {
-			return views.ActionEditPage(views.ActionEditView{Frame: frame, Action: a, Form: form, Errors: errs, History: history})
+		editPage: func(_ echo.Context, frame views.AdminFrame, _ uint, a *models.Action, form views.ActionForm, errs models.FieldErrors, history []models.AuditEntry) (templ.Component, error) {
+			return views.ActionEditPage(views.ActionEditView{Frame: frame, Action: a, Form: form, Errors: errs, History: history}), nil
 		},
 	}
 }

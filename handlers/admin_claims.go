@@ -39,8 +39,8 @@ func (h *Handler) claimRecords() *records[models.CountClaim, views.ClaimForm] {
 			claims, err := h.store.ClaimsFor(c.Request().Context(), frame.Campaign.ID)
 			return views.ClaimsPage(views.ClaimsView{Frame: frame, Claims: claims, Form: form, Errors: errs}), err
 		},
-		editPage: func(frame views.AdminFrame, id uint, _ *models.CountClaim, form views.ClaimForm, errs models.FieldErrors, history []models.AuditEntry) templ.Component {
-			return views.ClaimEditPage(views.ClaimEditView{Frame: frame, ID: id, Form: form, Errors: errs, History: history})
+		editPage: func(_ echo.Context, frame views.AdminFrame, id uint, _ *models.CountClaim, form views.ClaimForm, errs models.FieldErrors, history []models.AuditEntry) (templ.Component, error) {
+			return views.ClaimEditPage(views.ClaimEditView{Frame: frame, ID: id, Form: form, Errors: errs, History: history}), nil
 		},
 	}
 }

@@ -42,8 +42,8 @@ func (h *Handler) deliveryRecords() *records[models.Delivery, views.DeliveryForm
 		listPage: func(c echo.Context, frame views.AdminFrame, form views.DeliveryForm, errs models.FieldErrors) (templ.Component, error) {
 			return h.deliveriesAdminView(c, frame, form, errs, nil)
 		},
-		editPage: func(frame views.AdminFrame, _ uint, d *models.Delivery, form views.DeliveryForm, errs models.FieldErrors, history []models.AuditEntry) templ.Component {
-			return views.DeliveryEditPage(views.DeliveryEditView{Frame: frame, Delivery: d, Form: form, Errors: errs, History: history})
+		editPage: func(_ echo.Context, frame views.AdminFrame, _ uint, d *models.Delivery, form views.DeliveryForm, errs models.FieldErrors, history []models.AuditEntry) (templ.Component, error) {
+			return views.DeliveryEditPage(views.DeliveryEditView{Frame: frame, Delivery: d, Form: form, Errors: errs, History: history}), nil
 		},
 	}
 }

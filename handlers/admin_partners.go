@@ -38,8 +38,8 @@ func (h *Handler) partnerRecords() *records[models.Organisation, views.Organisat
 			partners, err := h.store.OrganisationsFor(c.Request().Context(), frame.Campaign.ID)
 			return views.PartnersPage(views.PartnersView{Frame: frame, Partners: partners, Form: form, Errors: errs}), err
 		},
-		editPage: func(frame views.AdminFrame, id uint, _ *models.Organisation, form views.OrganisationForm, errs models.FieldErrors, history []models.AuditEntry) templ.Component {
-			return views.PartnerEditPage(views.PartnerEditView{Frame: frame, ID: id, Form: form, Errors: errs, History: history})
+		editPage: func(_ echo.Context, frame views.AdminFrame, id uint, _ *models.Organisation, form views.OrganisationForm, errs models.FieldErrors, history []models.AuditEntry) (templ.Component, error) {
+			return views.PartnerEditPage(views.PartnerEditView{Frame: frame, ID: id, Form: form, Errors: errs, History: history}), nil
 		},
 	}
 }

@@ -58,11 +58,9 @@ func (h *Handler) responseRecords() *records[models.Response, views.ResponseForm
 			v.Answers, err = h.answerOptions(ctx, frame.Campaign.ID)
 			return views.ResponsesAdminPage(v), err
 		},
-		editPage: func(frame views.AdminFrame, _ uint, r *models.Response, form views.ResponseForm, errs models.FieldErrors, history []models.AuditEntry) templ.Component {
-			// The options were loaded by showEdit's caller chain only for
-			// the list; an edit page loads its own.
-			answers, _ := h.answerOptions(context.Background(), frame.Campaign.ID)
-			return views.ResponseEditPage(views.ResponseEditView{Frame: frame, Response: r, Answers: answers, Form: form, Errors: errs, History: history})
+		editPage: func(c echo.Context, frame views.AdminFrame, _ uint, r *models.Response, form views.ResponseForm, errs models.FieldErrors, history []models.AuditEntry) (templ.Component, error) {
+			answers, err := h.answerOptions(c.Request().Context(), frame.Campaign.ID)
+			return views.ResponseEditPage(views.ResponseEditView{Frame: frame, Response: r, Answers: answers, Form: form, Errors: errs, History: history}), err
 		},
 	}
 }

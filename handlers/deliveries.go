@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -86,11 +87,7 @@ func mapWhen(d models.Delivery) string {
 	if d.When() == nil {
 		return ""
 	}
-	dateOnly := d.ScheduledDateOnly
-	if d.DeliveredAt != nil {
-		dateOnly = d.DateOnly
-	}
-	return ", " + views.WhenIn(d.When(), dateOnly, d.TimeZone)
+	return ", " + views.WhenIn(d.When(), d.WhenDateOnly(), d.TimeZone)
 }
 
 // deliveriesCSV is the public CSV of a campaign's deliveries, for
@@ -108,12 +105,7 @@ func (h *Handler) deliveriesCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	name := cp.Slug + "-deliveries-" + h.now().UTC().Format("2006-01-02") + ".csv"
-	res := c.Response()
-	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	res.Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	res.WriteHeader(http.StatusOK)
-	return csvio.WriteDeliveries(res, ds)
+	return h.publicCSV(c, cp, "deliveries", func(w io.Writer) error { return csvio.WriteDeliveries(w, ds) })
 }
 
 // deliveryFilter reads ?status= and ?city=, naming a bad one.

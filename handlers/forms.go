@@ -186,9 +186,9 @@ func parseTime(fe models.FieldErrors, name, s string, loc *time.Location) (*time
 	return t, dateOnly
 }
 
-// deliveryZone is the zone a delivery form's times are read in: the one
-// chosen, else the place's own, else UTC.
-func deliveryZone(fe models.FieldErrors, zone, country, region string) (string, *time.Location) {
+// placeZone is the zone a form's times are read in (deliveries, actions,
+// responses): the one chosen, else the place's own, else UTC.
+func placeZone(fe models.FieldErrors, zone, country, region string) (string, *time.Location) {
 	if zone == "" {
 		zone = models.ZoneFor(country, region)
 	}
@@ -212,7 +212,7 @@ func parseDeliveryForm(f formValues) (views.DeliveryForm, models.Delivery, model
 		MediaPresent: f.FormValue("media_present") == "on",
 	}
 	fe := models.FieldErrors{}
-	zone, loc := deliveryZone(fe, form.TimeZone, form.Country, form.Region)
+	zone, loc := placeZone(fe, form.TimeZone, form.Country, form.Region)
 	d := models.Delivery{
 		City: form.City, Region: form.Region, Country: form.Country, Venue: form.Venue, Address: form.Address,
 		Latitude:  parseFloat(fe, "latitude", "the latitude must be a number between -90 and 90, e.g. 47.6154", form.Latitude),
@@ -260,7 +260,7 @@ func parseMarkDeliveredForm(f formValues, d *models.Delivery) (views.MarkDeliver
 		Attendance: field(f, "attendance"), MediaPresent: f.FormValue("media_present") == "on",
 	}
 	fe := models.FieldErrors{}
-	zone, loc := deliveryZone(fe, d.TimeZone, d.Country, d.Region)
+	zone, loc := placeZone(fe, d.TimeZone, d.Country, d.Region)
 	at, dateOnly := parseTime(fe, "delivered_at", form.DeliveredAt, loc)
 	if form.DeliveredAt == "" {
 		fe.Add("delivered_at", "give the date and time it was delivered")
@@ -302,7 +302,7 @@ func parseActionForm(f formValues) (views.ActionForm, models.Action, models.Fiel
 	if country == "" {
 		country = "US"
 	}
-	zone, loc := deliveryZone(fe, form.TimeZone, country, form.Region)
+	zone, loc := placeZone(fe, form.TimeZone, country, form.Region)
 	a := models.Action{
 		Kind: form.Kind, Title: form.Title, Description: form.Description, Place: form.Place, City: form.City,
 		Region: form.Region, Country: country, Attendance: form.Attendance, Organisations: form.Organisations,
@@ -335,7 +335,7 @@ func parseResponseForm(f formValues) (views.ResponseForm, models.Response, model
 		Answers: field(f, "answers"), TimeZone: field(f, "time_zone"), Sources: field(f, "sources"), Notes: field(f, "notes"),
 	}
 	fe := models.FieldErrors{}
-	zone, loc := deliveryZone(fe, form.TimeZone, "", "")
+	zone, loc := placeZone(fe, form.TimeZone, "", "")
 	r := models.Response{
 		Speaker: form.Speaker, SpeakerRole: form.SpeakerRole, Channel: form.Channel, Kind: form.Kind,
 		Quote: form.Quote, Summary: form.Summary, TimeZone: zone, Notes: form.Notes,

@@ -39,7 +39,7 @@ type records[T any, F any] struct {
 	listPage func(c echo.Context, frame views.AdminFrame, form F, errs models.FieldErrors) (templ.Component, error)
 	// editPage draws one record's form and history; rec is the stored
 	// record (nil never).
-	editPage func(frame views.AdminFrame, id uint, rec *T, form F, errs models.FieldErrors, history []models.AuditEntry) templ.Component
+	editPage func(c echo.Context, frame views.AdminFrame, id uint, rec *T, form F, errs models.FieldErrors, history []models.AuditEntry) (templ.Component, error)
 }
 
 func (k *records[T, F]) path(cp *models.Campaign) string {
@@ -65,7 +65,11 @@ func (k *records[T, F]) showEdit(c echo.Context, cp *models.Campaign, id uint, f
 		return err
 	}
 	frame := k.h.frame(c, "Edit "+lower(k.noun)+" · "+cp.Title, cp, k.section)
-	return renderForm(c, errs, k.editPage(frame, id, rec, form, errs, history))
+	page, err := k.editPage(c, frame, id, rec, form, errs, history)
+	if err != nil {
+		return err
+	}
+	return renderForm(c, errs, page)
 }
 
 // list shows the records with the add form.

@@ -87,6 +87,14 @@ func (d Delivery) When() *time.Time {
 	return d.ScheduledAt
 }
 
+// WhenDateOnly says whether When is known to the day only.
+func (d Delivery) WhenDateOnly() bool {
+	if d.DeliveredAt != nil {
+		return d.DateOnly
+	}
+	return d.ScheduledDateOnly
+}
+
 // Place is the delivery's city, region and country as one line.
 func (d Delivery) Place() string {
 	parts := []string{d.City}
@@ -314,9 +322,10 @@ type RefusedRow struct {
 	Errors FieldErrors
 }
 
-// deliveryKey is what identifies a delivery in a file with no id column:
-// its place and venue.
-func deliveryKey(d *Delivery) string {
+// DeliveryKey is what identifies a delivery in a file with no id column:
+// its city, region, country and venue, in any case. ImportDeliveries
+// matches rows to deliveries by it.
+func DeliveryKey(d *Delivery) string {
 	return strings.ToLower(strings.TrimSpace(d.City) + "\x00" + strings.TrimSpace(d.Region) + "\x00" +
 		strings.TrimSpace(d.Country) + "\x00" + strings.TrimSpace(d.Venue))
 }
@@ -354,13 +363,13 @@ func (s *Store) ImportDeliveries(ctx context.Context, actor Actor, campaignID ui
 		}
 		byKey := make(map[string]*Delivery, len(existing))
 		for i := range existing {
-			if _, dup := byKey[deliveryKey(&existing[i])]; !dup {
-				byKey[deliveryKey(&existing[i])] = &existing[i]
+			if _, dup := byKey[DeliveryKey(&existing[i])]; !dup {
+				byKey[DeliveryKey(&existing[i])] = &existing[i]
 			}
 		}
 		for i := range rows {
 			row := rows[i]
-			before, ok := byKey[deliveryKey(&row)]
+			before, ok := byKey[DeliveryKey(&row)]
 			if !ok {
 				row.ID = 0
 				if err := tx.Create(&row).Error; err != nil {
@@ -370,7 +379,7 @@ func (s *Store) ImportDeliveries(ctx context.Context, actor Actor, campaignID ui
 					return err
 				}
 				copied := row
-				byKey[deliveryKey(&row)] = &copied
+				byKey[DeliveryKey(&row)] = &copied
 				res.Created++
 				continue
 			}

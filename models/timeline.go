@@ -125,7 +125,7 @@ func (s *Store) Timeline(ctx context.Context, campaignID uint, f TimelineFilter)
 		if err := db.Omit("notes").Where("campaign_id = ?", campaignID).Find(&responses).Error; err != nil {
 			return nil, err
 		}
-		who := targetName(c.Target)
+		who := TargetName(c.Target)
 		for _, r := range responses {
 			e := TimelineEntry{
 				Kind: TimelineResponse, At: r.RespondedAt, DateOnly: r.DateOnly, TimeZone: r.TimeZone,
@@ -172,11 +172,7 @@ func deliveryEntry(d Delivery) TimelineEntry {
 		Kind: TimelineDelivery, TimeZone: d.TimeZone, City: d.City, Sources: d.Sources, Status: d.Status,
 		Anchor: "delivery-" + idString(d.ID), RecordID: d.ID, Updated: d.UpdatedAt,
 	}
-	if d.DeliveredAt != nil {
-		e.At, e.DateOnly = *d.DeliveredAt, d.DateOnly
-	} else {
-		e.At, e.DateOnly = *d.ScheduledAt, d.ScheduledDateOnly
-	}
+	e.At, e.DateOnly = *d.When(), d.WhenDateOnly()
 	e.Title = deliveryTitle(d)
 	var body []string
 	if d.Venue != "" {
@@ -205,11 +201,11 @@ func deliveryTitle(d Delivery) string {
 	return title
 }
 
-// targetName is how a response's title names the company: the campaign's
+// TargetName is how pages name the company: the campaign's
 // target up to any parenthesis or comma ("Amazon (Amazon Web Services)" is
 // "Amazon"). Not the target's first word, which would make "The Home
 // Office" "The".
-func targetName(target string) string {
+func TargetName(target string) string {
 	if i := strings.IndexAny(target, "(,;"); i >= 0 {
 		target = target[:i]
 	}

@@ -283,9 +283,9 @@ func DeliveriesAdminPage(v DeliveriesAdminView) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var16 string
-						templ_7745c5c3_Var16, templ_7745c5c3_Err = templruntime.NewAttributeExpression(ISOIn(d.When(), whenDateOnly(d), d.TimeZone)).Resolve(ctx)
+						templ_7745c5c3_Var16, templ_7745c5c3_Err = templruntime.NewAttributeExpression(ISOIn(d.When(), d.WhenDateOnly(), d.TimeZone)).Resolve(ctx)
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_deliveries.templ`, Line: 44, Col: 69}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_deliveries.templ`, Line: 44, Col: 70}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var16)
 						if templ_7745c5c3_Err != nil {
@@ -296,9 +296,9 @@ func DeliveriesAdminPage(v DeliveriesAdminView) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var17 string
-						templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(WhenIn(d.When(), whenDateOnly(d), d.TimeZone))
+						templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(WhenIn(d.When(), d.WhenDateOnly(), d.TimeZone))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_deliveries.templ`, Line: 44, Col: 119}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_deliveries.templ`, Line: 44, Col: 121}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 						if templ_7745c5c3_Err != nil {

@@ -133,15 +133,6 @@ func moveLabel(to string) string {
 	return "Mark " + models.StatusLabel(to)
 }
 
-// whenDateOnly says whether the time a delivery is listed by is known to
-// the day only.
-func whenDateOnly(d models.Delivery) bool {
-	if d.DeliveredAt != nil {
-		return d.DateOnly
-	}
-	return d.ScheduledDateOnly
-}
-
 // zoneOptions offers "automatic" first, then the common zones, and keeps a
 // zone already chosen that is not among them.
 func zoneOptions(current string) []Option {
