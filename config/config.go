@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,6 +28,9 @@ type Config struct {
 	SignRateLimit   RateLimit     // signatures per client address per petition; CAMPAIGNTRACK_SIGN_RATE_LIMIT
 	PageCache       time.Duration // how long a rendered campaign page is reused; 0 renders every request; CAMPAIGNTRACK_PAGE_CACHE
 	PprofAddr       string        // where to serve net/http/pprof, empty for nowhere; CAMPAIGNTRACK_PPROF_ADDR
+	BaseURL         *url.URL      // the public address every absolute URL is built on; CAMPAIGNTRACK_BASE_URL
+	PublicPlaceMin  int64         // a place is named in public counts only with at least this many signers; CAMPAIGNTRACK_PUBLIC_PLACE_MIN
+	MaxConns        int           // open connections the server accepts at once; CAMPAIGNTRACK_MAX_CONNS
 	ShutdownTimeout time.Duration // grace period for requests in flight
 }
 
@@ -47,6 +51,9 @@ var Settings = []Setting{
 	{"page-cache", "CAMPAIGNTRACK_PAGE_CACHE", "1s", "how long each instance reuses a rendered campaign page (the count shown is at most this old); 0 renders every request"},
 	{"pprof-addr", "CAMPAIGNTRACK_PPROF_ADDR", "", "serve Go's profiler (net/http/pprof) on this address, for performance work; keep it on localhost. Empty: off"},
 	{"trusted-proxies", "CAMPAIGNTRACK_TRUSTED_PROXIES", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; empty: the peer address is the client"},
+	{"base-url", "CAMPAIGNTRACK_BASE_URL", "http://localhost:8080", "the public address of the site (scheme, host, optional path), used for every absolute URL: feed ids and links, mail"},
+	{"public-place-min", "CAMPAIGNTRACK_PUBLIC_PLACE_MIN", "10", "a city or state is named in public counts only when at least this many signers are from it; smaller places are summed as other places"},
+	{"max-conns", "CAMPAIGNTRACK_MAX_CONNS", "4096", "open client connections the server accepts at once; more wait in the kernel's queue"},
 }
 
 // Parse reads flags from args, falling back on getenv and then on the
@@ -107,7 +114,39 @@ func ParseWith(name string, args []string, getenv func(string) string, output io
 	if cfg.SignRateLimit, err = ParseRateLimit(*values["sign-rate-limit"]); err != nil {
 		return Config{}, fmt.Errorf("--sign-rate-limit / CAMPAIGNTRACK_SIGN_RATE_LIMIT: %w", err)
 	}
+	if cfg.BaseURL, err = ParseBaseURL(*values["base-url"]); err != nil {
+		return Config{}, fmt.Errorf("--base-url / CAMPAIGNTRACK_BASE_URL: %w", err)
+	}
+	if cfg.PublicPlaceMin, err = strconv.ParseInt(strings.TrimSpace(*values["public-place-min"]), 10, 64); err != nil || cfg.PublicPlaceMin < 1 || cfg.PublicPlaceMin > 1_000_000 {
+		return Config{}, fmt.Errorf("--public-place-min / CAMPAIGNTRACK_PUBLIC_PLACE_MIN: %q is not a whole number from 1 to 1000000", *values["public-place-min"])
+	}
+	if cfg.MaxConns, err = strconv.Atoi(strings.TrimSpace(*values["max-conns"])); err != nil || cfg.MaxConns < 16 || cfg.MaxConns > 1_000_000 {
+		return Config{}, fmt.Errorf("--max-conns / CAMPAIGNTRACK_MAX_CONNS: %q is not a whole number from 16 to 1000000", *values["max-conns"])
+	}
 	return cfg, cfg.Validate()
+}
+
+// ParseBaseURL reads the site's public address: http or https, a host,
+// an optional path; no query, fragment or user. The path comes back
+// without a trailing slash.
+func ParseBaseURL(s string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		return nil, fmt.Errorf("%q is not an address such as https://campaign.example.org", s)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+// PublicURL is the site's public address: BaseURL, or for a Config made
+// in code that sets none (tests), http://localhost:8080.
+func (c Config) PublicURL() *url.URL {
+	if c.BaseURL != nil {
+		return c.BaseURL
+	}
+	u, _ := ParseBaseURL("http://localhost:8080")
+	return u
 }
 
 // Validate reports the first setting that cannot work.

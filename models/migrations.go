@@ -28,6 +28,7 @@ var migrations = []migration{
 	{"signature_tallies: kept counts by region, city and day", migrateV4},
 	{"import_jobs: signature CSV imports; signatures indexed by campaign and id for streamed exports and for the latest public signers", migrateV5},
 	{"time zones of deliveries, actions and responses; a delivery's planned day apart from its delivery time; deliveries indexed by campaign and status", migrateV6},
+	{"sessions keyed by the SHA-256 of their token (every older session ends); campaign_slugs: a campaign's earlier addresses, which redirect to its current one", migrateV7},
 }
 
 // SchemaVersion is the schema version this binary migrates to.
@@ -393,5 +394,17 @@ UPDATE deliveries SET scheduled_date_only = date_only;
 ALTER TABLE actions ADD COLUMN time_zone TEXT NOT NULL DEFAULT '';
 ALTER TABLE responses ADD COLUMN time_zone TEXT NOT NULL DEFAULT '';
 CREATE INDEX deliveries_campaign_status ON deliveries (campaign_id, status)
+`)
+}
+
+func migrateV7(tx *gorm.DB) error {
+	return execAll(tx, `
+DELETE FROM sessions;
+CREATE TABLE campaign_slugs (
+	slug TEXT PRIMARY KEY,
+	campaign_id BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+	created_at {{ts}} NOT NULL
+);
+CREATE INDEX campaign_slugs_campaign ON campaign_slugs (campaign_id)
 `)
 }
