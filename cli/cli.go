@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/pprof"
 	"strings"
@@ -183,17 +182,11 @@ func serve(ctx context.Context, env Env, args []string) error {
 	hs := handlers.New(store, log, cfg)
 	defer hs.Close()
 	e := hs.Router()
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := hs.Listen(cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
 	}
-	srv := &http.Server{
-		Handler:           e,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-	}
+	srv := hs.Server(e)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("listening", "addr", ln.Addr().String(), "db", dbName(cfg.DB))

@@ -32,6 +32,8 @@ type Config struct {
 	PublicPlaceMin  int64         // a place is named in public counts only with at least this many signers; CAMPAIGNTRACK_PUBLIC_PLACE_MIN
 	MaxConns        int           // open connections the server accepts at once; CAMPAIGNTRACK_MAX_CONNS
 	ShutdownTimeout time.Duration // grace period for requests in flight
+	ReadTimeout     time.Duration // time to read a request; 0: the server's default (30 s). For tests
+	UploadTimeout   time.Duration // time to read a signature upload; 0: the default (10 min). For tests
 }
 
 // Setting describes one configuration value for --help and the README.

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,7 +10,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"campaigntrack/models"
 	"campaigntrack/views"
@@ -38,25 +38,6 @@ func currentUser(c echo.Context) *models.User {
 func csrfToken(c echo.Context) string {
 	t, _ := c.Get(ctxCSRF).(string)
 	return t
-}
-
-// csrf protects state-changing requests: the token comes back in the form
-// field _csrf (plain forms work without JavaScript) or the X-CSRF-Token
-// header (htmx).
-func (h *Handler) csrf() echo.MiddlewareFunc {
-	return middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
-		ContextKey:     ctxCSRF,
-		CookieName:     "campaigntrack_csrf",
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSecure:   h.config.SecureCookies,
-		CookieSameSite: http.SameSiteLaxMode,
-		CookieMaxAge:   int(SessionLifetime / time.Second),
-		ErrorHandler: func(err error, c echo.Context) error {
-			return echo.NewHTTPError(http.StatusForbidden, "This form has expired or did not come from this site. Go back, reload the page and try again.").SetInternal(err)
-		},
-	})
 }
 
 // loadUser puts the signed-in user, if any, in the request context. A
@@ -167,37 +148,41 @@ func (h *Handler) login(c echo.Context) error {
 	if len(v.Errors) > 0 {
 		return render(c, http.StatusUnprocessableEntity, views.LoginPage(v))
 	}
-	ip := c.RealIP()
-	throttled, until, err := h.store.LoginThrottled(ctx, email, ip)
+	// Per-address limits count the client's network (its /64 on IPv6).
+	ip := clientNet(c.RealIP()).String()
+	attempt, throttled, until, err := h.store.BeginLogin(ctx, email, ip)
 	if err != nil {
 		return err
 	}
 	if throttled {
-		h.log.Warn("sign-in throttled", "email", models.NormaliseEmail(email), "ip", ip)
+		h.logs.refused.log(ctx, h.log, slog.LevelWarn, "sign-in throttled", slog.String("email", clip(models.NormaliseEmail(email))), slog.String("ip", ip))
 		c.Response().Header().Set("Retry-After", retryAfter(until))
 		v.Message = "Too many failed sign-in attempts for this account or from this address. Try again after " + until.UTC().Format("15:04 MST") + "."
 		return render(c, http.StatusTooManyRequests, views.LoginPage(v))
 	}
 	u, err := h.store.Authenticate(ctx, email, password)
-	if errors.Is(err, models.ErrBadCredentials) {
-		if err := h.store.RecordLogin(ctx, email, ip, false); err != nil {
-			return err
-		}
+	switch {
+	case errors.Is(err, models.ErrBadCredentials):
 		v.Message = "That email and password do not match an active account."
 		return render(c, http.StatusUnauthorized, views.LoginPage(v))
-	}
-	if err != nil {
+	case errors.Is(err, models.ErrBusy):
+		c.Response().Header().Set("Retry-After", "5")
+		v.Message = "Too many people are signing in at this moment. Please try again in a few seconds."
+		return render(c, http.StatusServiceUnavailable, views.LoginPage(v))
+	case err != nil:
 		return err
 	}
-	if err := h.store.RecordLogin(ctx, email, ip, true); err != nil {
+	if err := h.store.LoginSucceeded(ctx, attempt); err != nil {
 		return err
 	}
-	// A new token at sign-in, so a token planted before cannot ride along.
+	// A new token at sign-in, so a token planted before cannot ride along,
+	// and a CSRF token of the new session's own.
 	if err := h.sessions.RenewToken(ctx); err != nil {
 		return err
 	}
 	h.sessions.Put(ctx, sessionUserID, int64(u.ID))
 	h.sessions.Put(ctx, sessionAuthAt, time.Now().UnixNano())
+	h.sessions.Put(ctx, sessionCSRF, newNonce())
 	h.log.Info("signed in", "user", u.Email, "ip", ip)
 	return c.Redirect(http.StatusSeeOther, v.Next)
 }

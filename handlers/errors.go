@@ -13,8 +13,10 @@ import (
 )
 
 // errorHandler is the one place errors become responses: it logs each
-// error once (5xx as errors, 4xx as warnings), even when the response has
-// already started, and renders an error page, or JSON under /api.
+// error once (5xx as errors, 4xx as warnings, each within a budget of
+// lines a second, values cut to length: a flood must not fill the disk),
+// even when the response has already started, and renders an error page,
+// or JSON under /api.
 func (h *Handler) errorHandler(err error, c echo.Context) {
 	status := http.StatusInternalServerError
 	message := ""
@@ -29,17 +31,17 @@ func (h *Handler) errorHandler(err error, c echo.Context) {
 		status = http.StatusNotFound
 	}
 	req := c.Request()
-	attrs := []any{
+	attrs := []slog.Attr{
 		slog.Int("status", status),
-		slog.String("method", req.Method),
-		slog.String("uri", req.RequestURI),
+		slog.String("method", clip(req.Method)),
+		slog.String("uri", clip(req.RequestURI)),
 		slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
-		slog.String("error", err.Error()),
+		slog.String("error", clip(err.Error())),
 	}
 	if status >= 500 {
-		h.log.Error("request failed", attrs...)
+		h.logs.failed.log(req.Context(), h.log, slog.LevelError, "request failed", attrs...)
 	} else {
-		h.log.Warn("request refused", attrs...)
+		h.logs.refused.log(req.Context(), h.log, slog.LevelWarn, "request refused", attrs...)
 	}
 	if c.Response().Committed {
 		return // part of the answer has gone out: it cannot become an error page

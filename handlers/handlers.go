@@ -3,6 +3,7 @@
 package handlers
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -36,6 +37,11 @@ type Handler struct {
 	campaigns  *campaignCache
 	imports    sync.WaitGroup // signature imports running in the background
 	now        func() time.Time
+
+	signLimit   *signLimiter // nil when --sign-rate-limit is off
+	crossOrigin *http.CrossOriginProtection
+	logs        struct{ access, refused, failed *logBudget }
+	csrfKeyState
 }
 
 // New builds the handlers over a store. Sessions live in the store's
@@ -54,7 +60,15 @@ func New(store *models.Store, log *slog.Logger, cfg config.Config) *Handler {
 		log.Error("session store failed", "error", err, "uri", r.RequestURI)
 		http.Error(w, "The session store is unavailable; please try again in a moment.", http.StatusServiceUnavailable)
 	}
-	return &Handler{store: store, log: log, config: cfg, sessions: sm, signatures: store.NewSignatureWriter(256), pages: newPageCache(cfg.PageCache), campaigns: newCampaignCache(cfg.PageCache), now: time.Now}
+	h := &Handler{store: store, log: log, config: cfg, sessions: sm, signatures: store.NewSignatureWriter(256),
+		pages: newPageCache(cfg.PageCache), campaigns: newCampaignCache(cfg.PageCache), now: time.Now,
+		signLimit: newSignLimiter(cfg.SignRateLimit, maxSignKeys)}
+	h.crossOrigin = h.newCrossOrigin()
+	h.logs.access, h.logs.refused, h.logs.failed = newLogBudgets()
+	// Read (or make) the form-token key now, while the database takes
+	// writes; a failure here is retried on first use.
+	_, _ = h.csrfKey(context.Background())
+	return h
 }
 
 // Close finishes the signatures still being written and the imports still

@@ -8,8 +8,9 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 )
 
-// requestLogger logs one line per request with its request id. Errors are
-// logged by the error handler, once, not here.
+// requestLogger logs one line per request with its request id, within
+// the access log's budget (logging.go). Errors are logged by the error
+// handler, once, not here.
 func (h *Handler) requestLogger() echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogStatus:    true,
@@ -19,9 +20,9 @@ func (h *Handler) requestLogger() echo.MiddlewareFunc {
 		LogRequestID: true,
 		LogRemoteIP:  true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
-			h.log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
-				slog.String("method", v.Method),
-				slog.String("uri", v.URI),
+			h.logs.access.log(c.Request().Context(), h.log, slog.LevelInfo, "request",
+				slog.String("method", clip(v.Method)),
+				slog.String("uri", clip(v.URI)),
 				slog.Int("status", v.Status),
 				slog.Duration("latency", v.Latency.Round(time.Microsecond)),
 				slog.String("ip", v.RemoteIP),

@@ -30,13 +30,12 @@ func (h *Handler) Router() *echo.Echo {
 	// of its own (below).
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isSignatureUpload}))
 
-	csrf := h.csrf()
-
 	// Public pages. The campaign page carries the sign form, so it sets the
-	// CSRF cookie the signature must send back.
+	// CSRF nonce cookie the signature's token is tied to (csrf.go); the
+	// rate limit is checked in h.sign, once the campaign is known.
 	e.GET("/", h.home)
-	e.GET("/campaigns/:slug", h.campaignPage, csrf)
-	e.POST("/campaigns/:slug/sign", h.sign, h.signRateLimit(), middleware.BodyLimit("16K"), csrf)
+	e.GET("/campaigns/:slug", h.campaignPage, h.publicCSRF)
+	e.POST("/campaigns/:slug/sign", h.sign, middleware.BodyLimit("16K"), h.publicCSRF)
 	e.GET("/campaigns/:slug/signed", h.signed)
 	// The campaign's record: the timeline and its Atom feed, the company's
 	// answers and what still waits for one, and their public CSVs.
@@ -57,13 +56,14 @@ func (h *Handler) Router() *echo.Echo {
 	// Signing in and out. Only these routes and /admin read the organiser
 	// session: the public pages cost no session work at all.
 	session := []echo.MiddlewareFunc{echo.WrapMiddleware(h.sessions.LoadAndSave), h.loadUser}
-	e.GET("/login", h.loginForm, append(session, csrf)...)
-	e.POST("/login", h.login, append(session, csrf, middleware.BodyLimit("16K"))...)
-	e.POST("/logout", h.logout, append(session, csrf)...)
+	e.GET("/login", h.loginForm, append(session, h.publicCSRF)...)
+	e.POST("/login", h.login, append(session, middleware.BodyLimit("16K"), h.publicCSRF)...)
+	e.POST("/logout", h.logout, append(session, h.sessionCSRF)...)
 
-	// The organiser area: signed-in users only; every form carries a CSRF
-	// token; viewers read, organisers and admins change, admins manage users.
-	admin := e.Group("/admin", append(session, h.requireUser, csrf)...)
+	// The organiser area: signed-in users only; every form carries the
+	// session's CSRF token; viewers read, organisers and admins change,
+	// admins manage users.
+	admin := e.Group("/admin", append(session, h.requireUser, h.sessionCSRF)...)
 	admin.GET("", h.adminHome)
 	admin.GET("/campaigns/new", h.newCampaignForm, requireEditor)
 	admin.POST("/campaigns", h.createCampaign, requireEditor)
@@ -90,10 +90,10 @@ func (h *Handler) Router() *echo.Echo {
 	// The signature upload takes up to 50 MB. Its limit must act before
 	// anything reads the body, and the admin group's CSRF check reads the
 	// form, so the route carries the group's guards itself, in this order:
-	// the limit, the session, a signed-in editor (so no one else's upload is
+	// the upload's own time limit (server.go), the size limit, the session, a signed-in editor (so no one else's upload is
 	// read at all), the form parsed mostly to disk, then the CSRF check.
 	e.POST(signatureUploadPath, h.importSignatures,
-		append(append([]echo.MiddlewareFunc{middleware.BodyLimit(signatureUploadLimit)}, session...), h.requireUser, requireEditor, parseUpload, csrf)...)
+		append(append([]echo.MiddlewareFunc{h.slowUpload, middleware.BodyLimit(signatureUploadLimit)}, session...), h.requireUser, requireEditor, parseUpload, h.sessionCSRF)...)
 	admin.GET("/users", h.listUsers, requireAdmin)
 	admin.POST("/users", h.createUser, requireAdmin)
 	admin.POST("/users/:id", h.updateUser, requireAdmin)

@@ -1,15 +1,12 @@
 package handlers
 
 import (
-	"cmp"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
-	"golang.org/x/time/rate"
 
 	"campaigntrack/models"
 	"campaigntrack/views"
@@ -39,11 +36,19 @@ func isHTMX(c echo.Context) bool { return c.Request().Header.Get("HX-Request") =
 // sign takes a signature from the campaign page. With htmx the answer is
 // swapped into the page; without JavaScript a success redirects (303) to
 // the thank-you page and a refused form is the campaign page again (422).
+//
+// The rate limit is checked only once the campaign is known to exist, so
+// a flood of made-up addresses creates no state (see signLimiter). A new
+// signature and a repeat get the same answer: no one can learn here
+// whether an address had signed.
 func (h *Handler) sign(c echo.Context) error {
 	ctx := c.Request().Context()
 	cp, err := h.campaigns.campaign(ctx, h.store, c.Param("slug"))
 	if err != nil {
 		return campaignErr(err)
+	}
+	if !h.signLimit.allow(signKey{net: clientNet(c.RealIP()), campaign: cp.ID}, h.now()) {
+		return h.signThrottled(c, cp)
 	}
 	if cp.Status != models.CampaignActive {
 		return echo.NewHTTPError(http.StatusConflict, "This petition is not taking signatures now.")
@@ -54,8 +59,8 @@ func (h *Handler) sign(c echo.Context) error {
 	// The honeypot: people never see this field; bots fill it in. They get
 	// the answer a signer gets, and nothing is stored.
 	if c.FormValue("website") != "" {
-		h.log.Info("signature refused by the honeypot", "campaign", cp.Slug, "ip", c.RealIP())
-		return h.signAnswer(c, cp, v, "signed")
+		h.logs.refused.log(ctx, h.log, slog.LevelInfo, "signature refused by the honeypot", slog.String("campaign", cp.Slug), slog.String("ip", c.RealIP()))
+		return h.signAnswer(c, cp, v)
 	}
 	sig.CampaignID = cp.ID
 	if v.Errors = sig.Validate(); len(v.Errors) > 0 {
@@ -71,14 +76,12 @@ func (h *Handler) sign(c echo.Context) error {
 	}
 
 	switch err := h.signatures.Add(ctx, &sig); {
-	case err == nil:
-		return h.signAnswer(c, cp, v, "signed")
-	case errors.Is(err, models.ErrAlreadySigned):
-		return h.signAnswer(c, cp, v, "already")
+	case err == nil, errors.Is(err, models.ErrAlreadySigned):
+		return h.signAnswer(c, cp, v)
 	default:
 		// Full disk, read-only file, database gone: nothing was stored, and
 		// the signer is told to try again rather than thanked.
-		h.log.Error("signature not stored", "campaign", cp.Slug, "error", err)
+		h.logs.failed.log(ctx, h.log, slog.LevelError, "signature not stored", slog.String("campaign", cp.Slug), slog.String("error", err.Error()))
 		const msg = "Your signature could not be saved just now, so it was not counted. Please try again in a minute."
 		if isHTMX(c) {
 			v.Problem = msg
@@ -88,16 +91,32 @@ func (h *Handler) sign(c echo.Context) error {
 	}
 }
 
-func (h *Handler) signAnswer(c echo.Context, cp *models.Campaign, v views.SignView, outcome string) error {
+// signAnswer thanks the signer: a redirect to the thank-you page, or with
+// htmx the thanks and the count in place.
+func (h *Handler) signAnswer(c echo.Context, cp *models.Campaign, v views.SignView) error {
 	if !isHTMX(c) {
-		return c.Redirect(http.StatusSeeOther, "/campaigns/"+cp.Slug+"/signed?outcome="+outcome)
+		return c.Redirect(http.StatusSeeOther, "/campaigns/"+cp.Slug+"/signed")
 	}
 	n, err := h.store.SignatureCount(c.Request().Context(), cp.ID)
 	if err != nil {
 		return err
 	}
-	v.Outcome = outcome
+	v.Signed = true
 	return render(c, http.StatusOK, views.SignAnswer(v, views.CountView{Slug: cp.Slug, Recorded: n, Goal: cp.SignatureGoal}))
+}
+
+// signThrottled refuses a signature over the rate limit (429), in place
+// with htmx, keeping what was typed.
+func (h *Handler) signThrottled(c echo.Context, cp *models.Campaign) error {
+	c.Response().Header().Set("Retry-After", "60")
+	const msg = "Too many signatures have come from your network to this petition in a short time. Please wait a minute and try again."
+	if !isHTMX(c) {
+		return echo.NewHTTPError(http.StatusTooManyRequests, msg)
+	}
+	form, _ := parseSignForm(c)
+	return render(c, http.StatusTooManyRequests, views.SignSection(views.SignView{
+		Slug: cp.Slug, CSRF: csrfToken(c), Form: form, Open: true, Problem: msg,
+	}))
 }
 
 // signed is the thank-you page after a signature without JavaScript.
@@ -111,47 +130,7 @@ func (h *Handler) signed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	outcome := "signed"
-	if c.QueryParam("outcome") == "already" {
-		outcome = "already"
-	}
 	return render(c, http.StatusOK, views.SignedPage(views.SignedView{
-		Campaign: *cp, Outcome: outcome, Count: views.CountView{Slug: cp.Slug, Recorded: n, Goal: cp.SignatureGoal},
+		Campaign: *cp, Count: views.CountView{Slug: cp.Slug, Recorded: n, Goal: cp.SignatureGoal},
 	}))
-}
-
-// signRateLimit limits the signatures one client address sends to one
-// petition. The windows are kept per instance: a limit of N per instance
-// is still a limit, and nothing else needs them.
-func (h *Handler) signRateLimit() echo.MiddlewareFunc {
-	limit := h.config.SignRateLimit
-	if limit.Off() {
-		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
-	}
-	store := middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-		Rate:      rate.Limit(float64(limit.N) / limit.Period.Seconds()),
-		Burst:     limit.N,
-		ExpiresIn: limit.Period + time.Minute,
-	})
-	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-		Store: store,
-		IdentifierExtractor: func(c echo.Context) (string, error) {
-			return c.RealIP() + " " + c.Param("slug"), nil
-		},
-		DenyHandler: func(c echo.Context, _ string, _ error) error {
-			c.Response().Header().Set("Retry-After", "60")
-			const msg = "Too many signatures have come from your network to this petition in a short time. Please wait a minute and try again."
-			if isHTMX(c) {
-				// The CSRF check has not run yet (the limit comes first, so a
-				// flood costs no token work): the form keeps the token it sent.
-				form, _ := parseSignForm(c)
-				token := cmp.Or(c.FormValue("_csrf"), c.Request().Header.Get("X-CSRF-Token"))
-				return render(c, http.StatusTooManyRequests, views.SignSection(views.SignView{
-					Slug: c.Param("slug"), CSRF: token, Form: form, Open: true, Problem: msg,
-				}))
-			}
-			return echo.NewHTTPError(http.StatusTooManyRequests, msg)
-		},
-		ErrorHandler: func(c echo.Context, err error) error { return err },
-	})
 }

@@ -3,7 +3,10 @@ package models_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -103,25 +106,74 @@ func TestLoginThrottle(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		for i := 1; i <= models.MaxAccountFailures; i++ {
-			if throttled, _, err := store.LoginThrottled(ctx, "a@example.org", "192.0.2.1"); err != nil || throttled {
+			if _, throttled, _, err := store.BeginLogin(ctx, "a@example.org", "192.0.2.1"); err != nil || throttled {
 				t.Fatalf("attempt %d throttled=%v err=%v", i, throttled, err)
 			}
-			store.RecordLogin(ctx, "a@example.org", "192.0.2.1", false)
 		}
-		throttled, until, err := store.LoginThrottled(ctx, "A@example.org", "198.51.100.7")
+		_, throttled, until, err := store.BeginLogin(ctx, "A@example.org", "198.51.100.7")
 		if err != nil || !throttled || until.Before(time.Now()) {
 			t.Fatalf("attempt %d: throttled=%v until=%v err=%v", models.MaxAccountFailures+1, throttled, until, err)
 		}
 		// Another account from another address is not affected.
-		if throttled, _, _ := store.LoginThrottled(ctx, "b@example.org", "198.51.100.7"); throttled {
+		if _, throttled, _, _ := store.BeginLogin(ctx, "b@example.org", "198.51.100.7"); throttled {
 			t.Error("another account was throttled")
+		}
+		// A success clears the account's run of failures.
+		id, throttled, _, err := store.BeginLogin(ctx, "c@example.org", "192.0.2.50")
+		if err != nil || throttled {
+			t.Fatal(throttled, err)
+		}
+		for range models.MaxAccountFailures - 1 {
+			store.BeginLogin(ctx, "c@example.org", "192.0.2.50")
+		}
+		store.LoginSucceeded(ctx, id)
+		// id was the first of the nine, so eight failures follow the success.
+		if _, throttled, _, _ := store.BeginLogin(ctx, "c@example.org", "192.0.2.50"); throttled {
+			t.Error("failures before a success still counted")
 		}
 		// One address failing on many accounts is throttled on all of them.
 		for i := range models.MaxIPFailures {
-			store.RecordLogin(ctx, "user"+string(rune('a'+i%26))+"@example.org", "203.0.113.9", false)
+			store.BeginLogin(ctx, "user"+strconv.Itoa(i)+"@example.org", "203.0.113.9")
 		}
-		if throttled, _, _ := store.LoginThrottled(ctx, "fresh@example.org", "203.0.113.9"); !throttled {
+		if _, throttled, _, _ := store.BeginLogin(ctx, "fresh@example.org", "203.0.113.9"); !throttled {
 			t.Error("an address with many failures was not throttled")
+		}
+	})
+}
+
+// TestLoginThrottleHoldsUnderConcurrency: attempts that arrive at once are
+// counted before any is checked, so no more than the limit get through,
+// however many race (the check-then-record throttle let all 40 through).
+func TestLoginThrottleHoldsUnderConcurrency(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		for _, tc := range []struct {
+			name, ip string
+			email    func(i int) string
+			limit    int
+		}{
+			{"one account", "192.0.2.7", func(int) string { return "target@example.org" }, models.MaxAccountFailures},
+			{"one address", "192.0.2.8", func(i int) string { return "u" + strconv.Itoa(i) + "@example.org" }, models.MaxIPFailures},
+		} {
+			var passed atomic.Int64
+			var wg sync.WaitGroup
+			for i := range 60 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, throttled, _, err := store.BeginLogin(ctx, tc.email(i), tc.ip)
+					if err != nil {
+						t.Error(err)
+					}
+					if !throttled {
+						passed.Add(1)
+					}
+				}()
+			}
+			wg.Wait()
+			if n := passed.Load(); n > int64(tc.limit) || n == 0 {
+				t.Errorf("%s: %d of 60 concurrent attempts got through; the limit is %d", tc.name, n, tc.limit)
+			}
 		}
 	})
 }

@@ -28,16 +28,38 @@ type loginAttempt struct {
 
 func (loginAttempt) TableName() string { return "login_attempts" }
 
-// LoginThrottled reports whether a sign-in for email from ip must be
-// refused unchecked, and until when.
-func (s *Store) LoginThrottled(ctx context.Context, email, ip string) (bool, time.Time, error) {
-	since := time.Now().UTC().Add(-LoginWindow)
-	email = NormaliseEmail(email)
+// BeginLogin records a sign-in attempt for email from the client network
+// ip, as a failure, before any password is checked, and then reports
+// whether the attempt is over a limit and until when. Counting after
+// recording is what makes the limits hold under any concurrency, across
+// instances: each attempt's count includes itself and every attempt
+// recorded before it, so of any number of simultaneous attempts at most
+// the limit are let through. A refused attempt's row is removed again, so
+// refusals do not prolong the throttle. The caller reports a success
+// with LoginSucceeded(id).
+func (s *Store) BeginLogin(ctx context.Context, email, ip string) (id uint, throttled bool, until time.Time, err error) {
+	now := time.Now().UTC()
+	a := loginAttempt{Email: NormaliseEmail(email), IP: ip, CreatedAt: now}
+	if err := s.db.WithContext(ctx).Create(&a).Error; err != nil {
+		return 0, false, time.Time{}, err
+	}
+	throttled, until, err = s.overLoginLimits(ctx, a, now.Add(-LoginWindow))
+	if err != nil || throttled {
+		if derr := s.db.WithContext(context.WithoutCancel(ctx)).Delete(&loginAttempt{}, a.ID).Error; err == nil {
+			err = derr
+		}
+		return 0, throttled, until, err
+	}
+	return a.ID, false, time.Time{}, nil
+}
 
-	// Failures for the account since its last success in the window.
+// overLoginLimits counts, for an attempt just recorded, the failures of
+// its account since the account's last success and of its network, both
+// within the window and including the attempt itself.
+func (s *Store) overLoginLimits(ctx context.Context, a loginAttempt, since time.Time) (bool, time.Time, error) {
 	var lastSuccess []time.Time
 	if err := s.db.WithContext(ctx).Model(&loginAttempt{}).
-		Where("email = ? AND succeeded = ? AND created_at > ?", email, true, since).
+		Where("email = ? AND succeeded = ? AND created_at > ?", a.Email, true, since).
 		Order("created_at DESC").Limit(1).Pluck("created_at", &lastSuccess).Error; err != nil {
 		return false, time.Time{}, err
 	}
@@ -45,32 +67,31 @@ func (s *Store) LoginThrottled(ctx context.Context, email, ip string) (bool, tim
 	if len(lastSuccess) == 1 {
 		from = lastSuccess[0]
 	}
-	// The latest failures, at most as many as the limit: when there are
+	// The latest failures, one more than the limit allows: when there are
 	// that many, the oldest of them says when the throttle lifts.
 	var failures []time.Time
 	if err := s.db.WithContext(ctx).Model(&loginAttempt{}).
-		Where("email = ? AND succeeded = ? AND created_at > ?", email, false, from).
-		Order("created_at DESC").Limit(MaxAccountFailures).Pluck("created_at", &failures).Error; err != nil {
+		Where("email = ? AND succeeded = ? AND created_at > ?", a.Email, false, from).
+		Order("created_at DESC").Limit(MaxAccountFailures+1).Pluck("created_at", &failures).Error; err != nil {
 		return false, time.Time{}, err
 	}
-	if len(failures) >= MaxAccountFailures {
-		return true, failures[len(failures)-1].Add(LoginWindow), nil
+	if len(failures) > MaxAccountFailures {
+		return true, failures[MaxAccountFailures].Add(LoginWindow), nil
 	}
 	var ipFailures []time.Time
 	if err := s.db.WithContext(ctx).Model(&loginAttempt{}).
-		Where("ip = ? AND succeeded = ? AND created_at > ?", ip, false, since).
-		Order("created_at DESC").Limit(MaxIPFailures).Pluck("created_at", &ipFailures).Error; err != nil {
+		Where("ip = ? AND succeeded = ? AND created_at > ?", a.IP, false, since).
+		Order("created_at DESC").Limit(MaxIPFailures+1).Pluck("created_at", &ipFailures).Error; err != nil {
 		return false, time.Time{}, err
 	}
-	if len(ipFailures) >= MaxIPFailures {
-		return true, ipFailures[len(ipFailures)-1].Add(LoginWindow), nil
+	if len(ipFailures) > MaxIPFailures {
+		return true, ipFailures[MaxIPFailures].Add(LoginWindow), nil
 	}
 	return false, time.Time{}, nil
 }
 
-// RecordLogin notes a sign-in attempt for throttling.
-func (s *Store) RecordLogin(ctx context.Context, email, ip string, succeeded bool) error {
-	return s.db.WithContext(ctx).Create(&loginAttempt{
-		Email: NormaliseEmail(email), IP: ip, Succeeded: succeeded, CreatedAt: time.Now().UTC(),
-	}).Error
+// LoginSucceeded marks an attempt begun with BeginLogin as a success,
+// which clears its account's run of failures.
+func (s *Store) LoginSucceeded(ctx context.Context, id uint) error {
+	return s.db.WithContext(ctx).Model(&loginAttempt{}).Where("id = ?", id).Update("succeeded", true).Error
 }

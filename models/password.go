@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -9,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -52,8 +54,10 @@ func HashPassword(pw string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	releaseWorkArea()
+	key, err := idKey(context.Background(), []byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	if err != nil {
+		return "", err
+	}
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -62,31 +66,40 @@ func HashPassword(pw string) (string, error) {
 // VerifyPassword reports whether pw matches a hash made by HashPassword.
 // A malformed hash never matches.
 func VerifyPassword(hash, pw string) bool {
+	ok, _ := verifyPassword(context.Background(), hash, pw)
+	return ok
+}
+
+// verifyPassword is VerifyPassword waiting for a hashing slot at most
+// until ctx ends or hashWait passes (then ErrBusy).
+func verifyPassword(ctx context.Context, hash, pw string) (bool, error) {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" || len(pw) > maxPasswordLength {
-		return false
+		return false, nil
 	}
 	var version int
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
-		return false
+		return false, nil
 	}
 	var mem, t uint32
 	var p uint8
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &t, &p); err != nil || mem == 0 || mem > 1<<20 || t == 0 || t > 10 || p == 0 {
-		return false
+		return false, nil
 	}
 	b64 := base64.RawStdEncoding
 	salt, err := b64.DecodeString(parts[4])
 	if err != nil {
-		return false
+		return false, nil
 	}
 	want, err := b64.DecodeString(parts[5])
 	if err != nil || len(want) == 0 || len(want) > 128 {
-		return false
+		return false, nil
 	}
-	got := argon2.IDKey([]byte(pw), salt, t, mem, p, uint32(len(want)))
-	releaseWorkArea()
-	return subtle.ConstantTimeCompare(got, want) == 1
+	got, err := idKey(ctx, []byte(pw), salt, t, mem, p, uint32(len(want)))
+	if err != nil {
+		return false, err
+	}
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
 // dummyHash is verified against when an email is unknown, so an unknown
@@ -106,3 +119,39 @@ var dummyHash = sync.OnceValue(func() string {
 // the export as fast). Sign-ins are rare and each already costs tens of
 // milliseconds; collecting a small heap costs about one.
 func releaseWorkArea() { runtime.GC() }
+
+// Each Argon2id hash takes a 19 MiB work area. Without a cap, 80 sign-ins
+// at once took the server to 1.5 GB; with hashSlots of them at a time, a
+// crowd of sign-ins waits its turn (at most hashWait) and the rest are
+// told to try again (ErrBusy, a 503), so memory stays bounded.
+var (
+	hashSlots = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
+	hashWait  = 3 * time.Second
+)
+
+// ErrBusy is returned when a password could not be checked because too
+// many sign-ins were being checked at once.
+var ErrBusy = errors.New("too many sign-ins are being checked at once; please try again in a few seconds")
+
+// idKey runs Argon2id in one of the hashing slots. With a context that
+// can end, it waits for a slot at most hashWait; commands (a Background
+// context) wait as long as it takes.
+func idKey(ctx context.Context, pw, salt []byte, t, mem uint32, p uint8, keyLen uint32) ([]byte, error) {
+	if ctx.Done() == nil {
+		hashSlots <- struct{}{}
+	} else {
+		timer := time.NewTimer(hashWait)
+		defer timer.Stop()
+		select {
+		case hashSlots <- struct{}{}:
+		case <-timer.C:
+			return nil, ErrBusy
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	defer func() { <-hashSlots }()
+	key := argon2.IDKey(pw, salt, t, mem, p, keyLen)
+	releaseWorkArea()
+	return key, nil
+}

@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"time"
 
@@ -10,7 +12,10 @@ import (
 )
 
 // session is one row of the server-side session store. The data is what
-// the session manager encodes; the tracker never reads it here.
+// the session manager encodes; the tracker never reads it here. The row is
+// keyed by the SHA-256 of the session token, never the token itself, so
+// whoever reads the database or a backup holds no one's session: the
+// token is 32 random bytes, so a plain hash cannot be reversed.
 type session struct {
 	Token  string `gorm:"primaryKey"`
 	Data   []byte
@@ -24,13 +29,19 @@ func (session) TableName() string { return "sessions" }
 // scs.Store and scs.CtxStore.
 type SessionStore struct{ db *gorm.DB }
 
+// tokenKey is what the sessions table keeps for a session token.
+func tokenKey(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
 // Sessions returns the store's session table as an scs store.
 func (s *Store) Sessions() *SessionStore { return &SessionStore{db: s.db} }
 
 // FindCtx returns a session's data unless it is missing or expired.
 func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var row session
-	err := ss.db.WithContext(ctx).Where("token = ? AND expiry > ?", token, time.Now().UTC()).Take(&row).Error
+	err := ss.db.WithContext(ctx).Where("token = ? AND expiry > ?", tokenKey(token), time.Now().UTC()).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, false, nil
 	}
@@ -45,12 +56,12 @@ func (ss *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, e
 	return ss.db.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "token"}},
 		DoUpdates: clause.AssignmentColumns([]string{"data", "expiry"}),
-	}).Create(&session{Token: token, Data: b, Expiry: expiry.UTC()}).Error
+	}).Create(&session{Token: tokenKey(token), Data: b, Expiry: expiry.UTC()}).Error
 }
 
 // DeleteCtx removes a session; a missing one is not an error.
 func (ss *SessionStore) DeleteCtx(ctx context.Context, token string) error {
-	return ss.db.WithContext(ctx).Where("token = ?", token).Delete(&session{}).Error
+	return ss.db.WithContext(ctx).Where("token = ?", tokenKey(token)).Delete(&session{}).Error
 }
 
 // Find implements scs.Store.

@@ -151,13 +151,19 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
 	u, err := s.UserByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
-		VerifyPassword(dummyHash(), password)
+		if _, err := verifyPassword(ctx, dummyHash(), password); err != nil {
+			return nil, err
+		}
 		return nil, ErrBadCredentials
 	}
 	if err != nil {
 		return nil, err
 	}
-	if !VerifyPassword(u.PasswordHash, password) || u.Disabled {
+	ok, err := verifyPassword(ctx, u.PasswordHash, password)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || u.Disabled {
 		return nil, ErrBadCredentials
 	}
 	now := time.Now().UTC()

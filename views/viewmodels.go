@@ -80,7 +80,7 @@ type SignView struct {
 	Form    SignForm
 	Errors  models.FieldErrors
 	Open    bool   // the campaign takes signatures
-	Outcome string // "signed", "already" or "" while the form is shown
+	Signed  bool   // the thanks replaces the form: the same for a new and a repeated signature
 	Problem string // why the signature was not taken (not saved, too many): shown above the form
 }
 
@@ -102,7 +102,6 @@ func (c CountView) Percent() int64 {
 // SignedView is the page a signer lands on without JavaScript.
 type SignedView struct {
 	Campaign models.Campaign
-	Outcome  string // "signed" or "already"
 	Count    CountView
 }
 
