@@ -178,6 +178,56 @@ func TestLoginThrottleHoldsUnderConcurrency(t *testing.T) {
 	})
 }
 
+// Whoever reads the database, or a backup, holds no session: the table
+// keeps a hash of each token, never the cookie's value.
+func TestSessionTokensAreStoredHashed(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		ss := store.Sessions()
+		const token = "the-cookie-value-an-attacker-would-replay"
+		if err := ss.CommitCtx(ctx, token, []byte("data"), time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		keys, err := store.SessionKeysForTest(ctx)
+		if err != nil || len(keys) != 1 {
+			t.Fatalf("keys %v, %v", keys, err)
+		}
+		if keys[0] == token || strings.Contains(keys[0], token) || len(keys[0]) != 64 {
+			t.Errorf("the sessions table keeps %q for token %q", keys[0], token)
+		}
+		// The stored key itself is no session.
+		if _, found, _ := ss.FindCtx(ctx, keys[0]); found {
+			t.Error("the stored key works as a token")
+		}
+		if b, found, err := ss.FindCtx(ctx, token); err != nil || !found || string(b) != "data" {
+			t.Errorf("the token no longer finds its session: %q %v %v", b, found, err)
+		}
+	})
+}
+
+// Sessions made before tokens were hashed are ended by the migration
+// that brought the hashing in (version 7).
+func TestMigrationEndsSessionsStoredInTheClear(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		for _, sql := range []string{
+			"DELETE FROM schema_version WHERE version >= 7",
+			"DROP TABLE campaign_slugs",
+			"INSERT INTO sessions (token, data, expiry) VALUES ('plain-old-token', 'x', '2999-01-01 00:00:00')",
+		} {
+			if err := store.ExecForTest(ctx, sql); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, _, err := store.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if keys, _ := store.SessionKeysForTest(ctx); len(keys) != 0 {
+			t.Errorf("sessions left after the migration: %v", keys)
+		}
+	})
+}
+
 func TestSessionStore(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()

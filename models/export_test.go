@@ -13,3 +13,15 @@ func (s *Store) CountRows(ctx context.Context, table string) (int64, error) {
 func (s *Store) AddToCountForTest(ctx context.Context, campaignID uint, n int64) error {
 	return addToCount(s.db.WithContext(ctx), campaignID, n)
 }
+
+// ExecForTest runs SQL on the store's database; tests only.
+func (s *Store) ExecForTest(ctx context.Context, sql string, args ...any) error {
+	return s.db.WithContext(ctx).Exec(sql, args...).Error
+}
+
+// SessionKeysForTest lists what the sessions table keeps as keys.
+func (s *Store) SessionKeysForTest(ctx context.Context) ([]string, error) {
+	var out []string
+	err := s.db.WithContext(ctx).Table("sessions").Pluck("token", &out).Error
+	return out, err
+}
