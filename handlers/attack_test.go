@@ -227,7 +227,7 @@ func visit(t *testing.T, e http.Handler, remote, path, formSel string) (cookie, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	token = doc.Find(formSel + " input[name=_csrf]").AttrOr("value", "")
+	token = doc.Find(formSel+" input[name=_csrf]").AttrOr("value", "")
 	if cookie == "" || token == "" {
 		t.Fatalf("GET %s gave no CSRF cookie or token (%d)", path, rec.Code)
 	}
@@ -238,7 +238,9 @@ func visit(t *testing.T, e http.Handler, remote, path, formSel string) (cookie, 
 // cannot take a fresh address from its /64 for each request.
 func TestIPv6AddressesOfOneNetworkShareTheirLimits(t *testing.T) {
 	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{SignRateLimit: config.RateLimit{N: 3, Period: time.Minute}})
-	addr := func(net string, i int) string { return "[2001:db8:" + net + "::" + strconv.FormatInt(int64(i+1), 16) + "]:40000" }
+	addr := func(net string, i int) string {
+		return "[2001:db8:" + net + "::" + strconv.FormatInt(int64(i+1), 16) + "]:40000"
+	}
 	cookie, token := visit(t, a.echo, addr("1", 0), "/campaigns/no-tech-for-ice", "[data-testid=sign-form]")
 	sign := func(remote, email string) int {
 		form := signForm(email)
