@@ -54,7 +54,7 @@ func TestBrowserSignWithJavaScript(t *testing.T) {
 
 // TestBrowserSignWithoutJavaScript: the form posts, the browser is
 // redirected to the thank-you page, which shows the new count; a second
-// signature with the same email is told so and counted once.
+// signature with the same email gets the same thanks and is counted once.
 func TestBrowserSignWithoutJavaScript(t *testing.T) {
 	ctx := newBrowser(t)
 	base := startServer(t)
@@ -65,7 +65,7 @@ func TestBrowserSignWithoutJavaScript(t *testing.T) {
 	if err := chromedp.Do(ctx, disableScripts); err != nil {
 		t.Fatalf("disabling JavaScript: %v", err)
 	}
-	for i, want := range []string{"sign-thanks", "sign-already"} {
+	for i, want := range []string{"sign-thanks", "sign-thanks"} {
 		navigate(t, ctx, base+demoPath, http.StatusOK)
 		fillSignForm(t, ctx, "ROSA.nojs@example.org ")
 		clickAndLoad(t, ctx, "[data-testid=sign-form] button[type=submit]", http.StatusOK)

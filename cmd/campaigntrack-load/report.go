@@ -52,7 +52,7 @@ type SideResult struct {
 	Successes      int64   `json:"successes"`
 	Errors         int64   `json:"errors"`
 	// ErrorsByKind counts errors by HTTP status code ("422", "303
-	// outcome=already", ...) and by transport error ("transport: timeout").
+	// unexpected Location", ...) and by transport error ("transport: timeout").
 	ErrorsByKind          map[string]int64 `json:"errors_by_kind"`
 	TransportErrorSamples []string         `json:"transport_error_samples,omitempty"`
 	Throughput            float64          `json:"throughput_per_s"`
