@@ -5,17 +5,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync/atomic"
+	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"campaigntrack/config"
 	"campaigntrack/handlers"
-	"net/http"
-	"net/http/httptest"
-	"testing"
-
 	"campaigntrack/seed"
 	"campaigntrack/testdb"
 )
@@ -56,16 +57,30 @@ func BenchmarkSign(b *testing.B) {
 	h := handlers.New(store, slog.New(slog.NewTextHandler(io.Discard, nil)), config.Config{PageCache: time.Second})
 	defer h.Close()
 	e := h.Router()
+	// One visitor's cookie and token, as the campaign page hands them out.
+	page := httptest.NewRecorder()
+	e.ServeHTTP(page, httptest.NewRequest(http.MethodGet, "/campaigns/no-tech-for-ice", nil))
+	var cookie *http.Cookie
+	for _, c := range page.Result().Cookies() {
+		if c.Name == "campaigntrack_csrf" {
+			cookie = c
+		}
+	}
+	doc, err := goquery.NewDocumentFromReader(page.Body)
+	if err != nil || cookie == nil {
+		b.Fatal("no CSRF cookie from the campaign page", err)
+	}
+	token := doc.Find("[data-testid=sign-form] input[name=_csrf]").AttrOr("value", "")
 	var n atomic.Int64
 	b.ReportAllocs()
 	b.SetParallelism(32) // 64 concurrent signers on two cores, as in the load test
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			form := url.Values{"_csrf": {"benchtokenbenchtokenbenchtoken00"}, "first_name": {"Ada"}, "last_name": {"Lopez"},
+			form := url.Values{"_csrf": {token}, "first_name": {"Ada"}, "last_name": {"Lopez"},
 				"email": {fmt.Sprintf("bench%d@example.org", n.Add(1))}, "city": {"Seattle"}, "region": {"WA"}, "country": {"US"}}
 			req := httptest.NewRequest(http.MethodPost, "/campaigns/no-tech-for-ice/sign", strings.NewReader(form.Encode()))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.AddCookie(&http.Cookie{Name: "campaigntrack_csrf", Value: "benchtokenbenchtokenbenchtoken00"})
+			req.AddCookie(cookie)
 			rec := httptest.NewRecorder()
 			e.ServeHTTP(rec, req)
 			if rec.Code != http.StatusSeeOther {
