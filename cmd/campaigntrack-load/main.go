@@ -155,12 +155,13 @@ campaign page once for its CSRF cookie and token (before the clock starts),
 then POSTs the sign form back to back, each time with a new email
 (load-RUN-CLIENT-N@example.org) and a name, US city, state and ZIP from a
 small list. Redirects are not followed: a signature counts as a success
-when the answer is 303 to /campaigns/SLUG/signed?outcome=signed. Anything
-else is an error: outcome=already (the emails are unique, so it should not
-happen), 422 (form refused), 403 (CSRF), 429 (rate limit on: start the
+when the answer is 303 to /campaigns/SLUG/signed. Anything else is an
+error: 422 (form refused), 403 (CSRF), 429 (rate limit on: start the
 server with --sign-rate-limit off), 503 (storage failed), transport errors.
 After the run, signature_count from the JSON API must have moved by exactly
-the number of successes. With -ack FILE, the email of each success is
+the number of successes: the server thanks a repeated signature as it
+thanks a new one, so the count is what tells them apart (the emails are
+unique, so there should be none). With -ack FILE, the email of each success is
 written to FILE, one a line, after its answer was read.
 `
 
