@@ -41,8 +41,9 @@ type AttackConfig struct {
 	// random form value may have (slugs).
 	Len   int
 	Email string // signin: the one account attacked; "" for unknown random emails
-	// From is the local address the attack's connections come from; ""
-	// for the system's choice. Halfopen's probes never use it.
+	// From is the local addresses the attack's connections come from,
+	// comma-separated: client (or connection) i uses the (i mod n)th; ""
+	// for the system's choice. Halfopen's probes never use them.
 	From    string
 	Timeout time.Duration // per request; 0 for 30s
 }
@@ -78,6 +79,8 @@ type AttackResult struct {
 	RequestRate           float64          `json:"requests_per_s"`
 	Latency               Latency          `json:"latency_ms"`
 	HalfOpen              *HalfOpenResult  `json:"halfopen,omitempty"`
+
+	started time.Time // when the clock started, after any setup
 }
 
 // HalfOpenResult is what became of a halfopen run's connections, and of
@@ -97,7 +100,10 @@ type HalfOpenResult struct {
 	// hold ended; ClosedAfter is how long after opening.
 	ClosedByServer int64   `json:"closed_by_server"`
 	ClosedAfter    Latency `json:"closed_after_ms"`
-	// HeldToEnd were still open when the hold ended (the tool closed them).
+	// HeldToEnd were still open when the hold ended (the tool closed them):
+	// held by the server, or never taken from the kernel's queue (a
+	// server at its total waits to accept them), which a client cannot
+	// tell apart.
 	HeldToEnd int64       `json:"held_to_end"`
 	Probes    ProbeResult `json:"probes"`
 }
@@ -124,11 +130,9 @@ func RunAttack(ctx context.Context, cfg AttackConfig) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	var from net.IP
-	if cfg.From != "" {
-		if from = net.ParseIP(cfg.From); from == nil {
-			return nil, usageError{fmt.Errorf("-from %q: want a local IP address such as 127.0.0.2", cfg.From)}
-		}
+	from, err := parseFrom(cfg.From)
+	if err != nil {
+		return nil, err
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
@@ -139,13 +143,13 @@ func RunAttack(ctx context.Context, cfg AttackConfig) (*Report, error) {
 		if cfg.Clients < 1 || cfg.Duration <= 0 || cfg.Len < 1 || cfg.Len > maxValueLen {
 			return nil, usageError{fmt.Errorf("slugs: want -c >= 1, -d > 0 and 1 <= -len <= %d", maxValueLen)}
 		}
-		rep.Attack, err = attackSlugs(ctx, cfg, t, attackTransport(cfg.Clients, from))
+		rep.Attack, err = attackSlugs(ctx, cfg, t, attackTransports(cfg.Clients, from))
 	case "signin":
 		if cfg.Clients < 1 || cfg.N < 1 {
 			return nil, usageError{errors.New("signin: want -c >= 1 and -n >= 1")}
 		}
 		rep.Duration = ""
-		rep.Attack, err = attackSignIn(ctx, cfg, t, attackTransport(cfg.Clients, from))
+		rep.Attack, err = attackSignIn(ctx, cfg, t, attackTransports(cfg.Clients, from))
 	case "halfopen":
 		if cfg.N < 1 || cfg.Duration <= 0 {
 			return nil, usageError{errors.New("halfopen: want -n >= 1 and -d > 0")}
@@ -157,7 +161,7 @@ func RunAttack(ctx context.Context, cfg AttackConfig) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep.Started = time.Now().Add(-time.Duration(rep.Attack.ElapsedSeconds * float64(time.Second)))
+	rep.Started = rep.Attack.started
 	rep.Interrupted = ctx.Err() != nil
 	if cfg.Kind != "slugs" {
 		rep.Campaign = ""
@@ -166,15 +170,44 @@ func RunAttack(ctx context.Context, cfg AttackConfig) (*Report, error) {
 	return rep, nil
 }
 
-// attackTransport is NewTransport whose connections come from the local
-// address from (nil: the system's choice).
-func attackTransport(conns int, from net.IP) *http.Transport {
-	tr := NewTransport(conns)
-	if from != nil {
-		d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, LocalAddr: &net.TCPAddr{IP: from}}
-		tr.DialContext = d.DialContext
+// parseFrom reads -from: local IP addresses, comma-separated, each once.
+func parseFrom(s string) ([]net.IP, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
 	}
-	return tr
+	var ips []net.IP
+	for _, f := range strings.Split(s, ",") {
+		ip := net.ParseIP(strings.TrimSpace(f))
+		if ip == nil {
+			return nil, usageError{fmt.Errorf("-from %q: want local IP addresses such as 127.0.0.2, comma-separated", s)}
+		}
+		if slices.ContainsFunc(ips, ip.Equal) {
+			return nil, usageError{fmt.Errorf("-from: %s is listed twice", ip)}
+		}
+		ips = append(ips, ip)
+	}
+	return ips, nil
+}
+
+// attackTransports are the transports of an attack's clients: one, or
+// with -from one per local address, whose connections come from it.
+// Client i uses the (i mod n)th.
+func attackTransports(conns int, from []net.IP) []http.RoundTripper {
+	if len(from) == 0 {
+		return []http.RoundTripper{NewTransport(conns)}
+	}
+	trs := make([]http.RoundTripper, len(from))
+	for i, ip := range from {
+		tr := NewTransport(conns/len(from) + 1)
+		tr.DialContext = localDialer(ip, 30*time.Second).DialContext
+		trs[i] = tr
+	}
+	return trs
+}
+
+// localDialer dials from the local address ip.
+func localDialer(ip net.IP, timeout time.Duration) *net.Dialer {
+	return &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second, LocalAddr: &net.TCPAddr{IP: ip}}
 }
 
 // A random value's bytes: mostly letters and digits, with characters a
@@ -256,7 +289,7 @@ func randomSignForm(rng *rand.Rand, n int, token string) string {
 // attackSlugs floods the server with requests for campaigns that do not
 // exist: each client posts random sign forms to random slugs and fetches
 // random pages under random slugs, half and half, back to back.
-func attackSlugs(ctx context.Context, cfg AttackConfig, t target, tr http.RoundTripper) (*AttackResult, error) {
+func attackSlugs(ctx context.Context, cfg AttackConfig, t target, trs []http.RoundTripper) (*AttackResult, error) {
 	p := &plan{side: "attack", steps: make([]func(*stats), cfg.Clients)}
 	started := time.Now()
 	errs := make([]error, cfg.Clients)
@@ -265,6 +298,7 @@ func attackSlugs(ctx context.Context, cfg AttackConfig, t target, tr http.RoundT
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			tr := trs[i%len(trs)]
 			c := newClient(tr, cfg.Timeout)
 			token, err := csrfToken(ctx, c, t)
 			if err != nil {
@@ -280,8 +314,10 @@ func attackSlugs(ctx context.Context, cfg AttackConfig, t target, tr http.RoundT
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("setting up the clients: %w", err)
 	}
+	start := time.Now()
 	execute(ctx, cfg.Duration, p)
 	res := summariseAttack(p.stats, p.elapsed)
+	res.started = start
 	res.Kind, res.Clients, res.ValueLen, res.From = "slugs", cfg.Clients, cfg.Len, cfg.From
 	res.SetupSeconds = round(p.setup.Seconds(), 3)
 	return res, nil
@@ -407,7 +443,7 @@ func loginToken(ctx context.Context, c *http.Client, base string) (string, error
 // cfg.Clients clients at once, each with its own cookie and token
 // (fetched before the clock starts), all at one account or each at an
 // unknown random email.
-func attackSignIn(ctx context.Context, cfg AttackConfig, t target, tr http.RoundTripper) (*AttackResult, error) {
+func attackSignIn(ctx context.Context, cfg AttackConfig, t target, trs []http.RoundTripper) (*AttackResult, error) {
 	clients := make([]*attacker, cfg.Clients)
 	tokens := make([]string, cfg.Clients)
 	errs := make([]error, cfg.Clients)
@@ -417,6 +453,7 @@ func attackSignIn(ctx context.Context, cfg AttackConfig, t target, tr http.Round
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			tr := trs[i%len(trs)]
 			c := newClient(tr, cfg.Timeout)
 			token, err := loginToken(ctx, c, t.base)
 			if err != nil {
@@ -461,6 +498,7 @@ func attackSignIn(ctx context.Context, cfg AttackConfig, t target, tr http.Round
 	}
 	wg.Wait()
 	res := summariseAttack(all, time.Since(start))
+	res.started = start
 	res.Kind, res.Clients, res.Email, res.From = "signin", cfg.Clients, cfg.Email, cfg.From
 	res.SetupSeconds = round(setup.Seconds(), 3)
 	return res, nil
@@ -494,15 +532,18 @@ func summariseAttack(all []*stats, elapsed time.Duration) *AttackResult {
 // cfg.Duration has passed since the first was opened. Meanwhile it times
 // a GET /healthz every probeEvery from the default local address, each
 // on a new connection, as a visitor arriving during the attack would.
-func attackHalfOpen(ctx context.Context, cfg AttackConfig, t target, from net.IP) (*AttackResult, error) {
+func attackHalfOpen(ctx context.Context, cfg AttackConfig, t target, from []net.IP) (*AttackResult, error) {
 	u, _ := url.Parse(t.base) // newTarget parsed it already
 	host := u.Host
 	if u.Port() == "" {
 		host = net.JoinHostPort(u.Hostname(), map[string]string{"http": "80", "https": "443"}[u.Scheme])
 	}
-	d := &net.Dialer{Timeout: cfg.Timeout}
-	if from != nil {
-		d.LocalAddr = &net.TCPAddr{IP: from}
+	dialers := []*net.Dialer{{Timeout: cfg.Timeout}}
+	if len(from) > 0 {
+		dialers = make([]*net.Dialer, len(from))
+		for i, ip := range from {
+			dialers[i] = localDialer(ip, cfg.Timeout)
+		}
 	}
 	start := time.Now()
 	hold, cancel := context.WithDeadline(ctx, start.Add(cfg.Duration))
@@ -528,8 +569,8 @@ func attackHalfOpen(ctx context.Context, cfg AttackConfig, t target, from net.IP
 		dialing.Add(1)
 		go func() {
 			defer dialing.Done()
-			for hold.Err() == nil && next.Add(1) <= int64(cfg.N) {
-				conn, err := d.DialContext(hold, "tcp", host)
+			for i := next.Add(1); hold.Err() == nil && i <= int64(cfg.N); i = next.Add(1) {
+				conn, err := dialers[i%int64(len(dialers))].DialContext(hold, "tcp", host)
 				if err != nil {
 					mu.Lock()
 					refused[classify(err)]++
@@ -566,7 +607,7 @@ func attackHalfOpen(ctx context.Context, cfg AttackConfig, t target, from net.IP
 	probing.Wait()
 	elapsed := time.Since(start)
 
-	res := &AttackResult{Kind: "halfopen", From: cfg.From, ElapsedSeconds: round(elapsed.Seconds(), 3), Statuses: map[string]int64{}}
+	res := &AttackResult{Kind: "halfopen", From: cfg.From, ElapsedSeconds: round(elapsed.Seconds(), 3), Statuses: map[string]int64{}, started: start}
 	ho := &HalfOpenResult{Wanted: cfg.N, Hold: cfg.Duration.String(), Opened: opened.Load(), OpenSeconds: round(openTook.Seconds(), 3),
 		RefusedByKind: refused, ClosedByServer: closed.Load(), ClosedAfter: latencies(closedAfter), HeldToEnd: held.Load(),
 		Probes: probes.result()}

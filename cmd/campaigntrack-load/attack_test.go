@@ -200,7 +200,7 @@ func TestAttackSignIn(t *testing.T) {
 // TestAttackHalfOpen runs halfopen against the server's own listener
 // capped at 16 connections (8 per client): of 30 from 127.0.0.2, 8 are
 // held and the rest closed at once, and the real requests from 127.0.0.1
-// are all served.
+// are all served; then from two addresses, which get 8 each.
 func TestAttackHalfOpen(t *testing.T) {
 	if ln, err := net.Listen("tcp", "127.0.0.2:0"); err != nil {
 		t.Skipf("no 127.0.0.2 on this machine: %v", err)
@@ -217,6 +217,14 @@ func TestAttackHalfOpen(t *testing.T) {
 	if ho.Probes.Requests == 0 || ho.Probes.OK != ho.Probes.Requests {
 		t.Errorf("real requests: %+v", ho.Probes)
 	}
+
+	// From two addresses, under a total of 64 (8 per client): 8 each.
+	_, base = attackServer(t, config.Config{MaxConns: 64})
+	rep, err = RunAttack(context.Background(), AttackConfig{Kind: "halfopen", URL: base, N: 30, From: "127.0.0.2, 127.0.0.3", Duration: time.Second})
+	ho = checkAttack(t, rep, err).HalfOpen
+	if ho.Opened != 30 || ho.HeldToEnd != 16 || ho.ClosedByServer != 14 {
+		t.Errorf("from two addresses: opened %d, held %d, closed by the server %d: want 30, 16, 14", ho.Opened, ho.HeldToEnd, ho.ClosedByServer)
+	}
 }
 
 func TestAttackUsage(t *testing.T) {
@@ -226,6 +234,7 @@ func TestAttackUsage(t *testing.T) {
 		{"attack", "-kind", "slugs", "-len", "100000"},
 		{"attack", "-kind", "halfopen", "-from", "not-an-address"},
 		{"attack", "-kind", "signin", "-n", "0"},
+		{"attack", "-kind", "signin", "-from", "127.0.0.2,127.0.0.2"},
 	} {
 		var out, errb bytes.Buffer
 		if code := run(context.Background(), args, &out, &errb); code != exitUsage {

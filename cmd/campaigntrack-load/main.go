@@ -258,8 +258,8 @@ attack:
             without it, every attempt is at a new unknown email. 401
             (checked, wrong), 429 (throttled) and 503 (every hashing slot
             busy) are the answers to expect; anything else is a problem.
-  halfopen  opens -n TCP connections (from the local address -from, such as
-            127.0.0.2, when given) that send "GET /healthz HTTP/1.1" and
+  halfopen  opens -n TCP connections (from the local addresses -from, such
+            as 127.0.0.2, when given) that send "GET /healthz HTTP/1.1" and
             nothing more, and holds them until -d has passed since the
             first was opened. Meanwhile it times a GET /healthz every
             200ms, each on a new connection from the default local
@@ -269,9 +269,11 @@ attack:
             requests' answers and latency; a real request that fails is a
             problem.
 
--from makes slugs' and signin's connections come from that local address
-too. On Linux every 127.x.y.z is this machine, so -from 127.0.0.2 is a
-second client to a server on 127.0.0.1.
+-from makes slugs' and signin's connections come from those local
+addresses too. With several, comma-separated, client i (for halfopen,
+connection i) uses the (i mod n)th: an attack from many clients at once.
+On Linux every 127.x.y.z is this machine, so -from 127.0.0.2 is a second
+client to a server on 127.0.0.1, and -from 127.0.0.2,127.0.0.3 two more.
 `
 
 func runAttack(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -286,7 +288,7 @@ func runAttack(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.IntVar(&cfg.N, "n", 300, "signin: attempts in all; halfopen: connections to open")
 	fs.IntVar(&cfg.Len, "len", 40, fmt.Sprintf("slugs: bytes in each random slug, and the most in each random value (at most %d)", maxValueLen))
 	fs.StringVar(&cfg.Email, "email", "", "signin: the one account's `email`; empty for a new unknown email each attempt")
-	fs.StringVar(&cfg.From, "from", "", "local `IP` address the attack's connections come from; empty for the system's choice")
+	fs.StringVar(&cfg.From, "from", "", "local `IP` addresses the attack's connections come from, comma-separated (client i uses the (i mod n)th); empty for the system's choice")
 	fs.DurationVar(&cfg.Timeout, "timeout", 30*time.Second, "give up on one request (or connection attempt) after this long")
 	fs.BoolVar(&asJSON, "json", false, "print the report as one JSON object too, after the text")
 	if code := parse(fs, args); code >= 0 {
