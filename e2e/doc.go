@@ -10,7 +10,9 @@
 // The process tests need no browser: a crash test SIGKILLs the server while
 // the load tool signs and checks every acknowledged signature survived, and a
 // two-instance test runs two servers on one PostgreSQL database (skipped
-// unless CAMPAIGNTRACK_TEST_POSTGRES holds a URL).
+// unless CAMPAIGNTRACK_TEST_POSTGRES holds a URL), and the attack tests
+// (TestAttack*) flood a server with the load tool's attacks and read its
+// peak memory, open files and log size from /proc and its output.
 //
 // The package has no code of its own; run the tests with
 //

@@ -88,9 +88,9 @@ type stats struct {
 	requests  int64
 	successes int64
 	bytes     int64
-	latencies []time.Duration // every request that got a response
-	errors    map[string]int64
-	samples   []string // the first few distinct transport errors
+	latencies []time.Duration  // every request that got a response
+	errors    map[string]int64 // an attack, which expects refusals, counts every answer here
+	samples   []string         // the first few distinct transport errors
 	// backoff asks the worker to pause before its next request: the last
 	// one failed in transport (see execute).
 	backoff bool
@@ -513,11 +513,11 @@ func signer(c *http.Client, t target, token, runID string, id int, ack *ackLog) 
 			st.fail(strconv.Itoa(resp.StatusCode))
 			return
 		}
-		// A repeat signature gets the same answer as a new one, so the
-		// answer alone cannot say the signature was counted: every email
-		// here is new, and the count check after the run says whether each
-		// was counted once.
-		if u, err := url.Parse(resp.Header.Get("Location")); err != nil || u.Path != wantPath {
+		// A new signature and a repeat get the same answer (so no one can
+		// learn whether an address had signed): the emails are unique, so
+		// every thank-you is counted, and the count check after the run
+		// catches any that was not a new signature.
+		if !isThankYou(resp.Header.Get("Location"), wantPath) {
 			st.fail("303 unexpected Location")
 			return
 		}
@@ -532,6 +532,12 @@ func setOn(form url.Values, key string, on bool) {
 	} else {
 		form.Del(key)
 	}
+}
+
+// isThankYou reports whether location is the thank-you page.
+func isThankYou(location, wantPath string) bool {
+	u, err := url.Parse(location)
+	return err == nil && u.Path == wantPath
 }
 
 // prepareRead sets up the read side; readers need nothing before they

@@ -184,7 +184,7 @@ func TestLatencies(t *testing.T) {
 }
 
 func TestUsage(t *testing.T) {
-	for _, args := range [][]string{{"-h"}, {"sign", "-h"}, {"read", "-h"}, {"mixed", "-h"}, {"gen", "-h"}} {
+	for _, args := range [][]string{{"-h"}, {"sign", "-h"}, {"read", "-h"}, {"mixed", "-h"}, {"gen", "-h"}, {"attack", "-h"}} {
 		var out, errb bytes.Buffer
 		if code := run(context.Background(), args, &out, &errb); code != 0 || out.Len()+errb.Len() == 0 {
 			t.Errorf("%q: exit %d, %d bytes of help", args, code, out.Len()+errb.Len())

@@ -26,6 +26,8 @@ Usage:
   campaigntrack-load read  [flags]   concurrent browsers fetch the campaign page
   campaigntrack-load mixed [flags]   readers and (rate-capped) signers at once
   campaigntrack-load gen   [flags]   write a CSV of unique fake signatures
+  campaigntrack-load attack -kind K  flood the server as an opponent would:
+                                     slugs, signin or halfopen
   campaigntrack-load SUBCOMMAND -h   the subcommand's flags
 
 Start the server with the signing rate limit off, or signers get 429s:
@@ -36,6 +38,9 @@ Examples:
   campaigntrack-load read  -url http://127.0.0.1:18181 -campaign no-tech-for-ice -c 50 -d 30s
   campaigntrack-load mixed -url http://127.0.0.1:18181 -read-c 50 -sign-c 16 -sign-rate 1000 -d 30s
   campaigntrack-load gen   -n 300000 -o signatures.csv -seed 1
+  campaigntrack-load attack -kind slugs -url http://127.0.0.1:18181 -c 32 -d 60s -len 2000
+  campaigntrack-load attack -kind signin -url http://127.0.0.1:18181 -c 100 -n 300
+  campaigntrack-load attack -kind halfopen -url http://127.0.0.1:18181 -n 3000 -from 127.0.0.2 -d 5s
 
 sign, read and mixed run for -d from the first request (no warm-up), then
 print a report: the Go version, GOMAXPROCS and command line; per side the
@@ -56,6 +61,11 @@ signature the server acknowledged, one a line, once its answer has been read
 in full; it is written out every 50 ms and at exit, so a crash test can check
 that every acknowledged signature was kept.
 
+An attack (see campaigntrack-load attack -h) expects refusals: it reports
+every answer by status, and its run has problems only when the server
+answers as it never should (a 5xx to a made-up address, a 500 to a wrong
+password, a real request not served during a halfopen run).
+
 A server that goes away mid-run (connection refused, reset or closed) is
 counted as errors of that kind, not a reason to stop; each client then waits
 10 ms before its next try. A first Ctrl-C (or SIGTERM) stops starting
@@ -63,11 +73,12 @@ requests (those in flight finish, the report is printed and the -ack file
 completed); a second one kills the tool.
 
 Exit status:
-  0  every request succeeded and the count matched
+  0  every request succeeded and the count matched (an attack: the server
+     answered every request as it should)
   1  the run was made and its report lists problems: a request failed (an
      HTTP error, or a transport error such as a server gone away), the count
-     did not match or could not be read after the run, or the run was
-     interrupted
+     did not match or could not be read after the run, an attack got an
+     answer it should not have, or the run was interrupted
   2  usage error (flags, -url, -campaign)
   3  the tool failed itself: it could not start the run (the server did not
      answer, no sign form or token, the -ack file could not be created), or
@@ -103,6 +114,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runMixed(ctx, rest, stdout, stderr)
 	case "gen":
 		return runGen(rest, stdout, stderr)
+	case "attack":
+		return runAttack(ctx, rest, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "campaigntrack-load: unknown subcommand %q\n\n%s", sub, usage)
 		return 2
@@ -155,12 +168,13 @@ campaign page once for its CSRF cookie and token (before the clock starts),
 then POSTs the sign form back to back, each time with a new email
 (load-RUN-CLIENT-N@example.org) and a name, US city, state and ZIP from a
 small list. Redirects are not followed: a signature counts as a success
-when the answer is 303 to /campaigns/SLUG/signed (a repeat gets the same
-answer, by design; the emails are unique, and the count check below says
-whether each was counted). Anything else is an error: 422 (form refused), 403 (CSRF), 429 (rate limit on: start the
+when the answer is 303 to /campaigns/SLUG/signed. Anything else is an
+error: 422 (form refused), 403 (CSRF), 429 (rate limit on: start the
 server with --sign-rate-limit off), 503 (storage failed), transport errors.
 After the run, signature_count from the JSON API must have moved by exactly
-the number of successes. With -ack FILE, the email of each success is
+the number of successes: the server thanks a repeated signature as it
+thanks a new one, so the count is what tells them apart (the emails are
+unique, so there should be none). With -ack FILE, the email of each success is
 written to FILE, one a line, after its answer was read.
 `
 
@@ -220,6 +234,68 @@ func runMixed(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		SignConfig{URL: c.url, Campaign: c.campaign, Clients: *signC, Duration: c.duration, Rate: *signRate, Timeout: c.timeout, AckFile: *ack},
 		nil)
 	return finish(rep, err, c.json, stdout, stderr)
+}
+
+const attackAbout = `Floods the server as an opponent would, to show that it stays bounded
+(watch its memory, open files and log while this runs). -kind picks the
+attack:
+
+  slugs     -c clients, each with the CSRF cookie and token of one visit
+            to -campaign's page (before the clock starts), for -d as fast
+            as they go: half POST /campaigns/RANDOM/sign with a form of
+            random values, half GET a random page under /campaigns/RANDOM
+            (the campaign's pages, a made-up one, /api/campaigns/RANDOM),
+            half of those with a random query. Every request has a new
+            random slug of -len bytes (escaped as a URL needs); each form
+            value and query value is 1 to -len bytes, so bodies range from
+            small to past the server's limit. Values mix letters with
+            characters a URL must escape, multi-byte UTF-8, control
+            characters and bytes that are not UTF-8. A 4xx is the answer
+            to expect; a 5xx or a failed request is a problem.
+  signin    -n sign-in attempts with wrong passwords, -c at once: each
+            client fetches /login once for its cookie and token (before
+            the clock starts), then posts. -email attacks one account;
+            without it, every attempt is at a new unknown email. 401
+            (checked, wrong), 429 (throttled) and 503 (every hashing slot
+            busy) are the answers to expect; anything else is a problem.
+  halfopen  opens -n TCP connections (from the local addresses -from, such
+            as 127.0.0.2, when given) that send "GET /healthz HTTP/1.1" and
+            nothing more, and holds them until -d has passed since the
+            first was opened. Meanwhile it times a GET /healthz every
+            200ms, each on a new connection from the default local
+            address, as a visitor arriving during the attack. It reports
+            how many connections opened, were refused, were closed by the
+            server (and how soon) or held to the end, and the real
+            requests' answers and latency; a real request that fails is a
+            problem.
+
+-from makes slugs' and signin's connections come from those local
+addresses too. With several, comma-separated, client i (for halfopen,
+connection i) uses the (i mod n)th: an attack from many clients at once.
+On Linux every 127.x.y.z is this machine, so -from 127.0.0.2 is a second
+client to a server on 127.0.0.1, and -from 127.0.0.2,127.0.0.3 two more.
+`
+
+func runAttack(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("attack", attackAbout, stderr)
+	var cfg AttackConfig
+	var asJSON bool
+	fs.StringVar(&cfg.Kind, "kind", "", "the attack: `slugs`, signin or halfopen")
+	fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080", "base `URL` of the running server")
+	fs.StringVar(&cfg.Campaign, "campaign", "no-tech-for-ice", "slugs: the campaign `slug` whose page gives the clients their CSRF token")
+	fs.IntVar(&cfg.Clients, "c", 32, "slugs, signin: concurrent clients")
+	fs.DurationVar(&cfg.Duration, "d", 30*time.Second, "slugs: how long to run; halfopen: how long to hold the connections, from the first")
+	fs.IntVar(&cfg.N, "n", 300, "signin: attempts in all; halfopen: connections to open")
+	fs.IntVar(&cfg.Len, "len", 40, fmt.Sprintf("slugs: bytes in each random slug, and the most in each random value (at most %d)", maxValueLen))
+	fs.StringVar(&cfg.Email, "email", "", "signin: the one account's `email`; empty for a new unknown email each attempt")
+	fs.StringVar(&cfg.From, "from", "", "local `IP` addresses the attack's connections come from, comma-separated (client i uses the (i mod n)th); empty for the system's choice")
+	fs.DurationVar(&cfg.Timeout, "timeout", 30*time.Second, "give up on one request (or connection attempt) after this long")
+	fs.BoolVar(&asJSON, "json", false, "print the report as one JSON object too, after the text")
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	rep, err := RunAttack(ctx, cfg)
+	return finish(rep, err, asJSON, stdout, stderr)
 }
 
 // Exit statuses; the usage text says what each means.

@@ -31,8 +31,10 @@ type Report struct {
 	Interrupted bool        `json:"interrupted"`
 	Sign        *SideResult `json:"sign,omitempty"`
 	Read        *SideResult `json:"read,omitempty"`
-	OK          bool        `json:"ok"`
-	Problems    []string    `json:"problems"`
+	// Attack is an attack run's result (campaigntrack-load attack).
+	Attack   *AttackResult `json:"attack,omitempty"`
+	OK       bool          `json:"ok"`
+	Problems []string      `json:"problems"`
 }
 
 // SideResult is one side (sign or read) of a run.
@@ -216,20 +218,34 @@ func (r *Report) finish() {
 			}
 		}
 	}
+	if r.Attack != nil {
+		r.Problems = append(r.Problems, r.Attack.problems()...)
+	}
 	r.OK = len(r.Problems) == 0
 }
 
 // WriteText prints the report for people.
 func (r *Report) WriteText(w io.Writer) {
-	fmt.Fprintf(w, "campaigntrack-load %s: %s, campaign %s\n", r.Scenario, r.URL, r.Campaign)
+	if r.Campaign != "" {
+		fmt.Fprintf(w, "campaigntrack-load %s: %s, campaign %s\n", r.Scenario, r.URL, r.Campaign)
+	} else {
+		fmt.Fprintf(w, "campaigntrack-load %s: %s\n", r.Scenario, r.URL)
+	}
 	fmt.Fprintf(w, "go:       %s %s, GOMAXPROCS %d, %d CPUs\n", r.GoVersion, r.OSArch, r.GOMAXPROCS, r.NumCPU)
 	fmt.Fprintf(w, "command:  %s\n", r.CommandLine)
-	fmt.Fprintf(w, "started:  %s, duration %s (no warm-up)\n", r.Started.Format(time.RFC3339), r.Duration)
+	if r.Duration != "" {
+		fmt.Fprintf(w, "started:  %s, duration %s (no warm-up)\n", r.Started.Format(time.RFC3339), r.Duration)
+	} else {
+		fmt.Fprintf(w, "started:  %s\n", r.Started.Format(time.RFC3339))
+	}
 	if r.Sign != nil {
 		writeSide(w, "sign", r.Sign)
 	}
 	if r.Read != nil {
 		writeSide(w, "read", r.Read)
+	}
+	if r.Attack != nil {
+		writeAttack(w, r.Attack)
 	}
 	fmt.Fprintln(w)
 	if r.OK {
