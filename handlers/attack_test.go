@@ -339,3 +339,22 @@ func TestRepeatSignatureAnswersLikeANewOne(t *testing.T) {
 		}
 	})
 }
+
+// The trailing-slash redirect never turns an escaped "?" or "#" in a path
+// into a real one (it was built from the decoded path).
+func TestTrailingSlashRedirectKeepsEscapes(t *testing.T) {
+	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
+	b := a.browser()
+	for _, path := range []string{"/campaigns/no-tech-for-ice%3Fx%2F", "/campaigns/no-tech-for-ice%23top/", "/%2F%2Fevil.example%2F"} {
+		r := b.get(path)
+		if loc := r.header.Get("Location"); strings.ContainsAny(loc, "?#") || strings.Contains(loc, "evil") {
+			t.Errorf("GET %s = %d, Location %q", path, r.status, loc)
+		}
+		if r.status >= 500 {
+			t.Errorf("GET %s = %d", path, r.status)
+		}
+	}
+	if r := b.get("/campaigns/no-tech-for-ice/"); r.status != http.StatusMovedPermanently || r.header.Get("Location") != "/campaigns/no-tech-for-ice" {
+		t.Errorf("a plain trailing slash: %d %q", r.status, r.header.Get("Location"))
+	}
+}

@@ -28,10 +28,12 @@ func newLogBudget(perSecond float64, burst int) *logBudget {
 	return &logBudget{lim: rate.NewLimiter(rate.Limit(perSecond), burst)}
 }
 
-// Log budgets: the access log is allowed the most (a busy site's
-// legitimate traffic); refusals (4xx) and faults (5xx) a line every 20 ms.
+// Log budgets: the access log 200 lines a second (bursts of 1,000), refusals
+// (4xx) and faults (5xx) 20 a second each (bursts of 200). A 60 s flood then
+// writes at most about 15,000 lines of at most about 550 bytes, under the
+// 10 MB the issue set; with 500 and 50 a second it wrote 15.5 MB.
 func newLogBudgets() (access, refused, failed *logBudget) {
-	return newLogBudget(500, 2000), newLogBudget(50, 500), newLogBudget(50, 500)
+	return newLogBudget(200, 1000), newLogBudget(20, 200), newLogBudget(20, 200)
 }
 
 // log writes the line when the budget allows it, with the number of

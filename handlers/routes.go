@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -19,7 +20,13 @@ func (h *Handler) Router() *echo.Echo {
 	e.HTTPErrorHandler = h.errorHandler
 	e.IPExtractor = h.ipExtractor()
 
-	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	// A path with escapes (%2F, %3F, %23) is not redirected: Echo builds
+	// the redirect from the decoded path, which would turn an escaped "?"
+	// or "#" into a real one.
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
+		RedirectCode: http.StatusMovedPermanently,
+		Skipper:      func(c echo.Context) bool { return strings.Contains(c.Request().URL.EscapedPath(), "%") },
+	}))
 	e.Use(middleware.RequestID())
 	if h.config.AccessLog {
 		e.Use(h.requestLogger())
