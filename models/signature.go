@@ -73,6 +73,7 @@ func (s *Signature) Validate() FieldErrors {
 	checkLen(fe, "country", "The country", s.Country, 60)
 	checkLen(fe, "postal_code", "The postal code", s.PostalCode, 20)
 	checkLen(fe, "comment", "The comment", s.Comment, 1000)
+	checkWhen(fe, "signed_at", &s.SignedAt) // zero is "now", stamped when stored
 	for _, f := range []struct{ field, value string }{
 		{"first_name", s.FirstName}, {"last_name", s.LastName}, {"city", s.City}, {"region", s.Region},
 		{"country", s.Country}, {"postal_code", s.PostalCode}, {"email", s.Email},
