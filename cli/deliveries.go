@@ -68,8 +68,8 @@ The file's first row names the columns, in any order and any case:
 Only city is required; other columns are ignored. An export writes them
 all, in this order, and imports back unchanged. Times are ISO 8601:
 2019-07-15 (the day only), 2019-07-15T11:00:00-07:00, or 2019-07-15 11:00
-(read in the place's own time zone). source_urls holds addresses separated
-by spaces or |.
+(read in the place's own time zone), in the years 1900 to 2100. source_urls
+holds addresses separated by spaces or |.
 
 An import matches each row to a delivery of the campaign with the same
 city, region, country and venue and updates it (its private notes kept),
