@@ -65,5 +65,13 @@ func TestTimelineAtomCopesWithAnyStoredText(t *testing.T) {
 				t.Errorf("%s: no entries", path)
 			}
 		}
+		// The pages and exports of the same records are no 500 either.
+		for _, path := range []string{"/campaigns/no-tech-for-ice", timelinePath, "/campaigns/no-tech-for-ice/responses",
+			"/campaigns/no-tech-for-ice/deliveries", "/campaigns/no-tech-for-ice/deliveries.csv",
+			"/campaigns/no-tech-for-ice/actions.csv", "/campaigns/no-tech-for-ice/responses.csv", "/api/campaigns/no-tech-for-ice"} {
+			if r := a.browser().get(path); r.status != http.StatusOK {
+				t.Errorf("GET %s = %d, want 200", path, r.status)
+			}
+		}
 	})
 }
