@@ -52,16 +52,18 @@ func (s *Signature) Normalise() {
 	}
 }
 
-// Validate names each field of a signature that is wrong. Names that
-// start with =, +, - or @ are refused: in a spreadsheet they are formulas.
+// Validate names each field of a signature that is wrong. Names that a
+// spreadsheet would read as a formula (LooksLikeFormula, the rule the
+// exports neutralise by) are refused: a name is shown and exported as the
+// signer typed it, and organisers open exports in spreadsheets.
 func (s *Signature) Validate() FieldErrors {
 	fe := FieldErrors{}
 	if s.FirstName == "" {
 		fe.Add("first_name", "enter your first name")
 	}
 	for _, f := range []struct{ field, label, value string }{{"first_name", "Your first name", s.FirstName}, {"last_name", "Your last name", s.LastName}} {
-		if f.value != "" && strings.ContainsAny(f.value[:1], "=+-@") {
-			fe.Add(f.field, f.label+" cannot start with =, +, - or @")
+		if LooksLikeFormula(f.value) {
+			fe.Add(f.field, f.label+" cannot start with =, +, - or @, in any width or behind invisible characters: a spreadsheet would run it as a formula")
 		}
 		checkLen(fe, f.field, f.label, f.value, 100)
 	}
