@@ -337,20 +337,6 @@ func (dr *deliveryReader) cell(rec []string, c int) string {
 	return Unneutralise(strings.TrimSpace(rec[i]))
 }
 
-// Unneutralise undoes Neutralise: a cell starting with ' followed by =, +,
-// -, @, a tab or a CR loses the ', and what is left is trimmed. A value
-// that itself began with ' and one of those reads back without its '; no
-// other cell changes.
-func Unneutralise(cell string) string {
-	if len(cell) >= 2 && cell[0] == '\'' {
-		switch cell[1] {
-		case '=', '+', '-', '@', '\t', '\r':
-			return strings.TrimSpace(cell[1:])
-		}
-	}
-	return cell
-}
-
 // delivery parses, normalises and validates one record. The errors come
 // one per bad field, in the order of the file's columns.
 func (dr *deliveryReader) delivery(rec []string) (models.Delivery, []RowError) {
