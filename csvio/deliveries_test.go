@@ -153,6 +153,10 @@ func builtDeliveries() []models.Delivery {
 			ScheduledAt: at("2019-07-15T15:00:00Z"), TimeZone: "-04:00", Venue: "Warehouse MDW2"},
 		{City: "Boston", Region: "MA", Country: "US", Status: models.DeliveryCancelled, TimeZone: "America/New_York",
 			Outcome: "No date was ever set.", SignaturesDelivered: ptr(int64(0))},
+		// Formulas in full width and behind invisible characters.
+		{City: "Austin", Region: "TX", Country: "US", Status: models.DeliveryPlanned, TimeZone: "America/Chicago",
+			Recipient: "\u200b=cmd|' /C calc'!A0", Address: "＝HYPERLINK(\"http://evil.example\",\"x\")",
+			LeadOrganisation: "\u202e@evil", Attendance: "\ufeff－5", Outcome: "\u2060＋1"},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"campaigntrack/csvio"
 	"campaigntrack/models"
 )
 
@@ -141,6 +142,7 @@ func checkFieldErrors(t *testing.T, fe models.FieldErrors) {
 func FuzzParseSignForm(f *testing.F) {
 	f.Add("Ada", "Lopez", "ada@example.org", "Seattle", "WA", "US", "98101", "", "on")
 	f.Add("=cmd", "", " ADA@EXAMPLE.ORG ", "", "", "usa", "", "\x00", "")
+	f.Add("\u200b=cmd", "＝HYPERLINK(1)", "ada@example.org", "", "", "", "", "", "")
 	f.Fuzz(func(t *testing.T, first, last, email, city, region, country, postal, comment, show string) {
 		form, sig := parseSignForm(values{"first_name": {first}, "last_name": {last}, "email": {email}, "city": {city},
 			"region": {region}, "country": {country}, "postal_code": {postal}, "comment": {comment}, "show_name": {show}})
@@ -149,7 +151,8 @@ func FuzzParseSignForm(f *testing.F) {
 		if len(fe) > 0 {
 			return
 		}
-		if sig.FirstName == "" || strings.ContainsAny(sig.FirstName[:1], "=+-@") || (sig.LastName != "" && strings.ContainsAny(sig.LastName[:1], "=+-@")) {
+		if sig.FirstName == "" || models.LooksLikeFormula(sig.FirstName) || models.LooksLikeFormula(sig.LastName) ||
+			csvio.Neutralise(sig.FirstName) != sig.FirstName || csvio.Neutralise(sig.LastName) != sig.LastName {
 			t.Fatalf("accepted the name %q %q", sig.FirstName, sig.LastName)
 		}
 		if sig.Email != strings.ToLower(strings.TrimSpace(sig.Email)) || models.CheckEmail(sig.Email) != "" {
