@@ -68,8 +68,8 @@ The file's first row names the columns, in any order and any case:
 Only city is required; other columns are ignored. An export writes them
 all, in this order, and imports back unchanged. Times are ISO 8601:
 2019-07-15 (the day only), 2019-07-15T11:00:00-07:00, or 2019-07-15 11:00
-(read in the place's own time zone). source_urls holds addresses separated
-by spaces or |.
+(read in the place's own time zone), in the years %d to %d. source_urls
+holds addresses separated by spaces or |.
 
 An import matches each row to a delivery of the campaign with the same
 city, region, country and venue and updates it (its private notes kept),
@@ -79,11 +79,12 @@ same, and the command then exits 1. The import is recorded in the audit
 log as "(command line)".
 
 An export holds no private notes. Cells that a spreadsheet would read as a
-formula start with a single quote; numbers (even negative ones) do not.
+formula (=, +, - or @, also in full width or behind invisible characters)
+start with a single quote; numbers (even negative ones) do not.
 
 Every verb also takes --db (CAMPAIGNTRACK_DB) and the other flags listed by
 campaigntrack --help.
-`, strings.Join(csvio.DeliveryColumns, ","))
+`, strings.Join(csvio.DeliveryColumns, ","), models.MinYear, models.MaxYear)
 }
 
 // rejectedRows is the error of an import that stored its good rows but

@@ -138,12 +138,13 @@ func TestDeliveriesImportBadRows(t *testing.T) {
 		"Boston,MA,US,shipped,,,\n"+ // 3
 		"Denver,CO,US,planned,91,-104.99,\n"+ // 4
 		"Austin,TX,US,delivered,,,11:00\n"+ // 5
-		",OR,US,planned,,,\n") // 6
+		",OR,US,planned,,,\n"+ // 6
+		"Reno,NV,US,delivered,,,2100-12-31T23:00:00-07:00\n") // 7: 2101 in UTC
 	r := run(t, context.Background(), nil, "deliveries", "import", "--db", db, "--campaign", "no-tech-for-ice", file)
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1 for rejected rows; stderr %q", r.code, r.stderr)
 	}
-	if !strings.Contains(r.stdout, "1 created, 0 updated, 0 unchanged, 4 rejected") {
+	if !strings.Contains(r.stdout, "1 created, 0 updated, 0 unchanged, 5 rejected") {
 		t.Errorf("summary = %q", r.stdout)
 	}
 	for _, want := range []string{
@@ -151,7 +152,8 @@ func TestDeliveriesImportBadRows(t *testing.T) {
 		"line 4, latitude: the latitude must be between -90 and 90\n",
 		"line 5, delivered_at: \"11:00\" has a time but no date",
 		"line 6, city: give the city the petition is delivered in\n",
-		"campaigntrack deliveries: 4 rows were not stored",
+		"line 7, delivered_at: \"2100-12-31T23:00:00-07:00\" is not a date the tracker keeps: the year must be between 1900 and 2100\n",
+		"campaigntrack deliveries: 5 rows were not stored",
 	} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr does not say %q:\n%s", want, r.stderr)

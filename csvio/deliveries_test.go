@@ -153,6 +153,10 @@ func builtDeliveries() []models.Delivery {
 			ScheduledAt: at("2019-07-15T15:00:00Z"), TimeZone: "-04:00", Venue: "Warehouse MDW2"},
 		{City: "Boston", Region: "MA", Country: "US", Status: models.DeliveryCancelled, TimeZone: "America/New_York",
 			Outcome: "No date was ever set.", SignaturesDelivered: ptr(int64(0))},
+		// Formulas in full width and behind invisible characters.
+		{City: "Austin", Region: "TX", Country: "US", Status: models.DeliveryPlanned, TimeZone: "America/Chicago",
+			Recipient: "\u200b=cmd|' /C calc'!A0", Address: "＝HYPERLINK(\"http://evil.example\",\"x\")",
+			LeadOrganisation: "\u202e@evil", Attendance: "\ufeff－5", Outcome: "\u2060＋1"},
 	}
 }
 
@@ -309,6 +313,35 @@ func TestReadDeliveriesBadRows(t *testing.T) {
 	}
 	if !strings.HasPrefix(errs[1].Error(), `line 4, delivered_at: "11:00" has a time but no date: `) {
 		t.Errorf("a time without a date: %q", errs[1].Error())
+	}
+}
+
+// TestReadDeliveriesDatesOutOfRange: a time the tracker does not keep is a
+// message on its line and field, the one models.ParseWhen gives (and so
+// the organiser forms), and the row is left out.
+func TestReadDeliveriesDatesOutOfRange(t *testing.T) {
+	bad := []string{"9999-12-31", "0001-01-01", "2101-01-01", "1899-12-31", "10000-01-01",
+		"9999-12-31T23:00:00-07:00", "2100-12-31 23:00", "2019-02-30", "2019-07-15 25:00"}
+	input := "city,region,country,status,scheduled_at,delivered_at\n"
+	for i, v := range bad {
+		input += fmt.Sprintf("Town%d,WA,US,delivered,%s,%s\n", i, v, v)
+	}
+	rows, _, errs := readDeliveries(t, input)
+	if len(rows) != 0 || len(errs) != 2*len(bad) {
+		t.Fatalf("rows %+v, errors %q; want no rows and two errors a row", rows, errs)
+	}
+	la, _ := time.LoadLocation("America/Los_Angeles")
+	for i, v := range bad {
+		_, _, err := models.ParseWhen(v, la)
+		if err == nil {
+			t.Fatalf("ParseWhen(%q) accepted it", v)
+		}
+		for j, field := range []string{"scheduled_at", "delivered_at"} {
+			want := csvio.RowError{Line: i + 2, Field: field, Message: err.Error()}
+			if got := errs[2*i+j]; got != want {
+				t.Errorf("%q: %+v, want %+v", v, got, want)
+			}
+		}
 	}
 }
 

@@ -27,7 +27,7 @@ func TestNeutralise(t *testing.T) {
 		"\r=1":                     "'\r=1",
 		"":                         "",
 		"Ada":                      "Ada",
-		" =1":                      " =1", // a spreadsheet reads this as text already
+		" =1":                      "' =1", // a space hides nothing: importers that trim run it
 		"a=b":                      "a=b",
 	} {
 		if got := csvio.Neutralise(in); got != want {

@@ -4,17 +4,32 @@
 // refuses written to a reject file.
 package csvio
 
-// Neutralise defends a cell against CSV injection (OWASP): a cell that
-// begins with =, +, -, @, a tab or a carriage return would be read by a
-// spreadsheet as a formula, so it gets a leading single quote, which
-// spreadsheets show as text.
+import (
+	"strings"
+
+	"campaigntrack/models"
+)
+
+// Neutralise defends a cell against CSV injection (OWASP): a cell a
+// spreadsheet would read as a formula (models.LooksLikeFormula: =, +, -,
+// @ or their full-width forms as the first visible character, or a tab,
+// CR or LF before it) gets a leading single quote, which spreadsheets show
+// as text. The rule is the one the sign form applies to names, so the two
+// cannot drift apart.
 func Neutralise(cell string) string {
-	if cell == "" {
-		return cell
-	}
-	switch cell[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	if models.LooksLikeFormula(cell) {
 		return "'" + cell
+	}
+	return cell
+}
+
+// Unneutralise undoes Neutralise: a cell that is ' followed by what
+// Neutralise quotes loses the ', and what is left is trimmed (as every
+// cell an import reads is). A value that itself began with ' and a formula
+// reads back without its '; no other cell changes.
+func Unneutralise(cell string) string {
+	if strings.HasPrefix(cell, "'") && models.LooksLikeFormula(cell[1:]) {
+		return strings.TrimSpace(cell[1:])
 	}
 	return cell
 }

@@ -262,14 +262,24 @@ func parseDate(s string) (time.Time, string) {
 		likely = time.DateTime
 	}
 	if t, err := time.Parse(likely, s); err == nil {
-		return t.UTC(), ""
+		return inRange(s, t)
 	}
 	for _, layout := range dateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), ""
+			return inRange(s, t)
 		}
 	}
 	return time.Time{}, fmt.Sprintf("%q is not a date: %s", clip(s, 40), dateHint)
+}
+
+// inRange applies the year range every stored time keeps to a signing
+// date (models.CheckYear), with the message the deliveries CSV and the
+// organiser forms give.
+func inRange(s string, t time.Time) (time.Time, string) {
+	if err := models.CheckYear(s, t); err != nil {
+		return time.Time{}, err.Error()
+	}
+	return t.UTC(), ""
 }
 
 // parseBool reads yes or no; empty is no.

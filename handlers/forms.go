@@ -177,11 +177,13 @@ func parseOptionalWhole(fe models.FieldErrors, name, label, s string) *int64 {
 	return &n
 }
 
-// parseTime reads a date, or a date and time in the place's zone.
+// parseTime reads a date, or a date and time in the place's zone, with
+// models.ParseWhen: the rule (the year range included) and the message are
+// the ones a CSV import gives for the same value.
 func parseTime(fe models.FieldErrors, name, s string, loc *time.Location) (*time.Time, bool) {
 	t, dateOnly, err := models.ParseWhen(s, loc)
 	if err != nil {
-		fe.Add(name, strings.Replace(err.Error(), "T11:00:00-07:00", " 11:00", 1))
+		fe.Add(name, err.Error())
 	}
 	return t, dateOnly
 }

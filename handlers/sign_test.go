@@ -133,6 +133,14 @@ func TestSignRefusesBadInput(t *testing.T) {
 		{map[string]string{"last_name": "+1"}, "last_name"},
 		{map[string]string{"first_name": "@ada"}, "first_name"},
 		{map[string]string{"last_name": "-x"}, "last_name"},
+		// Full-width signs and formulas behind invisible characters are
+		// formulas too (models.LooksLikeFormula).
+		{map[string]string{"first_name": "＝HYPERLINK(\"http://evil\",\"x\")"}, "first_name"},
+		{map[string]string{"last_name": "＝HYPERLINK(\"http://evil\",\"x\")"}, "last_name"},
+		{map[string]string{"first_name": "\u200b=cmd|' /C calc'!A0"}, "first_name"},
+		{map[string]string{"last_name": "\u200b=cmd"}, "last_name"},
+		{map[string]string{"first_name": "\u00a0\u202e＠SUM(A1)"}, "first_name"},
+		{map[string]string{"last_name": "\ufeff－2+3"}, "last_name"},
 		{map[string]string{"email": "ada at example"}, "email"},
 		{map[string]string{"email": ""}, "email"},
 		{map[string]string{"postal_code": strings.Repeat("9", 50)}, "postal_code"},

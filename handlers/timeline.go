@@ -175,7 +175,7 @@ func feedAuthor(coalition []models.Organisation) string {
 	}
 	switch len(names) {
 	case 0:
-		return "campaigntrack"
+		return views.AtomDefaultAuthor
 	case 1:
 		return names[0]
 	}

@@ -46,6 +46,7 @@ func (a *Action) Validate() FieldErrors {
 	if a.OccurredAt.IsZero() {
 		fe.Add("occurred_at", "give the date (and if known the time) the action took place")
 	}
+	checkWhen(fe, "occurred_at", &a.OccurredAt)
 	checkLen(fe, "place", "The place", a.Place, 200)
 	checkLen(fe, "city", "The city", a.City, 200)
 	checkLen(fe, "region", "The state or region", a.Region, 200)

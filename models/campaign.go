@@ -116,14 +116,14 @@ func (c *Campaign) Validate() FieldErrors {
 	return fe
 }
 
-// checkDate reports why s is not a YYYY-MM-DD date, or "" when it is one or
-// empty.
+// checkDate reports why s is not a YYYY-MM-DD date in the years the
+// tracker keeps (ParseDate), or "" when it is one or empty.
 func checkDate(s string) string {
 	if s == "" {
 		return ""
 	}
-	if _, err := time.Parse(time.DateOnly, s); err != nil {
-		return "give a date as YYYY-MM-DD, for example 2019-07-15"
+	if _, err := ParseDate(s); err != nil {
+		return err.Error()
 	}
 	return ""
 }

@@ -151,6 +151,8 @@ func (d *Delivery) Validate() FieldErrors {
 	if d.Status == DeliveryPlanned && d.DeliveredAt != nil {
 		fe.Add("delivered_at", "a planned delivery has no delivery time yet: clear it, or change the status")
 	}
+	checkWhen(fe, "scheduled_at", d.ScheduledAt)
+	checkWhen(fe, "delivered_at", d.DeliveredAt)
 	if _, err := LoadZone(d.TimeZone); err != nil {
 		fe.Add("time_zone", err.Error())
 	}

@@ -103,6 +103,7 @@ func (r *Response) Validate() FieldErrors {
 	if r.RespondedAt.IsZero() {
 		fe.Add("responded_at", "give the date (and if known the time) of the response")
 	}
+	checkWhen(fe, "responded_at", &r.RespondedAt)
 	if _, err := LoadZone(r.TimeZone); err != nil {
 		fe.Add("time_zone", err.Error())
 	}

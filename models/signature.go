@@ -52,16 +52,18 @@ func (s *Signature) Normalise() {
 	}
 }
 
-// Validate names each field of a signature that is wrong. Names that
-// start with =, +, - or @ are refused: in a spreadsheet they are formulas.
+// Validate names each field of a signature that is wrong. Names that a
+// spreadsheet would read as a formula (LooksLikeFormula, the rule the
+// exports neutralise by) are refused: a name is shown and exported as the
+// signer typed it, and organisers open exports in spreadsheets.
 func (s *Signature) Validate() FieldErrors {
 	fe := FieldErrors{}
 	if s.FirstName == "" {
 		fe.Add("first_name", "enter your first name")
 	}
 	for _, f := range []struct{ field, label, value string }{{"first_name", "Your first name", s.FirstName}, {"last_name", "Your last name", s.LastName}} {
-		if f.value != "" && strings.ContainsAny(f.value[:1], "=+-@") {
-			fe.Add(f.field, f.label+" cannot start with =, +, - or @")
+		if LooksLikeFormula(f.value) {
+			fe.Add(f.field, f.label+" cannot start with =, +, - or @, in any width or behind invisible characters: a spreadsheet would run it as a formula")
 		}
 		checkLen(fe, f.field, f.label, f.value, 100)
 	}
@@ -73,6 +75,7 @@ func (s *Signature) Validate() FieldErrors {
 	checkLen(fe, "country", "The country", s.Country, 60)
 	checkLen(fe, "postal_code", "The postal code", s.PostalCode, 20)
 	checkLen(fe, "comment", "The comment", s.Comment, 1000)
+	checkWhen(fe, "signed_at", &s.SignedAt) // zero is "now", stamped when stored
 	for _, f := range []struct{ field, value string }{
 		{"first_name", s.FirstName}, {"last_name", s.LastName}, {"city", s.City}, {"region", s.Region},
 		{"country", s.Country}, {"postal_code", s.PostalCode}, {"email", s.Email},

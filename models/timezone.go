@@ -1,7 +1,6 @@
 package models
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -133,42 +132,4 @@ func FormatWhen(t *time.Time, dateOnly bool, zone string) string {
 		return t.UTC().Format(time.DateOnly)
 	}
 	return t.In(ZoneOrUTC(zone)).Format("2006-01-02T15:04:05-07:00")
-}
-
-// ErrNoDate is wrapped by ParseWhen for a time of day given without a date.
-var ErrNoDate = errors.New("has a time but no date")
-
-// ParseWhen reads a time as organisers write it: a date ("2019-07-15"), a
-// date and time with an offset ("2019-07-15T11:00:00-07:00", "…Z"), or a
-// date and time without one ("2019-07-15T11:00", "2019-07-15 11:00"),
-// which is read in loc, the place's zone. A date alone is stored as its
-// noon in UTC with dateOnly set. Empty is nil.
-func ParseWhen(s string, loc *time.Location) (t *time.Time, dateOnly bool, err error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil, false, nil
-	}
-	if d, err := time.Parse(time.DateOnly, s); err == nil {
-		d = d.Add(12 * time.Hour) // noon UTC, as the demo data stores a day: the same date in almost every zone
-		return &d, true, nil
-	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04Z07:00", "2006-01-02 15:04:05Z07:00", "2006-01-02 15:04Z07:00"} {
-		if v, err := time.Parse(layout, s); err == nil {
-			return &v, false, nil
-		}
-	}
-	if loc == nil {
-		loc = time.UTC
-	}
-	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04"} {
-		if v, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return &v, false, nil
-		}
-	}
-	for _, layout := range []string{"15:04", "15:04:05", "3:04pm", "3:04 pm", "3pm", "3 pm", "3:04PM", "3PM"} {
-		if _, err := time.Parse(layout, s); err == nil {
-			return nil, false, fmt.Errorf("%q %w: write the date too, for example 2019-07-15T%s", s, ErrNoDate, "11:00:00-07:00")
-		}
-	}
-	return nil, false, fmt.Errorf("%q is not a date or time: write 2019-07-15, or 2019-07-15T11:00:00-07:00 with the offset", s)
 }

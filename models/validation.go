@@ -1,10 +1,12 @@
 package models
 
 import (
+	"errors"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // FieldErrors maps a form field to what is wrong with it. It is an error,
@@ -60,5 +62,35 @@ func checkURL(s string) string {
 func checkLen(fe FieldErrors, field, label, s string, max int) {
 	if len([]rune(s)) > max {
 		fe.Add(field, label+" must be at most "+strconv.Itoa(max)+" characters")
+	}
+}
+
+// The years a record's dates and times may fall in, read in UTC as they
+// are stored. Campaigns tracked here happen within living memory, so a
+// year outside is a typo (0219, 2091 for 2019) or a placeholder (9999-12-31
+// for "never"), and beyond the four-digit years the SQLite driver cannot
+// read a time back, the audit log cannot write it as JSON, and PostgreSQL
+// has no year 0: refused, it is a field message instead of a failed page.
+// ParseWhen applies the rule to what organisers type; every record's
+// Validate applies it to what is stored, so no path stores such a time.
+const (
+	MinYear = 1900
+	MaxYear = 2100
+)
+
+// ErrYearOutOfRange is the message for a time outside MinYear..MaxYear.
+var ErrYearOutOfRange = errors.New("the year must be between " + strconv.Itoa(MinYear) + " and " + strconv.Itoa(MaxYear))
+
+// InYearRange reports whether t's year, in UTC, is within MinYear..MaxYear.
+func InYearRange(t time.Time) bool {
+	y := t.UTC().Year()
+	return y >= MinYear && y <= MaxYear
+}
+
+// checkWhen refuses a stored time (nil or zero is no time) outside the
+// years of the rule.
+func checkWhen(fe FieldErrors, field string, t *time.Time) {
+	if t != nil && !t.IsZero() && !InYearRange(*t) {
+		fe.Add(field, ErrYearOutOfRange.Error())
 	}
 }

@@ -19,9 +19,15 @@ import (
 // AtomNamespace is the XML namespace of Atom 1.0.
 const AtomNamespace = "http://www.w3.org/2005/Atom"
 
-// AtomFeed is a feed as WriteTimelineAtom writes it. ID, Title and Author
-// are required; SelfURL is the feed's own address and AltURL the page it
-// mirrors. A zero Updated is the latest Updated of its entries.
+// AtomDefaultAuthor names the feed's author when none is given: the
+// tracker itself.
+const AtomDefaultAuthor = "campaigntrack"
+
+// AtomFeed is a feed as WriteTimelineAtom writes it. ID is required; a
+// Title or Author that is empty once cleaned (see xmlText) is written as
+// "Timeline" or AtomDefaultAuthor. SelfURL is the feed's own address and
+// AltURL the page it mirrors. A zero Updated is the latest Updated of its
+// entries.
 type AtomFeed struct {
 	ID       string
 	Title    string
@@ -33,9 +39,11 @@ type AtomFeed struct {
 	Entries  []AtomEntry
 }
 
-// AtomEntry is one entry of a feed. ID and Title are required, and
-// Updated or Published (a zero Updated is Published). Summary and Content
-// are plain text.
+// AtomEntry is one entry of a feed. ID is required, and Updated or
+// Published (a zero Updated is Published). A Title that is empty once
+// cleaned is written as "Untitled " and the category ("Untitled action"):
+// the title is stored text, and no stored text may cost the feed. Summary
+// and Content are plain text.
 type AtomEntry struct {
 	ID        string
 	Title     string
@@ -92,8 +100,11 @@ type atomCategory struct {
 
 // WriteTimelineAtom writes feed as an Atom 1.0 document. Every text is
 // cleaned of what XML 1.0 cannot carry (control characters other than tab
-// and line breaks, invalid UTF-8), so the document is always well-formed;
-// a feed missing a required element is an error and nothing is written.
+// and line breaks, invalid UTF-8, U+FFFE and U+FFFF), so the document is
+// always well-formed, and a required text left empty by cleaning gets a
+// fallback (see AtomFeed, AtomEntry), so no stored text makes the feed
+// fail. A feed missing what its caller builds (an id, a time, an entry's
+// link or content) is an error and nothing is written.
 func WriteTimelineAtom(w io.Writer, feed AtomFeed) error {
 	doc, err := atomDocument(feed)
 	if err != nil {
@@ -114,29 +125,29 @@ func WriteTimelineAtom(w io.Writer, feed AtomFeed) error {
 // atomDocument checks feed against RFC 4287 §4.1.1 and §4.1.2 and builds
 // its XML shape.
 func atomDocument(feed AtomFeed) (*atomFeedXML, error) {
-	if xmlText(feed.ID) == "" || xmlText(feed.Title) == "" || xmlText(feed.Author) == "" {
-		return nil, errors.New("atom: a feed needs an id, a title and an author")
+	if xmlText(feed.ID) == "" {
+		return nil, errors.New("atom: a feed needs an id")
 	}
 	doc := &atomFeedXML{
 		ID:     xmlText(feed.ID),
-		Title:  atomText{Type: "text", Text: xmlText(feed.Title)},
-		Author: atomPerson{Name: xmlText(feed.Author)},
+		Title:  atomText{Type: "text", Text: orElse(xmlText(feed.Title), "Timeline")},
+		Author: atomPerson{Name: orElse(xmlText(feed.Author), AtomDefaultAuthor)},
 	}
 	if s := xmlText(feed.Subtitle); s != "" {
 		doc.Subtitle = &atomText{Type: "text", Text: s}
 	}
-	if feed.SelfURL != "" {
-		doc.Links = append(doc.Links, atomLink{Rel: "self", Type: "application/atom+xml", Href: xmlText(feed.SelfURL)})
+	if href := xmlText(feed.SelfURL); href != "" {
+		doc.Links = append(doc.Links, atomLink{Rel: "self", Type: "application/atom+xml", Href: href})
 	}
-	if feed.AltURL != "" {
-		doc.Links = append(doc.Links, atomLink{Rel: "alternate", Type: "text/html", Href: xmlText(feed.AltURL)})
+	if href := xmlText(feed.AltURL); href != "" {
+		doc.Links = append(doc.Links, atomLink{Rel: "alternate", Type: "text/html", Href: href})
 	}
 	updated := feed.Updated
 	seen := make(map[string]bool, len(feed.Entries))
 	for i, e := range feed.Entries {
-		id, title := xmlText(e.ID), xmlText(e.Title)
-		if id == "" || title == "" {
-			return nil, fmt.Errorf("atom: entry %d needs an id and a title", i+1)
+		id, title := xmlText(e.ID), entryTitle(e)
+		if id == "" {
+			return nil, fmt.Errorf("atom: entry %d needs an id", i+1)
 		}
 		if seen[id] {
 			return nil, fmt.Errorf("atom: entry %d repeats the id %s", i+1, id)
@@ -156,8 +167,8 @@ func atomDocument(feed AtomFeed) (*atomFeedXML, error) {
 		if !e.Published.IsZero() {
 			x.Published = atomTime(e.Published)
 		}
-		if e.Link != "" {
-			x.Links = []atomLink{{Rel: "alternate", Type: "text/html", Href: xmlText(e.Link)}}
+		if href := xmlText(e.Link); href != "" {
+			x.Links = []atomLink{{Rel: "alternate", Type: "text/html", Href: href}}
 		}
 		if c := xmlText(e.Category); c != "" {
 			x.Category = &atomCategory{Term: c}
@@ -181,18 +192,40 @@ func atomDocument(feed AtomFeed) (*atomFeedXML, error) {
 	return doc, nil
 }
 
+// entryTitle is an entry's cleaned title, or when cleaning leaves nothing
+// (a title of control characters, say) "Untitled" and its category:
+// RFC 4287 §4.1.2 requires a title, and a reader needs something to click.
+func entryTitle(e AtomEntry) string {
+	if t := xmlText(e.Title); t != "" {
+		return t
+	}
+	if c := xmlText(e.Category); c != "" {
+		return "Untitled " + c
+	}
+	return "Untitled entry"
+}
+
+func orElse(s, fallback string) string {
+	if s == "" {
+		return fallback
+	}
+	return s
+}
+
 // atomTime is an RFC 3339 timestamp in UTC, as Atom's date constructs
 // want them (§3.3).
 func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// xmlText drops what XML 1.0 cannot carry (§2.2): invalid UTF-8, control
-// characters other than tab, line feed and carriage return, and U+FFFE and
-// U+FFFF. encoding/xml would write U+FFFD in their place; a reader is
-// better served by their absence. DEL and the C1 controls are allowed by
-// XML 1.0 but discouraged, and mean nothing in a feed: they go too.
+// xmlText drops what XML 1.0 cannot carry (§2.2): invalid UTF-8 (a lone
+// surrogate among it), control characters other than tab, line feed and
+// carriage return, and U+FFFE and U+FFFF. encoding/xml would write U+FFFD
+// in their place; a reader is better served by their absence. DEL and the
+// C1 controls are allowed by XML 1.0 but discouraged, and mean nothing in
+// a feed: they go too. The result is trimmed after the dropping, so a text
+// of only such characters and spaces is empty.
 func xmlText(s string) string {
 	s = strings.ToValidUTF8(s, "")
-	return strings.Map(func(r rune) rune {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
 		switch {
 		case r == '\t' || r == '\n' || r == '\r':
 			return r
@@ -200,7 +233,7 @@ func xmlText(s string) string {
 			return -1
 		}
 		return r
-	}, strings.TrimSpace(s))
+	}, s))
 }
 
 // TimelineAtomEntries turns a campaign's timeline into feed entries. Each

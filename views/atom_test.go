@@ -222,14 +222,15 @@ func TestWriteTimelineAtomRefusesAnIncompleteFeed(t *testing.T) {
 		t.Fatalf("good feed: %v", err)
 	}
 	for name, change := range map[string]func(*views.AtomFeed){
-		"no id":                  func(f *views.AtomFeed) { f.ID = "" },
-		"a title of controls":    func(f *views.AtomFeed) { f.Title = "\x01\x02" },
-		"no author":              func(f *views.AtomFeed) { f.Author = " " },
-		"an entry without id":    func(f *views.AtomFeed) { f.Entries[0].ID = "" },
-		"an entry without title": func(f *views.AtomFeed) { f.Entries[0].Title = "" },
-		"an entry without time":  func(f *views.AtomFeed) { f.Entries[0].Updated = time.Time{} },
+		"no id":                 func(f *views.AtomFeed) { f.ID = "" },
+		"an id of controls":     func(f *views.AtomFeed) { f.ID = "\x01" },
+		"an entry without id":   func(f *views.AtomFeed) { f.Entries[0].ID = "" },
+		"an entry without time": func(f *views.AtomFeed) { f.Entries[0].Updated = time.Time{} },
 		"an entry without link or content": func(f *views.AtomFeed) {
 			f.Entries[0].Link = ""
+		},
+		"an entry whose link is controls": func(f *views.AtomFeed) {
+			f.Entries[0].Link = "\x01\uFFFE"
 		},
 		"two entries, one id": func(f *views.AtomFeed) { f.Entries = append(f.Entries, f.Entries[0]) },
 		"no time at all":      func(f *views.AtomFeed) { f.Updated, f.Entries = time.Time{}, nil },
@@ -313,6 +314,90 @@ func TestTimelineAtomOfTheDemo(t *testing.T) {
 	for i, e := range f.Entries {
 		if !strings.Contains(e.Content[0].Text, "Sources:\n- "+timeline[i].Sources[0].Label()) {
 			t.Errorf("entry %q lacks its first source:\n%s", e.Titles[0].Text, e.Content[0].Text)
+		}
+	}
+}
+
+// TestWriteTimelineAtomFallsBackForEmptyTexts: a title or author that is
+// stored text, empty once cleaned, gets a fallback instead of failing the
+// feed (which the handler would turn into a 500).
+func TestWriteTimelineAtomFallsBackForEmptyTexts(t *testing.T) {
+	at := time.Date(2019, 7, 15, 0, 0, 0, 0, time.UTC)
+	feed := views.AtomFeed{ID: "urn:x", Title: "\x01\x02", Author: " \x1b ", Updated: at,
+		SelfURL: "https://example.org/feed.atom", AltURL: "https://example.org/",
+		Entries: []views.AtomEntry{
+			{ID: "urn:x:1", Title: "\x01\x02", Category: "action", Link: "https://example.org/#1", Updated: at},
+			{ID: "urn:x:2", Title: "", Category: "\x01", Link: "https://example.org/#2", Updated: at},
+			{ID: "urn:x:3", Title: "\xed\xa0\x80\uFFFE\uFFFF\x7f\u0085", Content: "x", Updated: at},
+		}}
+	var buf bytes.Buffer
+	if err := views.WriteTimelineAtom(&buf, feed); err != nil {
+		t.Fatal(err)
+	}
+	f := parseAtom(t, buf.Bytes())
+	checkAtom(t, f)
+	if f.Titles[0].Text != "Timeline" || f.Authors[0].Names[0] != views.AtomDefaultAuthor {
+		t.Errorf("feed title %q, author %q", f.Titles[0].Text, f.Authors[0].Names[0])
+	}
+	for i, want := range []string{"Untitled action", "Untitled entry", "Untitled entry"} {
+		if got := f.Entries[i].Titles[0].Text; got != want {
+			t.Errorf("entry %d title = %q, want %q", i, got, want)
+		}
+	}
+}
+
+// FuzzWriteTimelineAtom: whatever text every field holds, the feed is
+// written (when its ids and links, which the handler builds, are there)
+// and is well-formed XML with the elements Atom requires; with arbitrary
+// ids and links too, it is either that or an error with nothing written.
+func FuzzWriteTimelineAtom(f *testing.F) {
+	f.Add("Timeline", "Sub", "Coalition", "Rally", "Body", "Summary", "action", "#1", "urn:x")
+	f.Add("\x01\x02", "\x00", " ", "\x01", "\xff", "\xed\xa0\x80", "\uFFFE", "\uFFFF", "\x1b")
+	f.Add("]]>", "<&>", "\"'", "\r\n", "\t", "&#1;", "<![CDATA[", "\u2028", "")
+	f.Fuzz(func(t *testing.T, title, subtitle, author, etitle, content, summary, category, link, id string) {
+		at := time.Date(2019, 7, 15, 0, 0, 0, 0, time.UTC)
+		feed := views.AtomFeed{ID: "urn:x:" + id, Title: title, Subtitle: subtitle, Author: author,
+			SelfURL: "https://example.org/feed.atom?" + link, AltURL: "https://example.org/" + link,
+			Entries: []views.AtomEntry{
+				{ID: "urn:x:1" + id, Title: etitle, Link: "https://example.org/#1" + link, Summary: summary,
+					Content: content, Category: category, Published: at},
+				{ID: "urn:x:2" + id, Title: content, Content: "c" + etitle, Category: summary, Updated: at},
+			}}
+		var buf bytes.Buffer
+		if err := views.WriteTimelineAtom(&buf, feed); err != nil {
+			t.Fatalf("a feed with its ids and links: %v", err)
+		}
+		checkFuzzedAtom(t, buf.Bytes())
+
+		feed.ID, feed.Entries[0].ID, feed.Entries[0].Link, feed.Entries[1].Content = id, link, etitle, title
+		buf.Reset()
+		if err := views.WriteTimelineAtom(&buf, feed); err != nil {
+			if buf.Len() != 0 {
+				t.Fatalf("error %v, yet %d bytes written", err, buf.Len())
+			}
+			return
+		}
+		checkFuzzedAtom(t, buf.Bytes())
+	})
+}
+
+// checkFuzzedAtom is checkAtom without the links a fuzzed feed may lack,
+// and with every required text non-empty.
+func checkFuzzedAtom(t *testing.T, doc []byte) {
+	t.Helper()
+	f := parseAtom(t, doc)
+	if len(f.IDs) != 1 || len(f.Titles) != 1 || len(f.Updated) != 1 || len(f.Authors) != 1 || len(f.Authors[0].Names) != 1 {
+		t.Fatalf("feed lacks a required element:\n%s", doc)
+	}
+	if f.IDs[0] == "" || strings.TrimSpace(f.Titles[0].Text) == "" || strings.TrimSpace(f.Authors[0].Names[0]) == "" {
+		t.Fatalf("feed with an empty id, title or author:\n%s", doc)
+	}
+	for i, e := range f.Entries {
+		if len(e.IDs) != 1 || len(e.Titles) != 1 || len(e.Updated) != 1 || e.IDs[0] == "" || strings.TrimSpace(e.Titles[0].Text) == "" {
+			t.Fatalf("entry %d lacks its id, title or time:\n%s", i, doc)
+		}
+		if len(e.Content) == 0 && len(e.Links) == 0 {
+			t.Fatalf("entry %d has neither content nor a link:\n%s", i, doc)
 		}
 	}
 }

@@ -1,0 +1,131 @@
+package models
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Reading the dates and times organisers give, in forms and in files. This
+// is the one parser: the organiser forms (handlers), the deliveries and
+// signatures CSVs (csvio) and the command line all call it, so the same
+// value gets the same message wherever it is typed. The year range it
+// applies is the rule of validation.go (MinYear, MaxYear), which the
+// records' Validate applies again to what is stored.
+
+// ErrNoDate is wrapped by ParseWhen for a time of day given without a date.
+var ErrNoDate = errors.New("has a time but no date")
+
+// maxWhenLen is the longest text ParseWhen tries to read: the longest
+// layout, with nanoseconds and an offset, is 35 characters. A longer value
+// is refused without trying every layout on it.
+const maxWhenLen = 64
+
+// ParseWhen reads a time as organisers write it: a date ("2019-07-15"), a
+// date and time with an offset ("2019-07-15T11:00:00-07:00", "…Z"), or a
+// date and time without one ("2019-07-15T11:00", "2019-07-15 11:00"),
+// which is read in loc, the place's zone. A date alone is stored as its
+// noon in UTC with dateOnly set. The time keeps the offset it was given in
+// (a CSV import picks the record's zone from it). Empty is nil.
+//
+// A time whose year, in UTC, is outside MinYear..MaxYear is refused with
+// an error wrapping ErrYearOutOfRange, as is a date with a year of five
+// or more digits: typos such as 0219 or 20190 for 2019, or 9999-12-31 for
+// "never", which the databases and the audit log cannot all carry.
+func ParseWhen(s string, loc *time.Location) (t *time.Time, dateOnly bool, err error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, false, nil
+	}
+	v, dateOnly, err := parseLayouts(s, loc)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := CheckYear(s, v); err != nil {
+		return nil, false, err
+	}
+	return &v, dateOnly, nil
+}
+
+// ParseDate reads a day given alone, YYYY-MM-DD, as ParseWhen does (the
+// same year range, the same message for a year out of range). A campaign's
+// start and end and a claim's date are such days, stored as text.
+func ParseDate(s string) (time.Time, error) {
+	t, dateOnly, err := ParseWhen(s, time.UTC)
+	switch {
+	case errors.Is(err, ErrYearOutOfRange):
+		return time.Time{}, err
+	case err != nil || t == nil || !dateOnly:
+		return time.Time{}, fmt.Errorf("%q is not a date: give a date as YYYY-MM-DD, for example 2019-07-15", clipValue(s))
+	}
+	return *t, nil
+}
+
+// CheckYear refuses t, read from value, when its year is outside the range
+// of validation.go; the error quotes value and wraps ErrYearOutOfRange.
+func CheckYear(value string, t time.Time) error {
+	if InYearRange(t) {
+		return nil
+	}
+	return yearError(value)
+}
+
+func yearError(value string) error {
+	return fmt.Errorf("%q is not a date the tracker keeps: %w", clipValue(value), ErrYearOutOfRange)
+}
+
+// parseLayouts tries each layout ParseWhen reads.
+func parseLayouts(s string, loc *time.Location) (time.Time, bool, error) {
+	if utf8.RuneCountInString(s) > maxWhenLen {
+		return time.Time{}, false, notAWhen(s)
+	}
+	if d, err := time.Parse(time.DateOnly, s); err == nil {
+		return d.Add(12 * time.Hour), true, nil // noon UTC, as the demo data stores a day: the same date in almost every zone
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04Z07:00", "2006-01-02 15:04:05Z07:00", "2006-01-02 15:04Z07:00"} {
+		if v, err := time.Parse(layout, s); err == nil {
+			return v, false, nil
+		}
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04"} {
+		if v, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return v, false, nil
+		}
+	}
+	if longYear(s) {
+		return time.Time{}, false, yearError(s) // Go's layouts read four-digit years only
+	}
+	for _, layout := range []string{"15:04", "15:04:05", "3:04pm", "3:04 pm", "3pm", "3 pm", "3:04PM", "3PM"} {
+		if _, err := time.Parse(layout, s); err == nil {
+			return time.Time{}, false, fmt.Errorf("%q %w: write the date too, for example 2019-07-15 11:00", clipValue(s), ErrNoDate)
+		}
+	}
+	return time.Time{}, false, notAWhen(s)
+}
+
+func notAWhen(s string) error {
+	return fmt.Errorf("%q is not a date or time: write 2019-07-15, 2019-07-15 11:00, or 2019-07-15T11:00:00-07:00 with the offset", clipValue(s))
+}
+
+// longYear says whether s begins like a date with a year of five or more
+// digits, "10000-01-01" or "20190-07-15".
+func longYear(s string) bool {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n >= 5 && n < len(s) && s[n] == '-'
+}
+
+// clipValue shortens a value quoted in a message to 40 characters.
+func clipValue(s string) string {
+	if utf8.RuneCountInString(s) <= 40 {
+		return s
+	}
+	return string([]rune(s)[:40]) + "…"
+}
