@@ -34,6 +34,10 @@ type Config struct {
 	ShutdownTimeout time.Duration // grace period for requests in flight
 }
 
+// DefaultPublicPlaceMin is the fewest signers a place needs before public
+// counts name it, unless --public-place-min says otherwise.
+const DefaultPublicPlaceMin = 10
+
 // Setting describes one configuration value for --help and the README.
 type Setting struct {
 	Flag, Env, Default, Usage string
@@ -52,7 +56,7 @@ var Settings = []Setting{
 	{"pprof-addr", "CAMPAIGNTRACK_PPROF_ADDR", "", "serve Go's profiler (net/http/pprof) on this address, for performance work; keep it on localhost. Empty: off"},
 	{"trusted-proxies", "CAMPAIGNTRACK_TRUSTED_PROXIES", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; empty: the peer address is the client"},
 	{"base-url", "CAMPAIGNTRACK_BASE_URL", "http://localhost:8080", "the public address of the site (scheme, host, optional path), used for every absolute URL: feed ids and links, mail"},
-	{"public-place-min", "CAMPAIGNTRACK_PUBLIC_PLACE_MIN", "10", "a city or state is named in public counts only when at least this many signers are from it; smaller places are summed as other places"},
+	{"public-place-min", "CAMPAIGNTRACK_PUBLIC_PLACE_MIN", strconv.Itoa(DefaultPublicPlaceMin), "a city or state is named in public counts only when at least this many signers are from it; smaller places are summed as other places"},
 	{"max-conns", "CAMPAIGNTRACK_MAX_CONNS", "4096", "open client connections the server accepts at once; more wait in the kernel's queue"},
 }
 
@@ -147,6 +151,18 @@ func (c Config) PublicURL() *url.URL {
 	}
 	u, _ := ParseBaseURL("http://localhost:8080")
 	return u
+}
+
+// PlaceMin is the fewest signers a city or state needs before public
+// counts name it: PublicPlaceMin, or DefaultPublicPlaceMin when that is
+// below 1, as in a Config built in code that sets none. Every public count
+// by place takes its threshold from here, so no Config names a lone
+// signer's town.
+func (c Config) PlaceMin() int64 {
+	if c.PublicPlaceMin < 1 {
+		return DefaultPublicPlaceMin
+	}
+	return c.PublicPlaceMin
 }
 
 // Validate reports the first setting that cannot work.

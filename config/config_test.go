@@ -80,3 +80,17 @@ func FuzzParseRateLimit(f *testing.F) {
 		}
 	})
 }
+
+// TestPlaceMin: the public place threshold is the setting, and never below
+// the default when a Config is built in code without one.
+func TestPlaceMin(t *testing.T) {
+	for _, tc := range []struct{ set, want int64 }{{0, 10}, {-5, 10}, {1, 1}, {25, 25}} {
+		if got := (config.Config{PublicPlaceMin: tc.set}).PlaceMin(); got != tc.want {
+			t.Errorf("PublicPlaceMin %d: PlaceMin() = %d, want %d", tc.set, got, tc.want)
+		}
+	}
+	cfg, err := config.Parse("serve", nil, func(string) string { return "" }, io.Discard)
+	if err != nil || cfg.PlaceMin() != config.DefaultPublicPlaceMin {
+		t.Errorf("default threshold = %d, %v", cfg.PlaceMin(), err)
+	}
+}

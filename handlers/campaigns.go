@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -121,10 +122,7 @@ func (h *Handler) campaignView(c echo.Context, cp *models.Campaign) (views.Campa
 	if v.PerDay, err = h.store.SignaturesPerDay(ctx, cp.ID); err != nil {
 		return v, err
 	}
-	if v.TopRegions, err = h.store.TopTallies(ctx, cp.ID, models.TallyRegion, topPlaces); err != nil {
-		return v, err
-	}
-	if v.TopCities, err = h.store.TopTallies(ctx, cp.ID, models.TallyCity, topPlaces); err != nil {
+	if v.TopRegions, v.TopCities, err = h.publicPlaces(ctx, cp.ID); err != nil {
 		return v, err
 	}
 	if v.Signers, err = h.store.LatestPublicSigners(ctx, cp.ID, latestSigned); err != nil {
@@ -160,6 +158,28 @@ type campaignJSON struct {
 	Claims            []claimJSON    `json:"claims"`
 	DeliveriesPlanned int            `json:"deliveries_planned"`
 	Deliveries        map[string]int `json:"deliveries"`
+	TopRegions        placesJSON     `json:"top_regions"`
+	TopCities         placesJSON     `json:"top_cities"`
+}
+
+// placesJSON is models.PlaceCounts: the places named on the campaign
+// page, and the signers of every other place.
+type placesJSON struct {
+	Places      []placeJSON `json:"places"`
+	OtherPlaces int64       `json:"other_places"`
+}
+
+type placeJSON struct {
+	Name       string `json:"name"`
+	Signatures int64  `json:"signatures"`
+}
+
+func newPlacesJSON(pc models.PlaceCounts) placesJSON {
+	out := placesJSON{Places: make([]placeJSON, 0, len(pc.Places)), OtherPlaces: pc.Other}
+	for _, p := range pc.Places {
+		out.Places = append(out.Places, placeJSON{Name: p.Label, Signatures: p.N})
+	}
+	return out
 }
 
 type claimJSON struct {
@@ -206,7 +226,22 @@ func (h *Handler) campaignJSON(c echo.Context) error {
 	for _, s := range models.DeliveryStatuses {
 		out.Deliveries[s] = counts[s]
 	}
+	regions, cities, err := h.publicPlaces(ctx, cp.ID)
+	if err != nil {
+		return err
+	}
+	out.TopRegions, out.TopCities = newPlacesJSON(regions), newPlacesJSON(cities)
 	return c.JSON(http.StatusOK, out)
+}
+
+// publicPlaces is where a campaign's signers are from, by state and by
+// city, as the page and the JSON both show it.
+func (h *Handler) publicPlaces(ctx context.Context, campaignID uint) (regions, cities models.PlaceCounts, err error) {
+	if regions, err = h.store.PublicPlaces(ctx, campaignID, models.TallyRegion, topPlaces, h.config.PlaceMin()); err != nil {
+		return regions, cities, err
+	}
+	cities, err = h.store.PublicPlaces(ctx, campaignID, models.TallyCity, topPlaces, h.config.PlaceMin())
+	return regions, cities, err
 }
 
 // campaignErr maps a missing campaign to a 404 that says so.
