@@ -55,7 +55,7 @@ var Settings = []Setting{
 	{"page-cache", "CAMPAIGNTRACK_PAGE_CACHE", "1s", "how long each instance reuses a rendered campaign page (the count shown is at most this old); 0 renders every request"},
 	{"pprof-addr", "CAMPAIGNTRACK_PPROF_ADDR", "", "serve Go's profiler (net/http/pprof) on this address, for performance work; keep it on localhost. Empty: off"},
 	{"trusted-proxies", "CAMPAIGNTRACK_TRUSTED_PROXIES", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; empty: the peer address is the client"},
-	{"base-url", "CAMPAIGNTRACK_BASE_URL", "http://localhost:8080", "the public address of the site (scheme, host, optional path), used for every absolute URL: feed ids and links, mail"},
+	{"base-url", "CAMPAIGNTRACK_BASE_URL", "http://localhost:8080", "the public address of the site (scheme, host, optional path), used for every absolute URL (feed links, mail); feed ids do not change with it"},
 	{"public-place-min", "CAMPAIGNTRACK_PUBLIC_PLACE_MIN", strconv.Itoa(DefaultPublicPlaceMin), "a city or state is named in public counts only when at least this many signers are from it; smaller places are summed as other places"},
 	{"max-conns", "CAMPAIGNTRACK_MAX_CONNS", "4096", "open client connections the server accepts at once; more wait in the kernel's queue"},
 }
@@ -163,6 +163,14 @@ func (c Config) PlaceMin() int64 {
 		return DefaultPublicPlaceMin
 	}
 	return c.PublicPlaceMin
+}
+
+// AbsoluteURL is path (root-relative, with any query) on the site's
+// public address. Every absolute address the application writes is built
+// here, never from a request's Host or X-Forwarded-* headers, which any
+// client may set.
+func (c Config) AbsoluteURL(path string) string {
+	return c.PublicURL().String() + path
 }
 
 // Validate reports the first setting that cannot work.

@@ -94,3 +94,26 @@ func TestPlaceMin(t *testing.T) {
 		t.Errorf("default threshold = %d, %v", cfg.PlaceMin(), err)
 	}
 }
+
+// TestAbsoluteURL: absolute addresses are built on the base URL, its path
+// prefix included, or on http://localhost:8080 when none is set.
+func TestAbsoluteURL(t *testing.T) {
+	for _, tc := range []struct{ base, path, want string }{
+		{"", "/campaigns/x/timeline", "http://localhost:8080/campaigns/x/timeline"},
+		{"https://campaign.example.org", "/campaigns/x/timeline.atom?kind=action", "https://campaign.example.org/campaigns/x/timeline.atom?kind=action"},
+		{"https://campaign.example.org/sub/", "/campaigns/x", "https://campaign.example.org/sub/campaigns/x"},
+		{" http://example.org:8443/a/b// ", "/c", "http://example.org:8443/a/b/c"},
+	} {
+		var cfg config.Config
+		if tc.base != "" {
+			u, err := config.ParseBaseURL(tc.base)
+			if err != nil {
+				t.Fatalf("%q: %v", tc.base, err)
+			}
+			cfg.BaseURL = u
+		}
+		if got := cfg.AbsoluteURL(tc.path); got != tc.want {
+			t.Errorf("base %q, path %q: %q, want %q", tc.base, tc.path, got, tc.want)
+		}
+	}
+}
