@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -63,34 +64,29 @@ const (
 // one-second cache (see pageCache) with the visitor's CSRF token put into
 // the sign form.
 func (h *Handler) campaignPage(c echo.Context) error {
-	slug := c.Param("slug")
-	if !models.ValidSlug(slug) {
-		return campaignErr(models.ErrNotFound)
+	cp, err := h.publicCampaign(c)
+	if err != nil {
+		return err
 	}
 	now := time.Now()
-	page, mustRender := h.pages.get(slug, now)
+	page, mustRender := h.pages.get(cp, now)
 	if mustRender {
-		fresh, err := h.renderCampaignPage(c, slug)
+		fresh, err := h.renderCampaignPage(c, cp)
 		switch {
 		case err == nil:
-			page = h.pages.store(slug, fresh, now)
-		case page == nil || errors.Is(err, models.ErrNotFound):
-			h.pages.forget(slug)
+			page = h.pages.store(cp, fresh, now)
+		case page == nil:
 			return err
 		default:
-			h.pages.abandon(slug)
-			h.log.Error("campaign page: serving the previous copy", "slug", slug, "error", err)
+			h.pages.abandon(cp)
+			h.log.Error("campaign page: serving the previous copy", "slug", cp.Slug, "error", err)
 		}
 	}
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	return page.write(c.Response(), csrfToken(c), acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding)))
 }
 
-func (h *Handler) renderCampaignPage(c echo.Context, slug string) ([]byte, error) {
-	cp, err := h.store.CampaignBySlug(c.Request().Context(), slug)
-	if err != nil {
-		return nil, campaignErr(err)
-	}
+func (h *Handler) renderCampaignPage(c echo.Context, cp *models.Campaign) ([]byte, error) {
 	v, err := h.campaignView(c, cp)
 	if err != nil {
 		return nil, err
@@ -194,9 +190,9 @@ type claimJSON struct {
 // campaignJSON serves GET /api/campaigns/:slug.
 func (h *Handler) campaignJSON(c echo.Context) error {
 	ctx := c.Request().Context()
-	cp, err := h.store.CampaignBySlug(ctx, c.Param("slug"))
+	cp, err := h.publicCampaign(c)
 	if err != nil {
-		return campaignErr(err)
+		return err
 	}
 	out := campaignJSON{
 		Slug: cp.Slug, Title: cp.Title, Target: cp.Target, Demand: cp.Demand, Status: cp.Status,
@@ -242,6 +238,55 @@ func (h *Handler) publicPlaces(ctx context.Context, campaignID uint) (regions, c
 	}
 	cities, err = h.store.PublicPlaces(ctx, campaignID, models.TallyCity, topPlaces, h.config.PlaceMin())
 	return regions, cities, err
+}
+
+// publicCampaign is the campaign a public route's :slug names, through
+// the short-lived campaignCache. Every public route under /campaigns/:slug
+// and /api/campaigns/:slug looks its campaign up here, so each follows a
+// rename: a slug no campaign has now, but one had before a rename, is a
+// redirect to the same address under the campaign's current slug; any
+// other is the 404 page. Only a miss asks for a redirect, so requests for
+// live campaigns pay nothing for renames.
+func (h *Handler) publicCampaign(c echo.Context) (*models.Campaign, error) {
+	slug := c.Param("slug")
+	cp, err := h.campaigns.campaign(c.Request().Context(), h.store, slug)
+	if !errors.Is(err, models.ErrNotFound) {
+		return cp, err
+	}
+	to, err := h.store.CampaignSlugRedirect(c.Request().Context(), slug)
+	if err != nil {
+		return nil, campaignErr(err)
+	}
+	return nil, movedTo(c, to)
+}
+
+// campaignMoved answers a request for an address a campaign had before a
+// rename: errorHandler redirects it to location. An error, so that every
+// public handler passes it on as it passes a 404.
+type campaignMoved struct {
+	location string
+	code     int
+}
+
+func (m *campaignMoved) Error() string { return "campaign moved to " + m.location }
+
+// movedTo is a redirect to the request's route and query under slug. GET
+// and HEAD get 301; anything else, that is the sign form's POST, gets 308,
+// which keeps the method and the body: a form from a page cached before
+// the rename still signs, at the new address, under its rate limit and
+// CSRF check like any signature there.
+func movedTo(c echo.Context, slug string) error {
+	// The route's own pattern, not the request's path: a slug is checked
+	// (models.ValidSlug) before it is looked up, and the rest is literal.
+	location := strings.Replace(c.Path(), ":slug", slug, 1)
+	if q := c.Request().URL.RawQuery; q != "" {
+		location += "?" + q
+	}
+	code := http.StatusMovedPermanently
+	if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead {
+		code = http.StatusPermanentRedirect
+	}
+	return &campaignMoved{location: location, code: code}
 }
 
 // campaignErr maps a missing campaign to a 404 that says so.

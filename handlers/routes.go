@@ -20,6 +20,8 @@ func (h *Handler) Router() *echo.Echo {
 	e.IPExtractor = h.ipExtractor()
 
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	e.Pre(headAsGet)
+	e.Use(headAgain)
 	e.Use(middleware.RequestID())
 	if h.config.AccessLog {
 		e.Use(h.requestLogger())
@@ -33,7 +35,9 @@ func (h *Handler) Router() *echo.Echo {
 	csrf := h.csrf()
 
 	// Public pages. The campaign page carries the sign form, so it sets the
-	// CSRF cookie the signature must send back.
+	// CSRF cookie the signature must send back. Every route with a :slug,
+	// here and under /api, finds its campaign through publicCampaign, so
+	// the old address of a renamed campaign redirects to its new one.
 	e.GET("/", h.home)
 	e.GET("/campaigns/:slug", h.campaignPage, csrf)
 	e.POST("/campaigns/:slug/sign", h.sign, h.signRateLimit(), middleware.BodyLimit("16K"), csrf)

@@ -41,9 +41,9 @@ func isHTMX(c echo.Context) bool { return c.Request().Header.Get("HX-Request") =
 // the thank-you page and a refused form is the campaign page again (422).
 func (h *Handler) sign(c echo.Context) error {
 	ctx := c.Request().Context()
-	cp, err := h.campaigns.campaign(ctx, h.store, c.Param("slug"))
+	cp, err := h.publicCampaign(c)
 	if err != nil {
-		return campaignErr(err)
+		return err
 	}
 	if cp.Status != models.CampaignActive {
 		return echo.NewHTTPError(http.StatusConflict, "This petition is not taking signatures now.")
@@ -103,9 +103,9 @@ func (h *Handler) signAnswer(c echo.Context, cp *models.Campaign, v views.SignVi
 // signed is the thank-you page after a signature without JavaScript.
 func (h *Handler) signed(c echo.Context) error {
 	ctx := c.Request().Context()
-	cp, err := h.campaigns.campaign(ctx, h.store, c.Param("slug"))
+	cp, err := h.publicCampaign(c)
 	if err != nil {
-		return campaignErr(err)
+		return err
 	}
 	n, err := h.store.SignatureCount(ctx, cp.ID)
 	if err != nil {
