@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -122,7 +123,10 @@ func (h *Handler) signed(c echo.Context) error {
 
 // signRateLimit limits the signatures one client address sends to one
 // petition. The windows are kept per instance: a limit of N per instance
-// is still a limit, and nothing else needs them.
+// is still a limit, and nothing else needs them. A window is keyed by the
+// campaign the slug names (a cached lookup, which the handler then
+// reuses), not by the slug as typed: every slug that names no campaign
+// shares one window per address, so made-up slugs create no windows.
 func (h *Handler) signRateLimit() echo.MiddlewareFunc {
 	limit := h.config.SignRateLimit
 	if limit.Off() {
@@ -136,7 +140,11 @@ func (h *Handler) signRateLimit() echo.MiddlewareFunc {
 	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 		Store: store,
 		IdentifierExtractor: func(c echo.Context) (string, error) {
-			return c.RealIP() + " " + c.Param("slug"), nil
+			cp, err := h.campaigns.campaign(c.Request().Context(), h.store, c.Param("slug"))
+			if err != nil {
+				return c.RealIP(), nil
+			}
+			return c.RealIP() + " " + strconv.FormatUint(uint64(cp.ID), 10), nil
 		},
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
 			c.Response().Header().Set("Retry-After", "60")

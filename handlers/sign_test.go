@@ -293,3 +293,25 @@ func TestCampaignPageGzip(t *testing.T) {
 		t.Error("the gzip page does not carry the visitor's token")
 	}
 }
+
+// TestSignRateLimitIsPerCampaignNotPerSlugTyped: signatures sent to
+// made-up slugs share one window per client address, so a flood of them
+// cannot create a window for each slug.
+func TestSignRateLimitIsPerCampaignNotPerSlugTyped(t *testing.T) {
+	limit, _ := config.ParseRateLimit("3/min")
+	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{SignRateLimit: limit})
+	b := a.browser()
+	token := b.campaignCSRF()
+	for i := range 4 {
+		form := signForm(fmt.Sprintf("made-up%d@example.org", i))
+		form.Set("_csrf", token)
+		r := b.postRaw(fmt.Sprintf("/campaigns/made-up-%d/sign", i), form)
+		if want := map[bool]int{true: http.StatusNotFound, false: http.StatusTooManyRequests}[i < 3]; r.status != want {
+			t.Errorf("signature %d to a made-up slug: %d, want %d", i, r.status, want)
+		}
+	}
+	// The real campaign has a window of its own.
+	if r := b.sign(signForm("real@example.org")); r.status != http.StatusSeeOther {
+		t.Errorf("a signature to the real campaign: %d", r.status)
+	}
+}
