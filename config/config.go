@@ -36,6 +36,10 @@ type Config struct {
 	UploadTimeout   time.Duration // time to read a signature upload; 0: the default (10 min). For tests
 }
 
+// DefaultPublicPlaceMin is the fewest signers a place needs before public
+// counts name it, unless --public-place-min says otherwise.
+const DefaultPublicPlaceMin = 10
+
 // Setting describes one configuration value for --help and the README.
 type Setting struct {
 	Flag, Env, Default, Usage string
@@ -53,8 +57,8 @@ var Settings = []Setting{
 	{"page-cache", "CAMPAIGNTRACK_PAGE_CACHE", "1s", "how long each instance reuses a rendered campaign page (the count shown is at most this old); 0 renders every request"},
 	{"pprof-addr", "CAMPAIGNTRACK_PPROF_ADDR", "", "serve Go's profiler (net/http/pprof) on this address, for performance work; keep it on localhost. Empty: off"},
 	{"trusted-proxies", "CAMPAIGNTRACK_TRUSTED_PROXIES", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; empty: the peer address is the client"},
-	{"base-url", "CAMPAIGNTRACK_BASE_URL", "http://localhost:8080", "the public address of the site (scheme, host, optional path), used for every absolute URL: feed ids and links, mail"},
-	{"public-place-min", "CAMPAIGNTRACK_PUBLIC_PLACE_MIN", "10", "a city or state is named in public counts only when at least this many signers are from it; smaller places are summed as other places"},
+	{"base-url", "CAMPAIGNTRACK_BASE_URL", "http://localhost:8080", "the public address of the site (scheme, host, optional path), used for every absolute URL (feed links, mail); feed ids do not change with it"},
+	{"public-place-min", "CAMPAIGNTRACK_PUBLIC_PLACE_MIN", strconv.Itoa(DefaultPublicPlaceMin), "a city or state is named in public counts only when at least this many signers are from it; smaller places are summed as other places"},
 	{"max-conns", "CAMPAIGNTRACK_MAX_CONNS", "4096", "open client connections the server accepts at once; more wait in the kernel's queue"},
 }
 
@@ -149,6 +153,26 @@ func (c Config) PublicURL() *url.URL {
 	}
 	u, _ := ParseBaseURL("http://localhost:8080")
 	return u
+}
+
+// PlaceMin is the fewest signers a city or state needs before public
+// counts name it: PublicPlaceMin, or DefaultPublicPlaceMin when that is
+// below 1, as in a Config built in code that sets none. Every public count
+// by place takes its threshold from here, so no Config names a lone
+// signer's town.
+func (c Config) PlaceMin() int64 {
+	if c.PublicPlaceMin < 1 {
+		return DefaultPublicPlaceMin
+	}
+	return c.PublicPlaceMin
+}
+
+// AbsoluteURL is path (root-relative, with any query) on the site's
+// public address. Every absolute address the application writes is built
+// here, never from a request's Host or X-Forwarded-* headers, which any
+// client may set.
+func (c Config) AbsoluteURL(path string) string {
+	return c.PublicURL().String() + path
 }
 
 // Validate reports the first setting that cannot work.

@@ -80,3 +80,40 @@ func FuzzParseRateLimit(f *testing.F) {
 		}
 	})
 }
+
+// TestPlaceMin: the public place threshold is the setting, and never below
+// the default when a Config is built in code without one.
+func TestPlaceMin(t *testing.T) {
+	for _, tc := range []struct{ set, want int64 }{{0, 10}, {-5, 10}, {1, 1}, {25, 25}} {
+		if got := (config.Config{PublicPlaceMin: tc.set}).PlaceMin(); got != tc.want {
+			t.Errorf("PublicPlaceMin %d: PlaceMin() = %d, want %d", tc.set, got, tc.want)
+		}
+	}
+	cfg, err := config.Parse("serve", nil, func(string) string { return "" }, io.Discard)
+	if err != nil || cfg.PlaceMin() != config.DefaultPublicPlaceMin {
+		t.Errorf("default threshold = %d, %v", cfg.PlaceMin(), err)
+	}
+}
+
+// TestAbsoluteURL: absolute addresses are built on the base URL, its path
+// prefix included, or on http://localhost:8080 when none is set.
+func TestAbsoluteURL(t *testing.T) {
+	for _, tc := range []struct{ base, path, want string }{
+		{"", "/campaigns/x/timeline", "http://localhost:8080/campaigns/x/timeline"},
+		{"https://campaign.example.org", "/campaigns/x/timeline.atom?kind=action", "https://campaign.example.org/campaigns/x/timeline.atom?kind=action"},
+		{"https://campaign.example.org/sub/", "/campaigns/x", "https://campaign.example.org/sub/campaigns/x"},
+		{" http://example.org:8443/a/b// ", "/c", "http://example.org:8443/a/b/c"},
+	} {
+		var cfg config.Config
+		if tc.base != "" {
+			u, err := config.ParseBaseURL(tc.base)
+			if err != nil {
+				t.Fatalf("%q: %v", tc.base, err)
+			}
+			cfg.BaseURL = u
+		}
+		if got := cfg.AbsoluteURL(tc.path); got != tc.want {
+			t.Errorf("base %q, path %q: %q, want %q", tc.base, tc.path, got, tc.want)
+		}
+	}
+}

@@ -36,6 +36,7 @@ func (h *Handler) createCampaign(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	h.campaigns.forget(cp.Slug) // the slug may have been another campaign's, renamed away since
 	return h.redirectWithFlash(c, "/admin/campaigns/"+cp.Slug, "Campaign created.")
 }
 
@@ -82,6 +83,10 @@ func (h *Handler) updateCampaignSettings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// This instance shows the change at once: the old slug redirects and
+	// the page is rendered again (see pageCache). Others follow within
+	// their cache time.
+	h.campaigns.forget(cp.Slug, updated.Slug)
 	return h.redirectWithFlash(c, "/admin/campaigns/"+updated.Slug+"/settings", "Settings saved.")
 }
 

@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"sync"
@@ -22,10 +23,18 @@ const csrfPlaceholder = "CSRFPLACEHOLDERb0c7f3a1e9d24c6f8a5e"
 // signature reads the counter itself). While one request renders a stale
 // page again, the others are served the stale copy instead of queueing
 // behind it. With ttl 0 every request renders.
+//
+// Pages are keyed by the campaign's id, and each remembers the slug and
+// the last change of the campaign it was rendered from: the campaign comes
+// from campaignCache (as old as ttl at most), and a page of another slug
+// or an older version is never served. After a rename or an edit the
+// instance that made it shows the new page at once (it forgets its cached
+// campaign), and every other instance within ttl. Only campaigns that exist
+// have a page here, so requests for made-up slugs add nothing.
 type pageCache struct {
 	ttl     time.Duration
 	mu      sync.Mutex
-	entries map[string]*cachedPage
+	entries map[uint]*cachedPage
 }
 
 type cachedPage struct {
@@ -34,20 +43,24 @@ type cachedPage struct {
 	hasToken      bool
 	expires       time.Time
 	rendering     bool
+	slug          string    // the address it was rendered for
+	version       time.Time // the campaign's UpdatedAt when it was rendered
 }
 
 func newPageCache(ttl time.Duration) *pageCache {
-	return &pageCache{ttl: ttl, entries: map[string]*cachedPage{}}
+	return &pageCache{ttl: ttl, entries: map[uint]*cachedPage{}}
 }
 
-// get returns a fresh or stale page for key, and whether the caller should
-// render it again (it is missing, or stale and nobody else is on it).
-func (pc *pageCache) get(key string, now time.Time) (page *cachedPage, mustRender bool) {
+// get returns a fresh or stale page of the campaign, and whether the
+// caller should render it again (it is missing, or stale and nobody else
+// is on it). A page of the campaign's previous slug or settings is as good
+// as missing: it is not served even while another request renders.
+func (pc *pageCache) get(cp *models.Campaign, now time.Time) (page *cachedPage, mustRender bool) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	p := pc.entries[key]
+	p := pc.entries[cp.ID]
 	switch {
-	case p == nil || pc.ttl == 0:
+	case p == nil || pc.ttl == 0 || p.slug != cp.Slug || !p.version.Equal(cp.UpdatedAt):
 		return nil, true
 	case now.Before(p.expires) || p.rendering:
 		return p, false
@@ -60,8 +73,8 @@ func (pc *pageCache) get(key string, now time.Time) (page *cachedPage, mustRende
 // store keeps a freshly rendered page and returns it. The page is split
 // and compressed before the lock is taken: compressing takes a millisecond
 // or two, which no other visitor should wait for.
-func (pc *pageCache) store(key string, body []byte, now time.Time) *cachedPage {
-	p := &cachedPage{expires: now.Add(pc.ttl)}
+func (pc *pageCache) store(cp *models.Campaign, body []byte, now time.Time) *cachedPage {
+	p := &cachedPage{expires: now.Add(pc.ttl), slug: cp.Slug, version: cp.UpdatedAt}
 	if i := bytes.Index(body, []byte(csrfPlaceholder)); i >= 0 {
 		p.before, p.after, p.hasToken = body[:i], body[i+len(csrfPlaceholder):], true
 	} else {
@@ -72,25 +85,18 @@ func (pc *pageCache) store(key string, body []byte, now time.Time) *cachedPage {
 	}
 	p.gzip, _ = newGzipParts(p.before, p.after) // on failure, served plain
 	pc.mu.Lock()
-	pc.entries[key] = p
+	pc.entries[cp.ID] = p
 	pc.mu.Unlock()
 	return p
 }
 
 // abandon clears the mark of a render that failed, so the next request
 // tries again; meanwhile the previous copy is served.
-func (pc *pageCache) abandon(key string) {
+func (pc *pageCache) abandon(cp *models.Campaign) {
 	pc.mu.Lock()
-	if p := pc.entries[key]; p != nil {
+	if p := pc.entries[cp.ID]; p != nil {
 		p.rendering = false
 	}
-	pc.mu.Unlock()
-}
-
-// forget drops a campaign's page, for example when its slug changes.
-func (pc *pageCache) forget(key string) {
-	pc.mu.Lock()
-	delete(pc.entries, key)
 	pc.mu.Unlock()
 }
 
@@ -123,7 +129,10 @@ var pageBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); retu
 // campaignCache keeps campaigns looked up by slug for the same time as
 // pages, so a burst of signatures does not read the campaign's row once
 // per signature. A closed petition takes at most that long to refuse
-// signatures on every instance.
+// signatures on every instance, and an old slug that long to redirect;
+// the instance that renames or edits a campaign forgets it at once. Only
+// slugs that found a campaign are kept: a slug that finds none is asked of
+// the database each time, so made-up slugs leave nothing here.
 type campaignCache struct {
 	ttl     time.Duration
 	mu      sync.Mutex
@@ -152,14 +161,27 @@ func (cc *campaignCache) campaign(ctx context.Context, store *models.Store, slug
 		}
 	}
 	c, err := store.CampaignBySlug(ctx, slug)
+	if errors.Is(err, models.ErrNotFound) {
+		cc.forget(slug) // renamed away: its expired entry need not stay
+	}
 	if err != nil || cc.ttl == 0 {
 		return c, err
 	}
 	cc.mu.Lock()
-	if len(cc.entries) > 10_000 { // slugs are few; this only bounds a flood of odd ones
+	if len(cc.entries) > 10_000 { // a guard: only slugs that were live are kept, and they are few
 		clear(cc.entries)
 	}
 	cc.entries[slug] = cachedCampaign{campaign: *c, expires: now.Add(cc.ttl)}
 	cc.mu.Unlock()
 	return c, nil
+}
+
+// forget drops the campaigns cached under slugs, after a change to them
+// on this instance.
+func (cc *campaignCache) forget(slugs ...string) {
+	cc.mu.Lock()
+	for _, s := range slugs {
+		delete(cc.entries, s)
+	}
+	cc.mu.Unlock()
 }

@@ -2,8 +2,10 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -62,34 +64,29 @@ const (
 // one-second cache (see pageCache) with the visitor's CSRF token put into
 // the sign form.
 func (h *Handler) campaignPage(c echo.Context) error {
-	slug := c.Param("slug")
-	if !models.ValidSlug(slug) {
-		return campaignErr(models.ErrNotFound)
+	cp, err := h.publicCampaign(c)
+	if err != nil {
+		return err
 	}
 	now := time.Now()
-	page, mustRender := h.pages.get(slug, now)
+	page, mustRender := h.pages.get(cp, now)
 	if mustRender {
-		fresh, err := h.renderCampaignPage(c, slug)
+		fresh, err := h.renderCampaignPage(c, cp)
 		switch {
 		case err == nil:
-			page = h.pages.store(slug, fresh, now)
-		case page == nil || errors.Is(err, models.ErrNotFound):
-			h.pages.forget(slug)
+			page = h.pages.store(cp, fresh, now)
+		case page == nil:
 			return err
 		default:
-			h.pages.abandon(slug)
-			h.log.Error("campaign page: serving the previous copy", "slug", slug, "error", err)
+			h.pages.abandon(cp)
+			h.log.Error("campaign page: serving the previous copy", "slug", cp.Slug, "error", err)
 		}
 	}
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	return page.write(c.Response(), csrfToken(c), acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding)))
 }
 
-func (h *Handler) renderCampaignPage(c echo.Context, slug string) ([]byte, error) {
-	cp, err := h.store.CampaignBySlug(c.Request().Context(), slug)
-	if err != nil {
-		return nil, campaignErr(err)
-	}
+func (h *Handler) renderCampaignPage(c echo.Context, cp *models.Campaign) ([]byte, error) {
 	v, err := h.campaignView(c, cp)
 	if err != nil {
 		return nil, err
@@ -121,10 +118,7 @@ func (h *Handler) campaignView(c echo.Context, cp *models.Campaign) (views.Campa
 	if v.PerDay, err = h.store.SignaturesPerDay(ctx, cp.ID); err != nil {
 		return v, err
 	}
-	if v.TopRegions, err = h.store.TopTallies(ctx, cp.ID, models.TallyRegion, topPlaces); err != nil {
-		return v, err
-	}
-	if v.TopCities, err = h.store.TopTallies(ctx, cp.ID, models.TallyCity, topPlaces); err != nil {
+	if v.TopRegions, v.TopCities, err = h.publicPlaces(ctx, cp.ID); err != nil {
 		return v, err
 	}
 	if v.Signers, err = h.store.LatestPublicSigners(ctx, cp.ID, latestSigned); err != nil {
@@ -160,6 +154,28 @@ type campaignJSON struct {
 	Claims            []claimJSON    `json:"claims"`
 	DeliveriesPlanned int            `json:"deliveries_planned"`
 	Deliveries        map[string]int `json:"deliveries"`
+	TopRegions        placesJSON     `json:"top_regions"`
+	TopCities         placesJSON     `json:"top_cities"`
+}
+
+// placesJSON is models.PlaceCounts: the places named on the campaign
+// page, and the signers of every other place.
+type placesJSON struct {
+	Places      []placeJSON `json:"places"`
+	OtherPlaces int64       `json:"other_places"`
+}
+
+type placeJSON struct {
+	Name       string `json:"name"`
+	Signatures int64  `json:"signatures"`
+}
+
+func newPlacesJSON(pc models.PlaceCounts) placesJSON {
+	out := placesJSON{Places: make([]placeJSON, 0, len(pc.Places)), OtherPlaces: pc.Other}
+	for _, p := range pc.Places {
+		out.Places = append(out.Places, placeJSON{Name: p.Label, Signatures: p.N})
+	}
+	return out
 }
 
 type claimJSON struct {
@@ -174,9 +190,9 @@ type claimJSON struct {
 // campaignJSON serves GET /api/campaigns/:slug.
 func (h *Handler) campaignJSON(c echo.Context) error {
 	ctx := c.Request().Context()
-	cp, err := h.store.CampaignBySlug(ctx, c.Param("slug"))
+	cp, err := h.publicCampaign(c)
 	if err != nil {
-		return campaignErr(err)
+		return err
 	}
 	out := campaignJSON{
 		Slug: cp.Slug, Title: cp.Title, Target: cp.Target, Demand: cp.Demand, Status: cp.Status,
@@ -206,7 +222,71 @@ func (h *Handler) campaignJSON(c echo.Context) error {
 	for _, s := range models.DeliveryStatuses {
 		out.Deliveries[s] = counts[s]
 	}
+	regions, cities, err := h.publicPlaces(ctx, cp.ID)
+	if err != nil {
+		return err
+	}
+	out.TopRegions, out.TopCities = newPlacesJSON(regions), newPlacesJSON(cities)
 	return c.JSON(http.StatusOK, out)
+}
+
+// publicPlaces is where a campaign's signers are from, by state and by
+// city, as the page and the JSON both show it.
+func (h *Handler) publicPlaces(ctx context.Context, campaignID uint) (regions, cities models.PlaceCounts, err error) {
+	if regions, err = h.store.PublicPlaces(ctx, campaignID, models.TallyRegion, topPlaces, h.config.PlaceMin()); err != nil {
+		return regions, cities, err
+	}
+	cities, err = h.store.PublicPlaces(ctx, campaignID, models.TallyCity, topPlaces, h.config.PlaceMin())
+	return regions, cities, err
+}
+
+// publicCampaign is the campaign a public route's :slug names, through
+// the short-lived campaignCache. Every public route under /campaigns/:slug
+// and /api/campaigns/:slug looks its campaign up here, so each follows a
+// rename: a slug no campaign has now, but one had before a rename, is a
+// redirect to the same address under the campaign's current slug; any
+// other is the 404 page. Only a miss asks for a redirect, so requests for
+// live campaigns pay nothing for renames.
+func (h *Handler) publicCampaign(c echo.Context) (*models.Campaign, error) {
+	slug := c.Param("slug")
+	cp, err := h.campaigns.campaign(c.Request().Context(), h.store, slug)
+	if !errors.Is(err, models.ErrNotFound) {
+		return cp, err
+	}
+	to, err := h.store.CampaignSlugRedirect(c.Request().Context(), slug)
+	if err != nil {
+		return nil, campaignErr(err)
+	}
+	return nil, movedTo(c, to)
+}
+
+// campaignMoved answers a request for an address a campaign had before a
+// rename: errorHandler redirects it to location. An error, so that every
+// public handler passes it on as it passes a 404.
+type campaignMoved struct {
+	location string
+	code     int
+}
+
+func (m *campaignMoved) Error() string { return "campaign moved to " + m.location }
+
+// movedTo is a redirect to the request's route and query under slug. GET
+// and HEAD get 301; anything else, that is the sign form's POST, gets 308,
+// which keeps the method and the body: a form from a page cached before
+// the rename still signs, at the new address, under its rate limit and
+// CSRF check like any signature there.
+func movedTo(c echo.Context, slug string) error {
+	// The route's own pattern, not the request's path: a slug is checked
+	// (models.ValidSlug) before it is looked up, and the rest is literal.
+	location := strings.Replace(c.Path(), ":slug", slug, 1)
+	if q := c.Request().URL.RawQuery; q != "" {
+		location += "?" + q
+	}
+	code := http.StatusMovedPermanently
+	if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead {
+		code = http.StatusPermanentRedirect
+	}
+	return &campaignMoved{location: location, code: code}
 }
 
 // campaignErr maps a missing campaign to a 404 that says so.

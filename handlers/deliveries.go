@@ -14,19 +14,6 @@ import (
 	"campaigntrack/views"
 )
 
-// publicCampaign loads the campaign a public page names.
-func (h *Handler) publicCampaign(c echo.Context) (*models.Campaign, error) {
-	slug := c.Param("slug")
-	if !models.ValidSlug(slug) {
-		return nil, campaignErr(models.ErrNotFound)
-	}
-	cp, err := h.store.CampaignBySlug(c.Request().Context(), slug)
-	if err != nil {
-		return nil, campaignErr(err)
-	}
-	return cp, nil
-}
-
 // deliveriesPage is the public record of the hand-overs: progress, a map
 // of the United States drawn on the server, and the table by date.
 func (h *Handler) deliveriesPage(c echo.Context) error {

@@ -18,6 +18,11 @@ import (
 // even when the response has already started, and renders an error page,
 // or JSON under /api.
 func (h *Handler) errorHandler(err error, c echo.Context) {
+	var moved *campaignMoved
+	if errors.As(err, &moved) {
+		h.redirectMoved(c, moved)
+		return
+	}
 	status := http.StatusInternalServerError
 	message := ""
 	var he *echo.HTTPError
@@ -50,13 +55,27 @@ func (h *Handler) errorHandler(err error, c echo.Context) {
 	view := errorView(status, message)
 	if strings.HasPrefix(req.URL.Path, "/api/") {
 		err = c.JSON(status, map[string]string{"error": view.Message})
-	} else if req.Method == http.MethodHead {
-		err = c.NoContent(status)
 	} else {
+		// A HEAD too: net/http sends the headers a GET gets, and no body.
 		err = render(c, status, views.ErrorPage(view))
 	}
 	if err != nil {
 		h.log.Error("rendering the error page failed", slog.String("error", err.Error()))
+	}
+}
+
+// redirectMoved sends a request for a renamed campaign's old address on.
+// It is not logged: it is no fault, and the access log has it. Browsers
+// keep a 301 for ever unless told otherwise; no-cache makes them ask again,
+// or a campaign renamed back (a to b, then b to a) would loop in every
+// browser that had followed a to b.
+func (h *Handler) redirectMoved(c echo.Context, m *campaignMoved) {
+	if c.Response().Committed {
+		return
+	}
+	c.Response().Header().Set("Cache-Control", "no-cache")
+	if err := c.Redirect(m.code, m.location); err != nil {
+		h.log.Error("redirecting a renamed campaign failed", slog.String("error", err.Error()))
 	}
 }
 

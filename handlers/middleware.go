@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -46,6 +47,34 @@ func (h *Handler) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("X-Frame-Options", "DENY")
+		return next(c)
+	}
+}
+
+// ctxHead marks a HEAD request that is being routed as a GET.
+const ctxHead = "head"
+
+// headAsGet and headAgain let every GET route answer HEAD, as RFC 9110
+// asks; Echo routes HEAD nowhere by itself (405). headAsGet, a Pre
+// middleware, runs before routing: the request is routed as a GET.
+// headAgain, the first middleware after routing, makes it a HEAD again
+// before any handler sees it, because net/http holds the same request and
+// sends no body only while its method is HEAD.
+func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if r := c.Request(); r.Method == http.MethodHead {
+			r.Method = http.MethodGet
+			c.Set(ctxHead, true)
+		}
+		return next(c)
+	}
+}
+
+func headAgain(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Get(ctxHead) == true {
+			c.Request().Method = http.MethodHead
+		}
 		return next(c)
 	}
 }

@@ -27,6 +27,8 @@ func (h *Handler) Router() *echo.Echo {
 		RedirectCode: http.StatusMovedPermanently,
 		Skipper:      func(c echo.Context) bool { return strings.Contains(c.Request().URL.EscapedPath(), "%") },
 	}))
+	e.Pre(headAsGet)
+	e.Use(headAgain)
 	e.Use(middleware.RequestID())
 	if h.config.AccessLog {
 		e.Use(h.requestLogger())
@@ -39,7 +41,10 @@ func (h *Handler) Router() *echo.Echo {
 
 	// Public pages. The campaign page carries the sign form, so it sets the
 	// CSRF nonce cookie the signature's token is tied to (csrf.go); the
-	// rate limit is checked in h.sign, once the campaign is known.
+	// rate limit is checked in h.sign, once the campaign is known. Every
+	// route with a :slug, here and under /api, finds its campaign through
+	// publicCampaign, so the old address of a renamed campaign redirects to
+	// its new one.
 	e.GET("/", h.home)
 	e.GET("/campaigns/:slug", h.campaignPage, h.publicCSRF)
 	e.POST("/campaigns/:slug/sign", h.sign, middleware.BodyLimit("16K"), h.publicCSRF)

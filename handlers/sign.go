@@ -43,9 +43,9 @@ func isHTMX(c echo.Context) bool { return c.Request().Header.Get("HX-Request") =
 // whether an address had signed.
 func (h *Handler) sign(c echo.Context) error {
 	ctx := c.Request().Context()
-	cp, err := h.campaigns.campaign(ctx, h.store, c.Param("slug"))
+	cp, err := h.publicCampaign(c)
 	if err != nil {
-		return campaignErr(err)
+		return err
 	}
 	if !h.signLimit.allow(signKey{net: clientNet(c.RealIP()), campaign: cp.ID}, h.now()) {
 		return h.signThrottled(c, cp)
@@ -122,9 +122,9 @@ func (h *Handler) signThrottled(c echo.Context, cp *models.Campaign) error {
 // signed is the thank-you page after a signature without JavaScript.
 func (h *Handler) signed(c echo.Context) error {
 	ctx := c.Request().Context()
-	cp, err := h.campaigns.campaign(ctx, h.store, c.Param("slug"))
+	cp, err := h.publicCampaign(c)
 	if err != nil {
-		return campaignErr(err)
+		return err
 	}
 	n, err := h.store.SignatureCount(ctx, cp.ID)
 	if err != nil {

@@ -80,7 +80,8 @@ func TestSignWithoutJavaScript(t *testing.T) {
 		if got := text(page.Find(`[data-testid=latest-signers]`)); got != "Ada , Seattle" && got != "Ada, Seattle" {
 			t.Errorf("latest signers = %q", got)
 		}
-		if got := text(page.Find(`[data-testid=top-regions]`)); !strings.Contains(got, "WA 1") {
+		// One signer is too few to name their state.
+		if got := text(page.Find(`[data-testid=top-regions]`)); got != "Other places 1" {
 			t.Errorf("top regions = %q", got)
 		}
 		if page.Find(`[data-testid=per-day] rect`).Length() != 1 {
@@ -299,5 +300,29 @@ func TestCampaignPageGzip(t *testing.T) {
 	}
 	if !strings.Contains(string(page), `name="_csrf" value="`+b.csrf()+`"`) {
 		t.Error("the gzip page does not carry the visitor's token")
+	}
+}
+
+// TestSignRateLimitIsPerCampaignNotPerSlugTyped: a signature to a slug
+// that names no campaign is a 404 and touches no rate-limit window (none
+// is made for it: TestSignFloodToUnknownCampaignsLeavesNoState); the real
+// campaign's window counts its own signatures.
+func TestSignRateLimitIsPerCampaignNotPerSlugTyped(t *testing.T) {
+	limit, _ := config.ParseRateLimit("3/min")
+	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{SignRateLimit: limit})
+	b := a.browser()
+	token := b.campaignCSRF()
+	for i := range 10 {
+		form := signForm(fmt.Sprintf("made-up%d@example.org", i))
+		form.Set("_csrf", token)
+		if r := b.postRaw(fmt.Sprintf("/campaigns/made-up-%d/sign", i), form); r.status != http.StatusNotFound {
+			t.Errorf("signature %d to a made-up slug: %d, want 404", i, r.status)
+		}
+	}
+	for i := range 4 {
+		want := map[bool]int{true: http.StatusSeeOther, false: http.StatusTooManyRequests}[i < 3]
+		if r := b.sign(signForm(fmt.Sprintf("real%d@example.org", i))); r.status != want {
+			t.Errorf("signature %d to the real campaign: %d, want %d", i, r.status, want)
+		}
 	}
 }

@@ -59,11 +59,13 @@ func (h *Handler) timelinePage(c echo.Context) error {
 // and a reader that keeps only the first entries then keeps the news. The
 // feed is not cut to a number of entries: a campaign has tens of records.
 //
-// Addresses are absolute, built from the request (scheme and Host), since
-// a feed is read away from the site. The feed's id is the page it mirrors,
-// with the filter's query: each filtered feed is a feed of its own, while
-// an entry's id is its anchor on the unfiltered page, the same in every
-// feed it appears in.
+// Links are absolute, since a feed is read away from the site, and built on
+// the configured base URL (Config.AbsoluteURL), never on the request's Host:
+// the feed is then the same bytes for every client, which its strong ETag
+// and public caching promise. Ids are tag URIs that no move of the site
+// changes (see views.TimelineFeedID): the feed's carries the filter, each
+// filtered feed being a feed of its own, while an entry's is the same in
+// every feed it appears in.
 func (h *Handler) timelineAtom(c echo.Context) error {
 	cp, err := h.publicCampaign(c)
 	if err != nil {
@@ -82,17 +84,20 @@ func (h *Handler) timelineAtom(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	site, err := h.store.SiteID(ctx)
+	if err != nil {
+		return err
+	}
 	f.City = spelledAs(f.City, views.TimelineCities(entries))
 	slices.Reverse(entries)
-	page := absoluteURL(c, views.TimelinePath(cp.Slug, f.Kind, f.City))
 	feed := views.AtomFeed{
-		ID:       page,
+		ID:       views.TimelineFeedID(site, cp.ID, f.Kind, f.City),
 		Title:    cp.Title + ": timeline",
 		Subtitle: feedSubtitle(f),
-		SelfURL:  absoluteURL(c, views.TimelineFeedPath(cp.Slug, f.Kind, f.City)),
-		AltURL:   page,
+		SelfURL:  h.config.AbsoluteURL(views.TimelineFeedPath(cp.Slug, f.Kind, f.City)),
+		AltURL:   h.config.AbsoluteURL(views.TimelinePath(cp.Slug, f.Kind, f.City)),
 		Author:   feedAuthor(coalition),
-		Entries:  views.TimelineAtomEntries(entries, absoluteURL(c, views.TimelinePath(cp.Slug, "", ""))),
+		Entries:  views.TimelineAtomEntries(entries, site, cp.ID, h.config.AbsoluteURL(views.TimelinePath(cp.Slug, "", ""))),
 	}
 	// With entries, the feed was last updated when its latest entry was;
 	// without (a filter that matches nothing), Atom still needs a time:
@@ -146,21 +151,6 @@ func spelledAs(city string, cities []string) string {
 		return cities[i]
 	}
 	return city
-}
-
-// absoluteURL is path on the site the request came to. Only http and
-// https are taken from c.Scheme(), which reads forwarding headers: a
-// feed's addresses must be web addresses whatever a header says.
-func absoluteURL(c echo.Context, path string) string {
-	scheme := c.Scheme()
-	if scheme != "https" {
-		scheme = "http"
-	}
-	host := c.Request().Host
-	if host == "" { // an HTTP/1.0 request may name no host
-		host = "localhost"
-	}
-	return scheme + "://" + host + path
 }
 
 // feedAuthor is the campaign's coalition, every partner named (a feed

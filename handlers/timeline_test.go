@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"campaigntrack/config"
 	"campaigntrack/models"
 	"campaigntrack/seed"
 	"campaigntrack/testdb"
@@ -410,12 +412,17 @@ func TestTimelineAtomFeed(t *testing.T) {
 			t.Error("a private note is in the feed")
 		}
 		f := parseTimelineAtom(t, r.body)
-		page := a.srv.URL + timelinePath
+		page := "http://localhost:8080" + timelinePath // the base URL of a Config that sets none
+		site, err := a.store.SiteID(ctx)
+		if err != nil || site == "" {
+			t.Fatalf("site id %q, %v", site, err)
+		}
+		tag := fmt.Sprintf("tag:campaigntrack,2019:%s/campaign/%d/", site, cp.ID)
 		if f.XMLName.Space != "http://www.w3.org/2005/Atom" {
 			t.Errorf("namespace = %q", f.XMLName.Space)
 		}
-		if len(f.IDs) != 1 || f.IDs[0] != page {
-			t.Errorf("feed id = %q, want %q", f.IDs, page)
+		if len(f.IDs) != 1 || f.IDs[0] != tag+"timeline" {
+			t.Errorf("feed id = %q, want %q", f.IDs, tag+"timeline")
 		}
 		if len(f.Titles) != 1 || f.Titles[0] != cp.Title+": timeline" {
 			t.Errorf("feed title = %q", f.Titles)
@@ -453,7 +460,7 @@ func TestTimelineAtomFeed(t *testing.T) {
 				t.Errorf("id %q repeated", id)
 			}
 			ids[id] = true
-			if !strings.HasPrefix(id, page+"#") || e.Links[0].Href != id || e.Links[0].Rel != "alternate" {
+			if anchor, ok := strings.CutPrefix(id, tag); !ok || e.Links[0].Href != page+"#"+anchor || e.Links[0].Rel != "alternate" {
 				t.Errorf("entry %q links to %+v", id, e.Links)
 			}
 			u, err := time.Parse(time.RFC3339, e.Updated[0])
@@ -489,7 +496,7 @@ func TestTimelineAtomFeed(t *testing.T) {
 			{"action-1", "Protesters disrupt the AWS Summit in New York", "The Washington Post"},
 			{"action-4", "Prime Day protest in Portland", "Public reporting gathered"},
 		} {
-			i := slices.IndexFunc(f.Entries, func(e tlEntry) bool { return len(e.IDs) == 1 && e.IDs[0] == page+"#"+want.id })
+			i := slices.IndexFunc(f.Entries, func(e tlEntry) bool { return len(e.IDs) == 1 && e.IDs[0] == tag+want.id })
 			if i < 0 {
 				t.Errorf("no entry %s", want.id)
 				continue
@@ -506,11 +513,11 @@ func TestTimelineAtomFeed(t *testing.T) {
 			t.Fatalf("filtered feed: %d", r.status)
 		}
 		f = parseTimelineAtom(t, r.body)
-		if f.IDs[0] != page+"?city=San+Francisco&kind=response" || f.link("self") != page+".atom?city=San+Francisco&kind=response" ||
-			f.link("alternate") != f.IDs[0] {
+		if f.IDs[0] != tag+"timeline?city=San+Francisco&kind=response" || f.link("self") != page+".atom?city=San+Francisco&kind=response" ||
+			f.link("alternate") != page+"?city=San+Francisco&kind=response" {
 			t.Errorf("filtered feed id %q, links %+v", f.IDs, f.Links)
 		}
-		if len(f.Entries) != 1 || f.Entries[0].IDs[0] != page+"#response-4" {
+		if len(f.Entries) != 1 || f.Entries[0].IDs[0] != tag+"response-4" {
 			t.Errorf("filtered entries = %+v", f.Entries)
 		}
 		// A filter that matches nothing is still a valid feed.
@@ -521,24 +528,72 @@ func TestTimelineAtomFeed(t *testing.T) {
 	})
 }
 
-// TestTimelineAtomAddressesComeFromTheRequest: the feed's absolute
-// addresses use the host asked for, and https only when the request says
-// so; a forwarded scheme that is not a web scheme is not believed.
-func TestTimelineAtomAddressesComeFromTheRequest(t *testing.T) {
+// feedAs fetches the feed through a's router as a request with the given
+// Host and headers, from a proxy on this machine.
+func feedAs(t *testing.T, e http.Handler, path, host string, header ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.Host = host
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	req.RemoteAddr = "127.0.0.1:5000"
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET %s (Host %s): %d", path, host, rec.Code)
+	}
+	return rec
+}
+
+// TestTimelineAtomIgnoresTheRequestsHost: the feed is the same bytes
+// whatever Host or forwarding headers a request carries, so no client can
+// make the feed (or a shared cache's copy of it) point elsewhere, and its
+// strong ETag is true of every copy.
+func TestTimelineAtomIgnoresTheRequestsHost(t *testing.T) {
 	eachApp(t, func(t *testing.T, a *app) {
-		for _, tc := range []struct{ proto, want string }{
-			{"https", "https://news.example.org" + timelinePath},
-			{"javascript", "http://news.example.org" + timelinePath},
-		} {
-			req := httptest.NewRequest(http.MethodGet, timelinePath+".atom", nil)
-			req.Host = "news.example.org"
-			req.Header.Set("X-Forwarded-Proto", tc.proto)
-			req.RemoteAddr = "127.0.0.1:5000" // a proxy on this host
-			rec := httptest.NewRecorder()
-			a.echo.ServeHTTP(rec, req)
-			f := parseTimelineAtom(t, rec.Body.String())
-			if f.IDs[0] != tc.want || f.link("self") != tc.want+".atom" {
-				t.Errorf("X-Forwarded-Proto %s: id %q, self %q", tc.proto, f.IDs[0], f.link("self"))
+		for _, path := range []string{timelinePath + ".atom", timelinePath + ".atom?kind=response"} {
+			one := feedAs(t, a.echo, path, "campaign.example.org")
+			two := feedAs(t, a.echo, path, "evil.example.net", "X-Forwarded-Host", "evil.example.net", "X-Forwarded-Proto", "https", "Forwarded", "host=evil.example.net;proto=https")
+			if one.Body.String() != two.Body.String() || one.Header().Get("ETag") != two.Header().Get("ETag") {
+				t.Errorf("%s: the feed differs with the Host header", path)
+			}
+			if strings.Contains(two.Body.String(), "evil.example.net") || !strings.Contains(one.Body.String(), "http://localhost:8080/campaigns/") {
+				t.Errorf("%s: the feed's links are not on the base URL:\n%s", path, two.Body)
+			}
+		}
+	})
+}
+
+// TestTimelineAtomLinksUseTheBaseURL: links are on the configured public
+// address, path prefix included, while ids are tag URIs that stay the same
+// when the site moves to another host, scheme or path.
+func TestTimelineAtomLinksUseTheBaseURL(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, store *models.Store) {
+		base, err := config.ParseBaseURL("https://campaign.example.org/sub/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		moved := newApp(t, store, config.Config{BaseURL: base})
+		before := parseTimelineAtom(t, feedAs(t, newApp(t, store, config.Config{}).echo, timelinePath+".atom", "old.example.org").Body.String())
+		after := parseTimelineAtom(t, feedAs(t, moved.echo, timelinePath+".atom", "campaign.example.org").Body.String())
+
+		page := "https://campaign.example.org/sub" + timelinePath
+		if after.link("self") != page+".atom" || after.link("alternate") != page {
+			t.Errorf("links = %+v, want them under %s", after.Links, page)
+		}
+		if len(before.IDs) != 1 || len(after.IDs) != 1 || before.IDs[0] != after.IDs[0] || !strings.HasPrefix(after.IDs[0], "tag:campaigntrack,2019:") {
+			t.Errorf("feed id before the move %q, after %q; want one tag URI", before.IDs, after.IDs)
+		}
+		if len(after.Entries) == 0 || len(after.Entries) != len(before.Entries) {
+			t.Fatalf("%d entries after the move, %d before", len(after.Entries), len(before.Entries))
+		}
+		for i, e := range after.Entries {
+			if e.IDs[0] != before.Entries[i].IDs[0] || !strings.HasPrefix(e.IDs[0], "tag:campaigntrack,2019:") {
+				t.Errorf("entry id %q after the move, %q before", e.IDs[0], before.Entries[i].IDs[0])
+			}
+			if !strings.HasPrefix(e.Links[0].Href, page+"#") {
+				t.Errorf("entry link %q is not on the base URL", e.Links[0].Href)
 			}
 		}
 	})

@@ -60,3 +60,16 @@ func (s *Store) readSecret(ctx context.Context, key string) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// siteIDKey is the app_state row that holds the site's name (migration 8).
+const siteIDKey = "site_id"
+
+// SiteID is this site's random name, made once per database: stable
+// across a move to another host, unique to this tracker.
+func (s *Store) SiteID(ctx context.Context) (string, error) {
+	var st appState
+	if err := s.db.WithContext(ctx).Where("key = ?", siteIDKey).Take(&st).Error; err != nil {
+		return "", notFound(err)
+	}
+	return st.Value, nil
+}

@@ -55,6 +55,9 @@ func (s *Store) ImportBundle(ctx context.Context, b *CampaignBundle) (created bo
 		}
 		c := b.Campaign
 		c.ID = 0
+		if err := releaseSlug(tx, c.Slug); err != nil {
+			return err
+		}
 		if err := tx.Create(&c).Error; err != nil {
 			return fmt.Errorf("campaign %s: %w", c.Slug, err)
 		}

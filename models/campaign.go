@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Campaign statuses.
@@ -57,6 +58,60 @@ func (s *Store) CampaignBySlug(ctx context.Context, slug string) (*Campaign, err
 		return nil, notFound(err)
 	}
 	return &c, nil
+}
+
+// campaignSlug is an address a campaign had before a rename: requests for
+// it are sent on to the campaign's current address (migration 7).
+type campaignSlug struct {
+	Slug       string `gorm:"primaryKey"`
+	CampaignID uint
+	CreatedAt  time.Time
+}
+
+func (campaignSlug) TableName() string { return "campaign_slugs" }
+
+// CampaignSlugRedirect returns the current slug of the campaign that was
+// once at slug, or ErrNotFound. A live slug always wins over a past one, so
+// call it only when CampaignBySlug has found no campaign: normal requests
+// then pay nothing for it. A chain of renames (a to b to c) answers c for
+// a, since every past slug names the campaign, not the next slug.
+func (s *Store) CampaignSlugRedirect(ctx context.Context, slug string) (string, error) {
+	if !ValidSlug(slug) {
+		return "", ErrNotFound
+	}
+	var to []string
+	err := s.db.WithContext(ctx).Model(&campaignSlug{}).
+		Joins("JOIN campaigns ON campaigns.id = campaign_slugs.campaign_id").
+		Where("campaign_slugs.slug = ?", slug).Limit(1).Pluck("campaigns.slug", &to).Error
+	if err != nil {
+		return "", err
+	}
+	if len(to) == 0 {
+		return "", ErrNotFound
+	}
+	return to[0], nil
+}
+
+// moveSlug records, in a rename's transaction, that the campaign at from
+// is now at to: from redirects to it from then on, and to, now live again
+// (a rename back) or taken from another campaign's past, redirects nowhere,
+// so no slug both redirects and serves and no rename makes a loop.
+func moveSlug(tx *gorm.DB, campaignID uint, from, to string) error {
+	if err := releaseSlug(tx, to); err != nil {
+		return err
+	}
+	// A row for from can only be left by a create racing a rename; the
+	// rename is the later fact.
+	return tx.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "slug"}},
+		DoUpdates: clause.AssignmentColumns([]string{"campaign_id", "created_at"}),
+	}).Create(&campaignSlug{Slug: from, CampaignID: campaignID, CreatedAt: time.Now().UTC()}).Error
+}
+
+// releaseSlug forgets that slug was ever another address, because a
+// campaign now has it.
+func releaseSlug(tx *gorm.DB, slug string) error {
+	return tx.Where("slug = ?", slug).Delete(&campaignSlug{}).Error
 }
 
 // Campaigns lists every campaign, active ones first, newest first.
@@ -147,6 +202,9 @@ func (s *Store) CreateCampaign(ctx context.Context, actor Actor, c *Campaign) er
 		if n > 0 {
 			return FieldErrors{"slug": slugTaken}
 		}
+		if err := releaseSlug(tx, c.Slug); err != nil {
+			return err
+		}
 		if err := tx.Create(c).Error; err != nil {
 			return err
 		}
@@ -176,6 +234,9 @@ func (s *Store) UpdateCampaign(ctx context.Context, actor Actor, id uint, change
 			}
 			if n > 0 {
 				return FieldErrors{"slug": slugTaken}
+			}
+			if err := moveSlug(tx, id, before.Slug, after.Slug); err != nil {
+				return err
 			}
 		}
 		if err := tx.Save(&after).Error; err != nil {

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"strings"
 	"time"
@@ -29,6 +30,7 @@ var migrations = []migration{
 	{"import_jobs: signature CSV imports; signatures indexed by campaign and id for streamed exports and for the latest public signers", migrateV5},
 	{"time zones of deliveries, actions and responses; a delivery's planned day apart from its delivery time; deliveries indexed by campaign and status", migrateV6},
 	{"sessions keyed by the SHA-256 of their token (every older session ends); campaign_slugs: a campaign's earlier addresses, which redirect to its current one", migrateV7},
+	{"app_state: site_id, a random name for this site that its feed ids carry", migrateV8},
 }
 
 // SchemaVersion is the schema version this binary migrates to.
@@ -407,4 +409,12 @@ CREATE TABLE campaign_slugs (
 );
 CREATE INDEX campaign_slugs_campaign ON campaign_slugs (campaign_id)
 `)
+}
+
+// migrateV8 names the site once, at random. Feed ids carry the name, so two
+// trackers never mint the same id, and the name moves with the database
+// (a backup, a dump), not with the host the site is served from.
+func migrateV8(tx *gorm.DB) error {
+	return tx.Exec("INSERT INTO app_state (key, value, created_at) VALUES (?, ?, ?)",
+		siteIDKey, strings.ToLower(rand.Text()[:16]), time.Now().UTC()).Error
 }

@@ -39,8 +39,8 @@ func TestImportSignaturesCountsDuplicatesAndTallies(t *testing.T) {
 		if len(days) != 2 || days[0].Label != "2019-07-10" || days[0].N != 2500 {
 			t.Errorf("per day = %+v", days)
 		}
-		cities, _ := store.TopTallies(ctx, c.ID, models.TallyCity, 3)
-		if len(cities) != 1 || cities[0].Label != "Seattle, WA" || cities[0].N != 2500 {
+		cities, _ := store.PublicPlaces(ctx, c.ID, models.TallyCity, 3, 1)
+		if len(cities.Places) != 1 || cities.Places[0].Label != "Seattle, WA" || cities.Places[0].N != 2500 || cities.Other != 0 {
 			t.Errorf("cities = %+v", cities)
 		}
 		var seen int

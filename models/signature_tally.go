@@ -122,13 +122,47 @@ func (t *tally) write(tx *gorm.DB) error {
 	return nil
 }
 
-// TopTallies returns a campaign's largest tallies in one dimension.
-func (s *Store) TopTallies(ctx context.Context, campaignID uint, dim string, limit int) ([]Tally, error) {
-	var out []Tally
-	err := s.db.WithContext(ctx).Model(&signatureTally{}).Select("label, n").
-		Where("campaign_id = ? AND dim = ? AND n > 0", campaignID, dim).
-		Order("n DESC").Order("label").Limit(limit).Scan(&out).Error
-	return out, err
+// PlaceCounts is how many signers came from each place, as the public
+// may see it: the largest places, each named only when enough signers
+// share it that none of them is picked out, and every other signer who
+// gave a place summed in Other, so the figures add up to the signers who
+// gave one.
+type PlaceCounts struct {
+	Places []Tally
+	Other  int64 // signers from places not in Places: too small to name, or beyond the limit
+}
+
+// PublicPlaces returns a campaign's largest places in one dimension
+// (TallyRegion or TallyCity) that have at least min signers, at most
+// limit of them, and the rest as PlaceCounts.Other. This is the one place
+// the public threshold is applied: a town with one signer would name that
+// signer's town, whether or not they agreed to be shown. A min below 1 is
+// refused rather than taken to mean "name every place".
+//
+// Both queries read every tally row of the dimension (there is no index
+// on n to sort by); a campaign has thousands of places, not the 300,000
+// signatures, and the campaign page that shows them is cached.
+func (s *Store) PublicPlaces(ctx context.Context, campaignID uint, dim string, limit int, min int64) (PlaceCounts, error) {
+	var out PlaceCounts
+	if min < 1 {
+		return out, fmt.Errorf("public places: threshold %d would name single signers", min)
+	}
+	db := s.db.WithContext(ctx)
+	if err := db.Model(&signatureTally{}).Select("label, n").
+		Where("campaign_id = ? AND dim = ? AND n >= ?", campaignID, dim, min).
+		Order("n DESC").Order("label").Limit(limit).Scan(&out.Places).Error; err != nil {
+		return out, err
+	}
+	var total int64
+	if err := db.Model(&signatureTally{}).Select("COALESCE(SUM(n), 0)").
+		Where("campaign_id = ? AND dim = ?", campaignID, dim).Scan(&total).Error; err != nil {
+		return out, err
+	}
+	out.Other = total
+	for _, p := range out.Places {
+		out.Other -= p.N
+	}
+	return out, nil
 }
 
 // SignaturesPerDay returns a campaign's signatures per day (UTC), oldest

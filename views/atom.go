@@ -236,19 +236,21 @@ func xmlText(s string) string {
 	}, s))
 }
 
-// TimelineAtomEntries turns a campaign's timeline into feed entries. Each
-// entry's id and link are pageURL (the timeline page's absolute address;
-// a query or fragment is dropped) with the entry's anchor, which never
-// changes, so a feed reader sees an
-// edited record as the same entry updated. The content is plain text: the
+// TimelineAtomEntries turns a campaign's timeline into feed entries. An
+// entry's id is a tag URI of the site, the campaign and the entry's anchor
+// (see timelineTag), which never change, so a feed reader sees an edited
+// record as the same entry updated, and a moved site as the same feed.
+// Its link is pageURL (the timeline page's absolute address; a query or
+// fragment is dropped) with the anchor. The content is plain text: the
 // entry's body, where it happened, and its sources, because on this
 // tracker nothing is shown without where it was reported.
-func TimelineAtomEntries(entries []models.TimelineEntry, pageURL string) []AtomEntry {
+func TimelineAtomEntries(entries []models.TimelineEntry, site string, campaignID uint, pageURL string) []AtomEntry {
 	// A filter in the page's query (?city=Seattle) must not change an
-	// entry's id: the same entry in two feeds is the same entry.
+	// entry's link: the same entry in two feeds is the same entry.
 	if i := strings.IndexAny(pageURL, "?#"); i >= 0 {
 		pageURL = pageURL[:i]
 	}
+	tag := timelineTag(site, campaignID)
 	out := make([]AtomEntry, 0, len(entries))
 	for _, e := range entries {
 		link := pageURL + "#" + e.Anchor
@@ -278,7 +280,7 @@ func TimelineAtomEntries(entries []models.TimelineEntry, pageURL string) []AtomE
 			updated = e.At
 		}
 		out = append(out, AtomEntry{
-			ID: link, Title: e.Title, Link: link, Content: strings.Join(content, "\n\n"),
+			ID: tag + e.Anchor, Title: e.Title, Link: link, Content: strings.Join(content, "\n\n"),
 			Updated: updated, Published: e.At, Category: e.Kind,
 		})
 	}

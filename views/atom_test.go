@@ -262,13 +262,16 @@ func TestTimelineAtomEntries(t *testing.T) {
 		{Kind: "milestone", At: at, DateOnly: true, Title: "1,000 signatures collected", Anchor: "signatures-1000",
 			Sources: models.Sources{models.SignaturesHereSource}},
 	}
-	got := views.TimelineAtomEntries(entries, "https://example.org/campaigns/x/timeline?city=Seattle")
+	got := views.TimelineAtomEntries(entries, "s1te", 7, "https://example.org/campaigns/x/timeline?city=Seattle")
 	if len(got) != 2 {
 		t.Fatalf("entries = %d", len(got))
 	}
 	d := got[0]
-	if d.ID != "https://example.org/campaigns/x/timeline#delivery-3" || d.Link != d.ID {
-		t.Errorf("id %q, link %q: the page address without its query, and the anchor", d.ID, d.Link)
+	if d.ID != "tag:campaigntrack,2019:s1te/campaign/7/delivery-3" || d.Link != "https://example.org/campaigns/x/timeline#delivery-3" {
+		t.Errorf("id %q, link %q: want a tag of the site, campaign and anchor, and the page address without its query", d.ID, d.Link)
+	}
+	if id := views.TimelineFeedID("s1te", 7, "response", "San Francisco"); id != "tag:campaigntrack,2019:s1te/campaign/7/timeline?city=San+Francisco&kind=response" {
+		t.Errorf("filtered feed id = %q", id)
 	}
 	for _, want := range []string{"At the Spheres.", "15 July 2019, 11:00 PDT, Seattle", "- The Seattle Times\n", "- KPIX <https://cbsnews.com/x?a=1&b=2>", "- https://example.org/only-url"} {
 		if !strings.Contains(d.Content, want) {
@@ -301,7 +304,7 @@ func TestTimelineAtomOfTheDemo(t *testing.T) {
 	var buf bytes.Buffer
 	err = views.WriteTimelineAtom(&buf, views.AtomFeed{
 		ID: page, Title: c.Title, SelfURL: page + ".atom", AltURL: page, Author: "campaigntrack",
-		Entries: views.TimelineAtomEntries(timeline, page),
+		Entries: views.TimelineAtomEntries(timeline, "demo", c.ID, page),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -73,6 +73,29 @@ func TimelineFeedPath(slug, kind, city string) string {
 	return "/campaigns/" + slug + "/timeline.atom" + timelineQuery(kind, city)
 }
 
+// Atom ids (RFC 4287 §4.2.6) must never change, or feed readers show every
+// entry again as new, and must be unique to one site. They are tag URIs
+// (RFC 4151), built only from what survives a move:
+//
+//	tag:campaigntrack,2019:<site>/campaign/<campaign id>/timeline?<filter>  a feed
+//	tag:campaigntrack,2019:<site>/campaign/<campaign id>/<anchor>           an entry ("action-12")
+//
+// <site> is the site's random name, kept in its database
+// (models.Store.SiteID), so two trackers never mint the same id; the
+// campaign is named by its number, not its slug, which organisers may
+// rename; the anchor is the entry's, which never changes. No host, scheme
+// or path is in an id: moving the site, or to HTTPS, changes the feed's
+// links and leaves every id as it was.
+func timelineTag(site string, campaignID uint) string {
+	return "tag:campaigntrack,2019:" + site + "/campaign/" + strconv.FormatUint(uint64(campaignID), 10) + "/"
+}
+
+// TimelineFeedID is the id of a campaign's timeline feed with a filter:
+// each filtered feed is a feed of its own.
+func TimelineFeedID(site string, campaignID uint, kind, city string) string {
+	return timelineTag(site, campaignID) + "timeline" + timelineQuery(kind, city)
+}
+
 // timelineQuery is "?city=…&kind=…" with only the parts that are set, in
 // one canonical order, so the same filter always has the same address
 // (a feed's id is built from it).

@@ -49,8 +49,8 @@ type CampaignView struct {
 	Coalition  []models.Organisation
 	Sign       SignView
 	PerDay     []models.Tally
-	TopRegions []models.Tally
-	TopCities  []models.Tally
+	TopRegions models.PlaceCounts // places named only above the public threshold
+	TopCities  models.PlaceCounts
 	Signers    []models.PublicSigner
 }
 
