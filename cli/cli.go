@@ -120,6 +120,7 @@ func openCommandStore(ctx context.Context, env Env, cfg config.Config) (*models.
 
 // openStore opens and migrates the database.
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*models.Store, error) {
+	secureDatabaseFiles(cfg.DB, log)
 	db, err := models.Open(ctx, cfg.DB)
 	if err != nil {
 		return nil, err
