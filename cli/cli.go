@@ -177,6 +177,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "%s\n", `No organiser accounts yet. Create the first admin with: printf '%s\n' "$PASSWORD" | campaigntrack users add --email you@example.org --role admin   (a password of at least 12 characters), then sign in at /login`)
 	}
 	go pruneExpired(ctx, store, log)
+	defer afterCrash(ctx, store, log)() // sweeps what a crash left; lets the instance lock go on return
 
 	if cfg.PprofAddr != "" {
 		go servePprof(cfg.PprofAddr, log)

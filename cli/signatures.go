@@ -177,6 +177,13 @@ func signaturesImport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer store.Close()
+	// Held while the import runs, so that a server starting meanwhile does
+	// not take it for an import a crash left running.
+	lock, _, err := store.LockInstance(ctx)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 
 	name := filepath.Base(path)
 	job, err := store.StartImportJob(ctx, models.CommandLine, cp.ID, name, st.Size())

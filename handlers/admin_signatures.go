@@ -31,10 +31,6 @@ const (
 	signatureUploadLimit = "50M"
 )
 
-// stalledAfter is how long a running import may go without recording
-// progress before its page says it has stopped (a batch takes seconds).
-const stalledAfter = 2 * time.Minute
-
 // isSignatureUpload picks out the upload route, which the global body
 // limit skips.
 func isSignatureUpload(c echo.Context) bool { return c.Path() == signatureUploadPath }
@@ -183,7 +179,7 @@ func (h *Handler) importJobPage(c echo.Context) error {
 	return render(c, http.StatusOK, views.ImportJobPage(views.ImportJobView{
 		Frame: h.frame(c, "Import · "+cp.Title, cp, "signatures"), Job: job,
 		CanSeeRejects: currentUser(c).CanExportPersonalData(),
-		Stalled:       job.Status == models.ImportRunning && time.Since(job.UpdatedAt) > stalledAfter,
+		Stalled:       job.Stalled(time.Now()),
 	}))
 }
 
