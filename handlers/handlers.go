@@ -35,6 +35,7 @@ type Handler struct {
 	pages      *pageCache
 	campaigns  *campaignCache
 	imports    sync.WaitGroup // signature imports running in the background
+	health     healthCheck    // the last /healthz check of the database
 	now        func() time.Time
 }
 
@@ -50,11 +51,9 @@ func New(store *models.Store, log *slog.Logger, cfg config.Config) *Handler {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Path = "/"
-	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		log.Error("session store failed", "error", err, "uri", r.RequestURI)
-		http.Error(w, "The session store is unavailable; please try again in a moment.", http.StatusServiceUnavailable)
-	}
-	return &Handler{store: store, log: log, config: cfg, sessions: sm, signatures: store.NewSignatureWriter(256), pages: newPageCache(cfg.PageCache), campaigns: newCampaignCache(cfg.PageCache), now: time.Now}
+	h := &Handler{store: store, log: log, config: cfg, sessions: sm, signatures: store.NewSignatureWriter(256), pages: newPageCache(cfg.PageCache), campaigns: newCampaignCache(cfg.PageCache), now: time.Now}
+	sm.ErrorFunc = h.sessionError
+	return h
 }
 
 // Close finishes the signatures still being written and the imports still
