@@ -120,11 +120,11 @@ func openCommandStore(ctx context.Context, env Env, cfg config.Config) (*models.
 
 // openStore opens and migrates the database.
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*models.Store, error) {
-	secureDatabaseFiles(cfg.DB, log)
 	db, err := models.Open(ctx, cfg.DB)
 	if err != nil {
 		return nil, err
 	}
+	secureDatabaseFiles(cfg.DB, log) // once it is known to be a database
 	store := models.NewStore(db)
 	from, to, err := store.Migrate(ctx)
 	if err != nil {
