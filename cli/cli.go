@@ -123,6 +123,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*model
 	if err != nil {
 		return nil, err
 	}
+	secureDatabaseFiles(cfg.DB, log) // once it is known to be a database
 	store := models.NewStore(db)
 	from, to, err := store.Migrate(ctx)
 	if err != nil {
@@ -175,6 +176,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "%s\n", `No organiser accounts yet. Create the first admin with: printf '%s\n' "$PASSWORD" | campaigntrack users add --email you@example.org --role admin   (a password of at least 12 characters), then sign in at /login`)
 	}
 	go pruneExpired(ctx, store, log)
+	defer afterCrash(ctx, store, log)() // sweeps what a crash left; lets the instance lock go on return
 
 	if cfg.PprofAddr != "" {
 		go servePprof(cfg.PprofAddr, log)

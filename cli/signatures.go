@@ -14,6 +14,7 @@ import (
 	"campaigntrack/config"
 	"campaigntrack/csvio"
 	"campaigntrack/models"
+	"campaigntrack/private"
 )
 
 // signaturesVerbs are the verbs of campaigntrack signatures (the same
@@ -176,6 +177,13 @@ func signaturesImport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer store.Close()
+	// Held while the import runs, so that a server starting meanwhile does
+	// not take it for an import a crash left running.
+	lock, _, err := store.LockInstance(ctx)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 
 	name := filepath.Base(path)
 	job, err := store.StartImportJob(ctx, models.CommandLine, cp.ID, name, st.Size())
@@ -225,7 +233,7 @@ func signaturesExport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	// Signers' personal data: readable by the owner only.
-	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	f, err := private.Create(*out)
 	if err != nil {
 		return fmt.Errorf("cannot write the export: %w", err)
 	}
@@ -274,7 +282,7 @@ type lazyFile struct {
 func (l *lazyFile) Write(p []byte) (int, error) {
 	if l.f == nil {
 		// The rows hold signers' personal data: readable by the owner only.
-		f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		f, err := private.Create(l.path)
 		if err != nil {
 			return 0, err
 		}

@@ -48,9 +48,15 @@ type proc struct {
 // environment without CAMPAIGNTRACK_* settings (see serverEnv).
 func startProc(t *testing.T, name, path string, args ...string) *proc {
 	t.Helper()
+	return startProcEnv(t, name, serverEnv(), path, args...)
+}
+
+// startProcEnv is startProc with the environment env.
+func startProcEnv(t *testing.T, name string, env []string, path string, args ...string) *proc {
+	t.Helper()
 	p := &proc{name: name, exited: make(chan struct{})}
 	p.cmd = exec.Command(path, args...)
-	p.cmd.Env = serverEnv()
+	p.cmd.Env = env
 	p.cmd.Stdout = &p.stdout
 	p.cmd.Stderr = &p.stderr
 	p.cmd.WaitDelay = waitDelay
@@ -137,6 +143,14 @@ func (p *proc) signal(t *testing.T, sig syscall.Signal, timeout time.Duration) {
 // startServerWithDB, the test may kill it.
 func startServerProc(t *testing.T, name, db string, extra ...string) (*proc, string) {
 	t.Helper()
+	return startServerProcWith(t, name, serverEnv(), []string{binPath}, db, extra...)
+}
+
+// startServerProcWith is startServerProc with the environment env, the
+// server run as command (the binary, or a wrapper and its arguments
+// ending with the binary) followed by serve and its flags.
+func startServerProcWith(t *testing.T, name string, env, command []string, db string, extra ...string) (*proc, string) {
+	t.Helper()
 	// See startServerWithDB: ties go test's cached result to the sources
 	// of both binaries.
 	sourcesSeen.Do(func() {
@@ -145,7 +159,8 @@ func startServerProc(t *testing.T, name, db string, extra ...string) (*proc, str
 		}
 	})
 	addr := freeAddr(t)
-	p := startProc(t, name, binPath, append([]string{"serve", "--db", db, "--addr", addr}, extra...)...)
+	args := append(append(command[1:len(command):len(command)], "serve", "--db", db, "--addr", addr), extra...)
+	p := startProcEnv(t, name, env, command[0], args...)
 	base := "http://" + addr
 	client := &http.Client{Timeout: 2 * time.Second}
 	deadline := time.Now().Add(startTimeout)

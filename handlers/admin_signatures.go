@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -20,6 +19,7 @@ import (
 
 	"campaigntrack/csvio"
 	"campaigntrack/models"
+	"campaigntrack/private"
 	"campaigntrack/views"
 )
 
@@ -31,30 +31,32 @@ const (
 	signatureUploadLimit = "50M"
 )
 
-// stalledAfter is how long a running import may go without recording
-// progress before its page says it has stopped (a batch takes seconds).
-const stalledAfter = 2 * time.Minute
-
 // isSignatureUpload picks out the upload route, which the global body
 // limit skips.
 func isSignatureUpload(c echo.Context) bool { return c.Path() == signatureUploadPath }
 
-// parseUpload reads a multipart upload, keeping at most 1 MB of it in
-// memory and the rest in temporary files, before the CSRF check reads the
-// form's _csrf field (which would otherwise keep up to 32 MB in memory).
-// A body that is not multipart is left for the CSRF check to read.
+// parseUpload reads a multipart upload as it arrives, before the CSRF
+// check reads the form's _csrf field (which would otherwise keep up to
+// 32 MB in memory): see readUpload. Whatever becomes of the request
+// (refused, failed, panicked, the client gone), the uploaded file is
+// closed and gone when it ends, unless the handler took it for an
+// import, which then owns it. A body that is not multipart is left for
+// the CSRF check to read, and the handler finds no file in it.
 func parseUpload(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		err := c.Request().ParseMultipartForm(1 << 20)
+		up, err := readUpload(c.Request())
 		var he *echo.HTTPError
 		switch {
-		case err == nil, errors.Is(err, http.ErrNotMultipart):
+		case errors.Is(err, http.ErrNotMultipart):
 			return next(c)
 		case errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge:
 			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "The file is larger than 50 MB. Split it into smaller files and upload them one after the other.").SetInternal(err)
-		default:
+		case err != nil:
 			return echo.NewHTTPError(http.StatusBadRequest, "The upload could not be read. Try again.").SetInternal(err)
 		}
+		defer up.release()
+		c.Set(ctxUpload, up)
+		return next(c)
 	}
 }
 
@@ -99,69 +101,28 @@ func (h *Handler) importSignatures(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	fh, err := c.FormFile("file")
-	if err != nil {
+	up, _ := c.Get(ctxUpload).(*upload)
+	if up == nil || up.file == nil {
 		return h.renderSignatures(c, cp, models.FieldErrors{"file": "Choose a CSV file to upload."})
 	}
-	f, err := saveUpload(fh)
-	if err != nil {
-		return err
-	}
-	if err := csvio.CheckHeader(f); err != nil {
-		discard(f)
+	if err := csvio.CheckHeader(up.file); err != nil {
 		msg := err.Error()
 		return h.renderSignatures(c, cp, models.FieldErrors{"file": strings.ToUpper(msg[:1]) + msg[1:] + "."})
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		discard(f)
+	if _, err := up.file.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	st, err := f.Stat()
+	job, err := h.store.StartImportJob(c.Request().Context(), actor(c), cp.ID, uploadName(up.name), up.size)
 	if err != nil {
-		discard(f)
 		return err
 	}
-	job, err := h.store.StartImportJob(c.Request().Context(), actor(c), cp.ID, uploadName(fh.Filename), st.Size())
-	if err != nil {
-		discard(f)
-		return err
-	}
+	f := up.take()
 	h.imports.Add(1)
 	go func() {
 		defer h.imports.Done()
 		h.runImport(job, f)
 	}()
 	return c.Redirect(http.StatusSeeOther, importPath(cp, job.ID))
-}
-
-// saveUpload copies the upload to a temporary file of its own: the
-// request's copy is deleted when the request ends, and the import goes on
-// after that.
-func saveUpload(fh *multipart.FileHeader) (*os.File, error) {
-	src, err := fh.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer src.Close()
-	f, err := os.CreateTemp("", "campaigntrack-import-*.csv")
-	if err != nil {
-		return nil, err
-	}
-	if _, err := io.Copy(f, src); err != nil {
-		discard(f)
-		return nil, err
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		discard(f)
-		return nil, err
-	}
-	return f, nil
-}
-
-// discard closes and deletes a temporary file.
-func discard(f *os.File) {
-	f.Close()
-	os.Remove(f.Name())
 }
 
 // uploadName is the uploaded file's name as the browser gave it, made
@@ -189,7 +150,7 @@ func uploadName(name string) string {
 // Its outcome goes to the job's row (which the job's page shows) and the
 // log; so does a panic.
 func (h *Handler) runImport(job *models.ImportJob, f *os.File) {
-	defer discard(f)
+	defer private.Discard(f)
 	log := h.log.With("import_job", job.ID, "campaign_id", job.CampaignID, "file", job.Filename, "user", job.UserEmail)
 	defer func() {
 		if r := recover(); r != nil {
@@ -218,7 +179,7 @@ func (h *Handler) importJobPage(c echo.Context) error {
 	return render(c, http.StatusOK, views.ImportJobPage(views.ImportJobView{
 		Frame: h.frame(c, "Import · "+cp.Title, cp, "signatures"), Job: job,
 		CanSeeRejects: currentUser(c).CanExportPersonalData(),
-		Stalled:       job.Status == models.ImportRunning && time.Since(job.UpdatedAt) > stalledAfter,
+		Stalled:       job.Stalled(time.Now()),
 	}))
 }
 

@@ -36,6 +36,7 @@ type Handler struct {
 	pages      *pageCache
 	campaigns  *campaignCache
 	imports    sync.WaitGroup // signature imports running in the background
+	health     healthCheck    // the last /healthz check of the database
 	now        func() time.Time
 
 	signLimit   *signLimiter // nil when --sign-rate-limit is off
@@ -56,13 +57,10 @@ func New(store *models.Store, log *slog.Logger, cfg config.Config) *Handler {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Path = "/"
-	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		log.Error("session store failed", "error", err, "uri", r.RequestURI)
-		http.Error(w, "The session store is unavailable; please try again in a moment.", http.StatusServiceUnavailable)
-	}
 	h := &Handler{store: store, log: log, config: cfg, sessions: sm, signatures: store.NewSignatureWriter(256),
 		pages: newPageCache(cfg.PageCache), campaigns: newCampaignCache(cfg.PageCache), now: time.Now,
 		signLimit: newSignLimiter(cfg.SignRateLimit, maxSignKeys)}
+	sm.ErrorFunc = h.sessionError
 	h.crossOrigin = h.newCrossOrigin()
 	h.logs.access, h.logs.refused, h.logs.failed = newLogBudgets()
 	// Read (or make) the form-token key now, while the database takes

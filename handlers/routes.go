@@ -67,7 +67,7 @@ func (h *Handler) Router() *echo.Echo {
 
 	// Signing in and out. Only these routes and /admin read the organiser
 	// session: the public pages cost no session work at all.
-	session := []echo.MiddlewareFunc{echo.WrapMiddleware(h.sessions.LoadAndSave), h.loadUser}
+	session := []echo.MiddlewareFunc{h.saveSession, h.loadUser}
 	e.GET("/login", h.loginForm, append(session, h.publicCSRF)...)
 	e.POST("/login", h.login, append(session, middleware.BodyLimit("16K"), h.publicCSRF)...)
 	e.POST("/logout", h.logout, append(session, h.sessionCSRF)...)

@@ -15,6 +15,8 @@ import (
 
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
+
+	"campaigntrack/private"
 )
 
 // Backups of a SQLite database, taken while the server runs, and restores
@@ -339,7 +341,6 @@ func RestoreFrom(ctx context.Context, backup, target string) (RestoreResult, err
 	if err := checkDir(filepath.Dir(target)); err != nil {
 		return fail(err.Error())
 	}
-	mode := fs.FileMode(0o600)
 	st, err := os.Stat(target)
 	exists := err == nil
 	switch {
@@ -348,7 +349,6 @@ func RestoreFrom(ctx context.Context, backup, target string) (RestoreResult, err
 	case exists && st.IsDir():
 		return fail("it is a directory")
 	case exists:
-		mode = st.Mode().Perm()
 		// A file that is not SQLite at all is more likely a wrong --db
 		// than a damaged database: leave it alone.
 		if ok, err := hasSQLiteHeader(target); err != nil {
@@ -381,7 +381,9 @@ func RestoreFrom(ctx context.Context, backup, target string) (RestoreResult, err
 		tmp.Close()
 		return fail("copying the backup: " + oneLine(err))
 	}
-	if err := tmp.Chmod(mode); err != nil {
+	// Owner-only, whatever the umask or the replaced file's mode: the
+	// restored file holds every signer.
+	if err := tmp.Chmod(private.Mode); err != nil {
 		tmp.Close()
 		return fail(oneLine(err))
 	}
@@ -406,6 +408,13 @@ func RestoreFrom(ctx context.Context, backup, target string) (RestoreResult, err
 			if err := os.Rename(target+suffix, res.KeptAs+suffix); err != nil {
 				return fail(oneLine(err))
 			}
+		}
+	}
+	// The kept database holds every signer too, and may come from a
+	// version that let it be world-readable.
+	if res.KeptAs != "" {
+		if _, err := SecureSQLiteFiles(res.KeptAs); err != nil {
+			return fail("making the kept database owner-only: " + oneLine(err))
 		}
 	}
 	if err := os.Remove(target + "-shm"); err != nil && !errors.Is(err, fs.ErrNotExist) {

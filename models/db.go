@@ -15,6 +15,8 @@ import (
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"campaigntrack/private"
 )
 
 // IsPostgresURL reports whether a --db value names a PostgreSQL database
@@ -71,6 +73,9 @@ func openOnce(ctx context.Context, dsn string) (*gorm.DB, error) {
 	} else {
 		if err := checkSQLitePath(dsn); err != nil {
 			return nil, fmt.Errorf("cannot open database %s: %s", dsn, err)
+		}
+		if err := createSQLiteFile(dsn); err != nil {
+			return nil, fmt.Errorf("cannot create database %s: %s", dsn, oneLine(err))
 		}
 		db, err = gorm.Open(sqlite.Open(sqliteDSN(dsn)), cfg)
 		if err != nil {
@@ -157,6 +162,42 @@ func checkSQLitePath(path string) error {
 		return errors.New("the file is not a SQLite database")
 	}
 	return nil
+}
+
+// createSQLiteFile creates a missing database file, empty and readable
+// by its owner only, before SQLite opens it. SQLite would create it 0644
+// less the umask, world-readable; it gives the -wal and -shm files it
+// makes later the database file's mode, so they are 0600 too. An empty
+// file is a new database to SQLite.
+func createSQLiteFile(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, private.Mode)
+	if errors.Is(err, fs.ErrExist) {
+		return nil // there already, or another process made it a moment ago
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// SecureSQLiteFiles makes an existing SQLite database and its -wal, -shm
+// and -journal files readable by their owner only, and names the files it had to
+// change: earlier versions let SQLite create them world-readable. It does
+// nothing for a PostgreSQL URL.
+func SecureSQLiteFiles(dsn string) (changed []string, err error) {
+	if IsPostgresURL(dsn) {
+		return nil, nil
+	}
+	for _, path := range []string{dsn, dsn + "-wal", dsn + "-shm", dsn + "-journal"} {
+		c, err := private.Restrict(path)
+		if err != nil {
+			return changed, err
+		}
+		if c {
+			changed = append(changed, path)
+		}
+	}
+	return changed, nil
 }
 
 // redactURL hides the password of a database URL before it is logged.
