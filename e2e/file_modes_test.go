@@ -76,7 +76,7 @@ func signOnce(t *testing.T, base, email string) {
 	resp := post(t, browser, base+demoPath+"/sign", url.Values{"_csrf": {csrfFrom(t, page, "form[data-testid=sign-form]")},
 		"first_name": {"Ada"}, "last_name": {"Lopez"}, "email": {email}, "city": {"Seattle"}, "region": {"WA"},
 		"country": {"US"}, "postal_code": {"98101"}})
-	if resp.StatusCode != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "outcome=signed") {
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasSuffix(resp.Header.Get("Location"), "/signed") {
 		t.Fatalf("signing: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 }

@@ -73,7 +73,7 @@ func TestRenamedCampaignRedirects(t *testing.T) {
 		a.organiser().rename("no-tech-for-ice", "no-tech-for-ice-2019", "Renamed: #NoTechForICE")
 
 		const old, now = "/campaigns/no-tech-for-ice", "/campaigns/no-tech-for-ice-2019"
-		for _, rest := range []string{"", "/signed?outcome=signed", "/timeline", "/timeline.atom?x=1", "/timeline?kind=action&city=Seattle",
+		for _, rest := range []string{"", "/signed?from=mail", "/timeline", "/timeline.atom?x=1", "/timeline?kind=action&city=Seattle",
 			"/responses", "/deliveries", "/actions.csv", "/responses.csv", "/deliveries.csv"} {
 			r := visitor.get(old + rest)
 			wantMoved(t, "GET "+old+rest, r, http.StatusMovedPermanently, now+rest)
