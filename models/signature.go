@@ -185,6 +185,11 @@ func (s *Store) AddSignatures(ctx context.Context, sigs []*Signature) (errs []er
 					t.add(sigs[i])
 				} else {
 					errs[i] = ErrAlreadySigned
+					// A repeat still writes its campaign's counter (+0), so a
+					// batch of repeats commits a write like a batch of new
+					// signatures: without it, a repeat answered measurably
+					// sooner, which told whether an address had signed.
+					t.counts[sigs[i].CampaignID] += 0
 				}
 			}
 		}
