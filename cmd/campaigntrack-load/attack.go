@@ -391,16 +391,9 @@ func (a *attacker) send(req *http.Request, st *stats, buf []byte) {
 		st.transport(err)
 		return
 	}
-	nb, err := drain(resp.Body, buf)
-	resp.Body.Close()
-	st.requests++
-	st.bytes += nb
-	if err != nil {
-		st.errors["transport: "+classify(err)+" (reading the body)"]++
-		st.backoff = true
+	if !st.answered(resp, buf, begin) {
 		return
 	}
-	st.latencies = append(st.latencies, time.Since(begin))
 	st.errors[strconv.Itoa(resp.StatusCode)]++
 }
 

@@ -118,6 +118,23 @@ func drain(r io.Reader, buf []byte) (int64, error) {
 
 func (s *stats) fail(kind string) { s.errors[kind]++ }
 
+// answered reads an answer to its end and records it (a request, its
+// bytes, its latency from begin); false when reading the body failed,
+// which is recorded as a transport error.
+func (s *stats) answered(resp *http.Response, buf []byte, begin time.Time) bool {
+	nb, err := drain(resp.Body, buf)
+	resp.Body.Close()
+	s.requests++
+	s.bytes += nb
+	if err != nil {
+		s.errors["transport: "+classify(err)+" (reading the body)"]++
+		s.backoff = true
+		return false
+	}
+	s.latencies = append(s.latencies, time.Since(begin))
+	return true
+}
+
 func (s *stats) transport(err error) {
 	s.requests++
 	s.backoff = true
@@ -499,16 +516,9 @@ func signer(c *http.Client, t target, token, runID string, id int, ack *ackLog) 
 			st.transport(err)
 			return
 		}
-		nb, err := drain(resp.Body, buf)
-		resp.Body.Close()
-		st.requests++
-		st.bytes += nb
-		if err != nil {
-			st.errors["transport: "+classify(err)+" (reading the body)"]++
-			st.backoff = true
+		if !st.answered(resp, buf, begin) {
 			return
 		}
-		st.latencies = append(st.latencies, time.Since(begin))
 		if resp.StatusCode != http.StatusSeeOther {
 			st.fail(strconv.Itoa(resp.StatusCode))
 			return
@@ -581,16 +591,9 @@ func reader(c *http.Client, pageURL string) func(*stats) {
 			st.transport(err)
 			return
 		}
-		nb, err := drain(resp.Body, buf)
-		resp.Body.Close()
-		st.requests++
-		st.bytes += nb
-		if err != nil {
-			st.errors["transport: "+classify(err)+" (reading the body)"]++
-			st.backoff = true
+		if !st.answered(resp, buf, begin) {
 			return
 		}
-		st.latencies = append(st.latencies, time.Since(begin))
 		if resp.StatusCode != http.StatusOK {
 			st.fail(strconv.Itoa(resp.StatusCode))
 			return
