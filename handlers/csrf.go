@@ -7,8 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
-	"sync"
-	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 )
@@ -136,28 +134,9 @@ func (e csrfError) Error() string { return string(e) }
 const errTokenMismatch = csrfError("the CSRF token is missing or does not match")
 
 // csrfKey is the database's key for public form tokens, read on first
-// use (a failure is retried on the next request) and then kept.
+// use and then kept.
 func (h *Handler) csrfKey(ctx context.Context) ([]byte, error) {
-	if k := h.csrfKeyVal.Load(); k != nil {
-		return *k, nil
-	}
-	h.csrfKeyMu.Lock()
-	defer h.csrfKeyMu.Unlock()
-	if k := h.csrfKeyVal.Load(); k != nil {
-		return *k, nil
-	}
-	k, err := h.store.Secret(ctx, "csrf")
-	if err != nil {
-		return nil, err
-	}
-	h.csrfKeyVal.Store(&k)
-	return k, nil
-}
-
-// csrfKeyState is the lazily read key; embedded in Handler.
-type csrfKeyState struct {
-	csrfKeyMu  sync.Mutex
-	csrfKeyVal atomic.Pointer[[]byte]
+	return h.formKey.get(func() ([]byte, error) { return h.store.Secret(ctx, "csrf") })
 }
 
 // nonceLen is the length of a nonce: 32 random bytes in unpadded base64url.

@@ -42,7 +42,8 @@ type Handler struct {
 	signLimit   *signLimiter // nil when --sign-rate-limit is off
 	crossOrigin *http.CrossOriginProtection
 	logs        struct{ access, refused, failed *logBudget }
-	csrfKeyState
+	formKey     kept[[]byte] // the key of public form tokens (csrf.go)
+	siteID      kept[string] // the site's name in feed ids (Store.SiteID)
 }
 
 // New builds the handlers over a store. Sessions live in the store's

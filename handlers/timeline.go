@@ -84,7 +84,7 @@ func (h *Handler) timelineAtom(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	site, err := h.store.SiteID(ctx)
+	site, err := h.siteID.get(func() (string, error) { return h.store.SiteID(ctx) })
 	if err != nil {
 		return err
 	}
