@@ -291,27 +291,19 @@ func randomSignForm(rng *rand.Rand, n int, token string) string {
 // random pages under random slugs, half and half, back to back.
 func attackSlugs(ctx context.Context, cfg AttackConfig, t target, trs []http.RoundTripper) (*AttackResult, error) {
 	p := &plan{side: "attack", steps: make([]func(*stats), cfg.Clients)}
-	started := time.Now()
-	errs := make([]error, cfg.Clients)
-	var wg sync.WaitGroup
-	for i := range cfg.Clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			tr := trs[i%len(trs)]
-			c := newClient(tr, cfg.Timeout)
-			token, err := csrfToken(ctx, c, t)
-			if err != nil {
-				errs[i] = fmt.Errorf("client %d: %w", i, err)
-				return
-			}
-			a := &attacker{tr: tr, cookie: cookieHeader(c, t.pageURL()), timeout: cfg.Timeout}
-			p.steps[i] = slugger(a, t.base, token, cfg.Len, i)
-		}()
-	}
-	wg.Wait()
-	p.setup = time.Since(started)
-	if err := errors.Join(errs...); err != nil {
+	var err error
+	p.setup, err = setUpClients(cfg.Clients, func(i int) error {
+		tr := trs[i%len(trs)]
+		c := newClient(tr, cfg.Timeout)
+		token, err := csrfToken(ctx, c, t)
+		if err != nil {
+			return err
+		}
+		a := &attacker{tr: tr, cookie: cookieHeader(c, t.pageURL()), timeout: cfg.Timeout}
+		p.steps[i] = slugger(a, t.base, token, cfg.Len, i)
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("setting up the clients: %w", err)
 	}
 	start := time.Now()
@@ -439,29 +431,21 @@ func loginToken(ctx context.Context, c *http.Client, base string) (string, error
 func attackSignIn(ctx context.Context, cfg AttackConfig, t target, trs []http.RoundTripper) (*AttackResult, error) {
 	clients := make([]*attacker, cfg.Clients)
 	tokens := make([]string, cfg.Clients)
-	errs := make([]error, cfg.Clients)
-	started := time.Now()
-	var wg sync.WaitGroup
-	for i := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			tr := trs[i%len(trs)]
-			c := newClient(tr, cfg.Timeout)
-			token, err := loginToken(ctx, c, t.base)
-			if err != nil {
-				errs[i] = fmt.Errorf("client %d: %w", i, err)
-				return
-			}
-			tokens[i] = token
-			clients[i] = &attacker{tr: tr, cookie: cookieHeader(c, t.base+"/login"), timeout: cfg.Timeout}
-		}()
-	}
-	wg.Wait()
-	setup := time.Since(started)
-	if err := errors.Join(errs...); err != nil {
+	setup, err := setUpClients(cfg.Clients, func(i int) error {
+		tr := trs[i%len(trs)]
+		c := newClient(tr, cfg.Timeout)
+		token, err := loginToken(ctx, c, t.base)
+		if err != nil {
+			return err
+		}
+		tokens[i] = token
+		clients[i] = &attacker{tr: tr, cookie: cookieHeader(c, t.base+"/login"), timeout: cfg.Timeout}
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("setting up the clients: %w", err)
 	}
+	var wg sync.WaitGroup
 	var left atomic.Int64
 	left.Store(int64(cfg.N))
 	all := make([]*stats, cfg.Clients)

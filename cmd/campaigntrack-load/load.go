@@ -434,29 +434,40 @@ func newRunID() string { return strconv.FormatUint(rand.Uint64()&0xffffffffff, 3
 // Client i signs at ts[i mod len(ts)], for the whole run.
 func prepareSign(ctx context.Context, cfg SignConfig, ts []target, tr http.RoundTripper, runID string, ack *ackLog) (*plan, error) {
 	p := &plan{side: "sign", steps: make([]func(*stats), cfg.Clients), pace: newPacer(cfg.Rate), bases: bases(ts)}
-	started := time.Now()
-	errs := make([]error, cfg.Clients)
-	var wg sync.WaitGroup
-	for i := range cfg.Clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			t := ts[i%len(ts)]
-			c := newClient(tr, cfg.Timeout)
-			token, err := csrfToken(ctx, c, t)
-			if err != nil {
-				errs[i] = fmt.Errorf("client %d: %w", i, err)
-				return
-			}
-			p.steps[i] = signer(c, t, token, runID, i, ack)
-		}()
-	}
-	wg.Wait()
-	p.setup = time.Since(started)
-	if err := errors.Join(errs...); err != nil {
+	var err error
+	p.setup, err = setUpClients(cfg.Clients, func(i int) error {
+		t := ts[i%len(ts)]
+		c := newClient(tr, cfg.Timeout)
+		token, err := csrfToken(ctx, c, t)
+		if err != nil {
+			return err
+		}
+		p.steps[i] = signer(c, t, token, runID, i, ack)
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("setting up the signers: %w", err)
 	}
 	return p, nil
+}
+
+// setUpClients runs setUp for clients 0..n-1 at once, before the clock
+// starts, and reports how long it took and every client's failure.
+func setUpClients(n int, setUp func(i int) error) (time.Duration, error) {
+	started := time.Now()
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := setUp(i); err != nil {
+				errs[i] = fmt.Errorf("client %d: %w", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	return time.Since(started), errors.Join(errs...)
 }
 
 func bases(ts []target) []string {
