@@ -164,8 +164,8 @@ func TestDeliveriesImportBadRows(t *testing.T) {
 	if len(ds) != 1 {
 		t.Errorf("the good row was not stored: %+v", ds)
 	}
-	if n, _ := store.DeliveryStatusCounts(context.Background(), c.ID); n[models.DeliveryPlanned]+n[models.DeliveryDelivered] != 7 {
-		t.Errorf("status counts = %v, want the 6 of the demo and Chicago", n)
+	if p, _ := store.DeliveryProgressFor(context.Background(), c); p.Statuses[models.DeliveryPlanned]+p.Statuses[models.DeliveryDelivered] != 7 {
+		t.Errorf("status counts = %v, want the 6 of the demo and Chicago", p.Statuses)
 	}
 }
 

@@ -40,7 +40,7 @@ const (
 	demoSlug      = "no-tech-for-ice"
 	demoPath      = "/campaigns/" + demoSlug
 	headlineCount = "270,000"
-	deliveryText  = "6 of 9 delivery cities recorded, 5 delivered."
+	deliveryText  = "5 of 9 cities delivered"
 )
 
 // binPath is the campaigntrack binary that TestMain builds.

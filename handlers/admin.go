@@ -97,11 +97,9 @@ func (h *Handler) campaignDashboard(c echo.Context) error {
 	if v.Recorded, err = h.store.SignatureCount(ctx, cp.ID); err != nil {
 		return err
 	}
-	byStatus, err := h.store.DeliveryStatusCounts(ctx, cp.ID)
-	if err != nil {
+	if v.Progress, err = h.store.DeliveryProgressFor(ctx, cp); err != nil {
 		return err
 	}
-	v.Progress = views.NewDeliveryProgress(cp.DeliveriesPlanned, byStatus)
 	claims, err := h.store.ClaimsFor(ctx, cp.ID)
 	if err != nil {
 		return err

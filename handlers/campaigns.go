@@ -35,7 +35,7 @@ func (h *Handler) home(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	deliveries, err := h.store.AllDeliveryStatusCounts(ctx)
+	progress, err := h.store.AllDeliveryProgress(ctx, campaigns)
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func (h *Handler) home(c echo.Context) error {
 		card := views.CampaignCard{
 			Slug: cp.Slug, Title: cp.Title, Target: cp.Target, Status: cp.Status,
 			Recorded:   counts[cp.ID],
-			Deliveries: views.NewDeliveryProgress(cp.DeliveriesPlanned, deliveries[cp.ID]),
+			Deliveries: progress[cp.ID],
 		}
 		if claim, ok := headlines[cp.ID]; ok {
 			card.Headline = &claim
@@ -127,11 +127,7 @@ func (h *Handler) campaignView(c echo.Context, cp *models.Campaign) (views.Campa
 	if v.Deliveries, err = h.store.DeliveriesFor(ctx, cp.ID); err != nil {
 		return v, err
 	}
-	byStatus := make(map[string]int)
-	for _, d := range v.Deliveries {
-		byStatus[d.Status]++
-	}
-	v.Progress = views.NewDeliveryProgress(cp.DeliveriesPlanned, byStatus)
+	v.Progress = models.Progress(v.Deliveries, cp.DeliveriesPlanned)
 	if v.Responses, err = h.store.LatestResponses(ctx, cp.ID, latestResponses); err != nil {
 		return v, err
 	}
@@ -154,8 +150,10 @@ type campaignJSON struct {
 	Claims            []claimJSON    `json:"claims"`
 	DeliveriesPlanned int            `json:"deliveries_planned"`
 	Deliveries        map[string]int `json:"deliveries"`
-	TopRegions        placesJSON     `json:"top_regions"`
-	TopCities         placesJSON     `json:"top_cities"`
+	// DeliveryProgress is the progress every page shows (models.Progress).
+	DeliveryProgress deliveryProgressJSON `json:"delivery_progress"`
+	TopRegions       placesJSON           `json:"top_regions"`
+	TopCities        placesJSON           `json:"top_cities"`
 }
 
 // placesJSON is models.PlaceCounts: the places named on the campaign
@@ -176,6 +174,15 @@ func newPlacesJSON(pc models.PlaceCounts) placesJSON {
 		out.Places = append(out.Places, placeJSON{Name: p.Label, Signatures: p.N})
 	}
 	return out
+}
+
+// deliveryProgressJSON is models.DeliveryProgress: "5 of 9 cities
+// delivered" is {"cities": 9, "delivered": 5}; named is how many of the
+// cities have a delivery on record.
+type deliveryProgressJSON struct {
+	Cities    int `json:"cities"`
+	Delivered int `json:"delivered"`
+	Named     int `json:"named"`
 }
 
 type claimJSON struct {
@@ -212,16 +219,14 @@ func (h *Handler) campaignJSON(c echo.Context) error {
 			ClaimedAt: cl.ClaimedOn, SourceName: cl.SourceName, SourceURL: cl.SourceURL,
 		})
 	}
-	counts, err := h.store.DeliveryStatusCounts(ctx, cp.ID)
+	progress, err := h.store.DeliveryProgressFor(ctx, cp)
 	if err != nil {
 		return err
 	}
 	// Every status is present, zero or not, so a client never has to
 	// guess whether a missing key means zero.
-	out.Deliveries = make(map[string]int, len(models.DeliveryStatuses))
-	for _, s := range models.DeliveryStatuses {
-		out.Deliveries[s] = counts[s]
-	}
+	out.Deliveries = progress.Statuses
+	out.DeliveryProgress = deliveryProgressJSON{Cities: progress.Cities, Delivered: progress.Delivered, Named: progress.Named}
 	regions, cities, err := h.publicPlaces(ctx, cp.ID)
 	if err != nil {
 		return err

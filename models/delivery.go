@@ -283,32 +283,6 @@ func (s *Store) MoveDelivery(ctx context.Context, actor Actor, campaignID, id ui
 // StatusLabel is a status in words: "under way".
 func StatusLabel(status string) string { return strings.ReplaceAll(status, "_", " ") }
 
-// DeliveryProgress is how far a campaign's deliveries have come.
-type DeliveryProgress struct {
-	Cities    int // distinct places with a delivery record, or the plan's number if larger
-	Delivered int // distinct places delivered to
-	Statuses  map[string]int
-}
-
-// Progress counts the places delivered to out of those planned: a city
-// with two deliveries counts once.
-func Progress(ds []Delivery, planned int) DeliveryProgress {
-	p := DeliveryProgress{Statuses: map[string]int{}}
-	places, delivered := map[string]bool{}, map[string]bool{}
-	for _, d := range ds {
-		key := strings.ToLower(d.City + "\x00" + d.Region + "\x00" + d.Country)
-		if d.Status != DeliveryCancelled {
-			places[key] = true
-		}
-		if d.Status == DeliveryDelivered {
-			delivered[key] = true
-		}
-		p.Statuses[d.Status]++
-	}
-	p.Cities, p.Delivered = max(len(places), planned), len(delivered)
-	return p
-}
-
 // DeliveryImport is what an import of delivery rows did.
 type DeliveryImport struct {
 	Created, Updated, Unchanged int
@@ -463,45 +437,4 @@ func mergeSources(onRecord, fromFile Sources) Sources {
 		}
 	}
 	return out
-}
-
-// DeliveryStatusCounts returns how many deliveries a campaign has in each
-// status.
-func (s *Store) DeliveryStatusCounts(ctx context.Context, campaignID uint) (map[string]int, error) {
-	all, err := s.deliveryStatusCounts(ctx, &campaignID)
-	if err != nil {
-		return nil, err
-	}
-	return all[campaignID], nil
-}
-
-// AllDeliveryStatusCounts returns the status counts of every campaign.
-func (s *Store) AllDeliveryStatusCounts(ctx context.Context) (map[uint]map[string]int, error) {
-	return s.deliveryStatusCounts(ctx, nil)
-}
-
-func (s *Store) deliveryStatusCounts(ctx context.Context, campaignID *uint) (map[uint]map[string]int, error) {
-	var rows []struct {
-		CampaignID uint
-		Status     string
-		N          int
-	}
-	q := s.db.WithContext(ctx).Model(&Delivery{}).Select("campaign_id, status, COUNT(*) AS n").Group("campaign_id, status")
-	if campaignID != nil {
-		q = q.Where("campaign_id = ?", *campaignID)
-	}
-	if err := q.Scan(&rows).Error; err != nil {
-		return nil, err
-	}
-	out := make(map[uint]map[string]int)
-	for _, r := range rows {
-		if out[r.CampaignID] == nil {
-			out[r.CampaignID] = make(map[string]int)
-		}
-		out[r.CampaignID][r.Status] = r.N
-	}
-	if campaignID != nil && out[*campaignID] == nil {
-		out[*campaignID] = map[string]int{}
-	}
-	return out, nil
 }

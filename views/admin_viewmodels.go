@@ -30,7 +30,7 @@ type AdminHomeView struct {
 type CampaignDashboardView struct {
 	Frame    AdminFrame
 	Recorded int64
-	Progress DeliveryProgress
+	Progress models.DeliveryProgress
 	Claims   int
 	Partners int
 	Awaiting []models.AwaitingAnswer // deliveries and actions the target has not answered, oldest first

@@ -14,26 +14,7 @@ type CampaignCard struct {
 	Slug, Title, Target, Status string
 	Headline                    *models.CountClaim // nil when no figure has been reported
 	Recorded                    int64              // signatures recorded in this tracker
-	Deliveries                  DeliveryProgress
-}
-
-// DeliveryProgress counts a campaign's delivery cities.
-type DeliveryProgress struct {
-	Planned   int // cities the campaign plans to deliver to
-	Recorded  int // deliveries on record, in any status
-	Delivered int // deliveries that reached the target
-}
-
-// NewDeliveryProgress builds the progress from per-status counts.
-func NewDeliveryProgress(planned int, byStatus map[string]int) DeliveryProgress {
-	p := DeliveryProgress{Planned: planned, Delivered: byStatus[models.DeliveryDelivered]}
-	for _, n := range byStatus {
-		p.Recorded += n
-	}
-	if p.Planned < p.Recorded {
-		p.Planned = p.Recorded
-	}
-	return p
+	Deliveries                  models.DeliveryProgress
 }
 
 // CampaignView is the public page of one campaign.
@@ -43,7 +24,7 @@ type CampaignView struct {
 	Claims     []models.CountClaim
 	Recorded   int64
 	Deliveries []models.Delivery
-	Progress   DeliveryProgress
+	Progress   models.DeliveryProgress
 	Responses  []models.Response
 	Actions    []models.Action
 	Coalition  []models.Organisation
