@@ -26,15 +26,6 @@ func (h *Handler) frame(c echo.Context, title string, campaign *models.Campaign,
 // actor is the signed-in user as the author of a change.
 func actor(c echo.Context) models.Actor { return models.UserActor(currentUser(c)) }
 
-// adminCampaign loads the campaign named in the path.
-func (h *Handler) adminCampaign(c echo.Context) (*models.Campaign, error) {
-	cp, err := h.store.CampaignBySlug(c.Request().Context(), c.Param("slug"))
-	if err != nil {
-		return nil, campaignErr(err)
-	}
-	return cp, nil
-}
-
 // recordID reads the :id path parameter; anything but a positive number
 // is a 404.
 func recordID(c echo.Context) (uint, error) {
@@ -89,7 +80,7 @@ func (h *Handler) adminHome(c echo.Context) error {
 // campaignDashboard is a campaign's overview for organisers.
 func (h *Handler) campaignDashboard(c echo.Context) error {
 	ctx := c.Request().Context()
-	cp, err := h.adminCampaign(c)
+	cp, err := h.campaign(c, fresh)
 	if err != nil {
 		return err
 	}
@@ -120,7 +111,7 @@ func (h *Handler) campaignDashboard(c echo.Context) error {
 
 // campaignAudit is a campaign's whole audit log.
 func (h *Handler) campaignAudit(c echo.Context) error {
-	cp, err := h.adminCampaign(c)
+	cp, err := h.campaign(c, fresh)
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ func (h *Handler) createCampaign(c echo.Context) error {
 
 // campaignSettingsForm shows a campaign's settings.
 func (h *Handler) campaignSettingsForm(c echo.Context) error {
-	cp, err := h.adminCampaign(c)
+	cp, err := h.campaign(c, fresh)
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func (h *Handler) campaignSettingsForm(c echo.Context) error {
 // updateCampaignSettings saves a campaign's settings.
 func (h *Handler) updateCampaignSettings(c echo.Context) error {
 	ctx := c.Request().Context()
-	cp, err := h.adminCampaign(c)
+	cp, err := h.campaign(c, fresh)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (h *Handler) updateCampaignSettings(c echo.Context) error {
 // petitionForm shows the petition text.
 func (h *Handler) petitionForm(c echo.Context) error {
 	ctx := c.Request().Context()
-	cp, err := h.adminCampaign(c)
+	cp, err := h.campaign(c, fresh)
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func (h *Handler) petitionForm(c echo.Context) error {
 // savePetition saves the petition text.
 func (h *Handler) savePetition(c echo.Context) error {
 	ctx := c.Request().Context()
-	cp, err := h.adminCampaign(c)
+	cp, err := h.campaign(c, fresh)
 	if err != nil {
 		return err
 	}

@@ -65,7 +65,7 @@ func (h *Handler) deliveriesAdminView(c echo.Context, frame views.AdminFrame, fo
 
 // deliveryForMove loads the delivery a status action names.
 func (h *Handler) deliveryForMove(c echo.Context) (*models.Campaign, *models.Delivery, error) {
-	cp, err := h.adminCampaign(c)
+	cp, err := h.campaign(c, fresh)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -163,7 +163,7 @@ func orZone(d *models.Delivery) string {
 // rows are saved (matched by place, so importing again updates rather than
 // adds), the bad ones listed with their line and field.
 func (h *Handler) importDeliveries(c echo.Context) error {
-	cp, err := h.adminCampaign(c)
+	cp, err := h.campaign(c, fresh)
 	if err != nil {
 		return err
 	}

@@ -80,7 +80,7 @@ func (h *Handler) answerOptions(ctx context.Context, campaignID uint) ([]views.O
 // logNoReply puts the target's silence on the record in one step: a "no
 // reply" response dated today, answering the delivery or action named.
 func (h *Handler) logNoReply(c echo.Context) error {
-	cp, err := h.adminCampaign(c)
+	cp, err := h.campaign(c, fresh)
 	if err != nil {
 		return err
 	}

@@ -69,7 +69,7 @@ func importPath(cp *models.Campaign, id uint) string {
 // signaturesPage shows a campaign's kept signature count and its imports;
 // organisers and admins also get the upload form and the export link.
 func (h *Handler) signaturesPage(c echo.Context) error {
-	cp, err := h.adminCampaign(c)
+	cp, err := h.campaign(c, fresh)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (h *Handler) renderSignatures(c echo.Context, cp *models.Campaign, errs mod
 // it in the background; the browser goes to the import's page, which
 // follows it.
 func (h *Handler) importSignatures(c echo.Context) error {
-	cp, err := h.adminCampaign(c)
+	cp, err := h.campaign(c, fresh)
 	if err != nil {
 		return err
 	}
@@ -179,7 +179,7 @@ func (h *Handler) importJobPage(c echo.Context) error {
 	return render(c, http.StatusOK, views.ImportJobPage(views.ImportJobView{
 		Frame: h.frame(c, "Import · "+cp.Title, cp, "signatures"), Job: job,
 		CanSeeRejects: currentUser(c).CanExportPersonalData(),
-		Stalled:       job.Stalled(time.Now()),
+		Stalled:       job.Stalled(h.now()),
 	}))
 }
 
@@ -197,7 +197,7 @@ func (h *Handler) importRejects(c echo.Context) error {
 }
 
 func (h *Handler) importJob(c echo.Context) (*models.Campaign, *models.ImportJob, error) {
-	cp, err := h.adminCampaign(c)
+	cp, err := h.campaign(c, fresh)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -215,11 +215,11 @@ func (h *Handler) importJob(c echo.Context) (*models.Campaign, *models.ImportJob
 // exportSignatures streams a campaign's signatures as CSV, a batch at a
 // time, never the whole file in memory.
 func (h *Handler) exportSignatures(c echo.Context) error {
-	cp, err := h.adminCampaign(c)
+	cp, err := h.campaign(c, fresh)
 	if err != nil {
 		return err
 	}
-	attachment(c, "signatures-"+cp.Slug+"-"+time.Now().UTC().Format(time.DateOnly)+".csv")
+	attachment(c, "signatures-"+cp.Slug+"-"+h.now().UTC().Format(time.DateOnly)+".csv")
 	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	c.Response().WriteHeader(http.StatusOK)
 	n, err := csvio.WriteSignatures(c.Request().Context(), c.Response(), h.store, cp.ID)

@@ -156,7 +156,7 @@ func (h *Handler) login(c echo.Context) error {
 	}
 	if throttled {
 		h.logs.refused.log(ctx, h.log, slog.LevelWarn, "sign-in throttled", slog.String("email", clip(models.NormaliseEmail(email))), slog.String("ip", ip))
-		c.Response().Header().Set("Retry-After", retryAfter(until))
+		c.Response().Header().Set("Retry-After", retryAfter(until, h.now()))
 		v.Message = "Too many failed sign-in attempts for this account or from this address. Try again after " + until.UTC().Format("15:04 MST") + "."
 		return render(c, http.StatusTooManyRequests, views.LoginPage(v))
 	}
@@ -181,14 +181,14 @@ func (h *Handler) login(c echo.Context) error {
 		return err
 	}
 	h.sessions.Put(ctx, sessionUserID, int64(u.ID))
-	h.sessions.Put(ctx, sessionAuthAt, time.Now().UnixNano())
+	h.sessions.Put(ctx, sessionAuthAt, h.now().UnixNano())
 	h.sessions.Put(ctx, sessionCSRF, newNonce())
 	h.log.Info("signed in", "user", u.Email, "ip", ip)
 	return c.Redirect(http.StatusSeeOther, v.Next)
 }
 
-func retryAfter(until time.Time) string {
-	secs := int(time.Until(until).Seconds()) + 1
+func retryAfter(until, now time.Time) string {
+	secs := int(until.Sub(now).Seconds()) + 1
 	if secs < 1 {
 		secs = 1
 	}

@@ -149,8 +149,7 @@ func newCampaignCache(ttl time.Duration) *campaignCache {
 }
 
 // campaign returns the campaign with the slug from the cache or the Store.
-func (cc *campaignCache) campaign(ctx context.Context, store *models.Store, slug string) (*models.Campaign, error) {
-	now := time.Now()
+func (cc *campaignCache) campaign(ctx context.Context, store *models.Store, slug string, now time.Time) (*models.Campaign, error) {
 	if cc.ttl > 0 {
 		cc.mu.Lock()
 		e, ok := cc.entries[slug]

@@ -3,10 +3,7 @@ package handlers
 import (
 	"bytes"
 	"context"
-	"errors"
 	"net/http"
-	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -64,11 +61,11 @@ const (
 // one-second cache (see pageCache) with the visitor's CSRF token put into
 // the sign form.
 func (h *Handler) campaignPage(c echo.Context) error {
-	cp, err := h.publicCampaign(c)
+	cp, err := h.campaign(c, cached)
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := h.now()
 	page, mustRender := h.pages.get(cp, now)
 	if mustRender {
 		fresh, err := h.renderCampaignPage(c, cp)
@@ -197,7 +194,7 @@ type claimJSON struct {
 // campaignJSON serves GET /api/campaigns/:slug.
 func (h *Handler) campaignJSON(c echo.Context) error {
 	ctx := c.Request().Context()
-	cp, err := h.publicCampaign(c)
+	cp, err := h.campaign(c, cached)
 	if err != nil {
 		return err
 	}
@@ -243,61 +240,4 @@ func (h *Handler) publicPlaces(ctx context.Context, campaignID uint) (regions, c
 	}
 	cities, err = h.store.PublicPlaces(ctx, campaignID, models.TallyCity, topPlaces, h.config.PlaceMin())
 	return regions, cities, err
-}
-
-// publicCampaign is the campaign a public route's :slug names, through
-// the short-lived campaignCache. Every public route under /campaigns/:slug
-// and /api/campaigns/:slug looks its campaign up here, so each follows a
-// rename: a slug no campaign has now, but one had before a rename, is a
-// redirect to the same address under the campaign's current slug; any
-// other is the 404 page. Only a miss asks for a redirect, so requests for
-// live campaigns pay nothing for renames.
-func (h *Handler) publicCampaign(c echo.Context) (*models.Campaign, error) {
-	slug := c.Param("slug")
-	cp, err := h.campaigns.campaign(c.Request().Context(), h.store, slug)
-	if !errors.Is(err, models.ErrNotFound) {
-		return cp, err
-	}
-	to, err := h.store.CampaignSlugRedirect(c.Request().Context(), slug)
-	if err != nil {
-		return nil, campaignErr(err)
-	}
-	return nil, movedTo(c, to)
-}
-
-// campaignMoved answers a request for an address a campaign had before a
-// rename: errorHandler redirects it to location. An error, so that every
-// public handler passes it on as it passes a 404.
-type campaignMoved struct {
-	location string
-	code     int
-}
-
-func (m *campaignMoved) Error() string { return "campaign moved to " + m.location }
-
-// movedTo is a redirect to the request's route and query under slug. GET
-// and HEAD get 301; anything else, that is the sign form's POST, gets 308,
-// which keeps the method and the body: a form from a page cached before
-// the rename still signs, at the new address, under its rate limit and
-// CSRF check like any signature there.
-func movedTo(c echo.Context, slug string) error {
-	// The route's own pattern, not the request's path: a slug is checked
-	// (models.ValidSlug) before it is looked up, and the rest is literal.
-	location := strings.Replace(c.Path(), ":slug", slug, 1)
-	if q := c.Request().URL.RawQuery; q != "" {
-		location += "?" + q
-	}
-	code := http.StatusMovedPermanently
-	if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead {
-		code = http.StatusPermanentRedirect
-	}
-	return &campaignMoved{location: location, code: code}
-}
-
-// campaignErr maps a missing campaign to a 404 that says so.
-func campaignErr(err error) error {
-	if errors.Is(err, models.ErrNotFound) {
-		return pageNotFound("There is no campaign at this address. Check the link, or find the campaign in the list.")
-	}
-	return err
 }

@@ -17,7 +17,7 @@ import (
 // deliveriesPage is the public record of the hand-overs: progress, a map
 // of the United States drawn on the server, and the table by date.
 func (h *Handler) deliveriesPage(c echo.Context) error {
-	cp, err := h.publicCampaign(c)
+	cp, err := h.campaign(c, cached)
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func mapWhen(d models.Delivery) string {
 // deliveriesCSV is the public CSV of a campaign's deliveries, for
 // journalists and partners: ?status= and ?city= narrow it.
 func (h *Handler) deliveriesCSV(c echo.Context) error {
-	cp, err := h.publicCampaign(c)
+	cp, err := h.campaign(c, cached)
 	if err != nil {
 		return err
 	}

@@ -35,9 +35,9 @@ type Handler struct {
 	signatures *models.SignatureWriter
 	pages      *pageCache
 	campaigns  *campaignCache
-	imports    sync.WaitGroup // signature imports running in the background
-	health     healthCheck    // the last /healthz check of the database
-	now        func() time.Time
+	imports    sync.WaitGroup   // signature imports running in the background
+	health     healthCheck      // the last /healthz check of the database
+	now        func() time.Time // the one clock of every handler: time.Now but in tests
 
 	signLimit   *signLimiter // nil when --sign-rate-limit is off
 	crossOrigin *http.CrossOriginProtection

@@ -39,7 +39,7 @@ func (h *Handler) healthz(c echo.Context) error {
 func (hc *healthCheck) check(h *Handler, ctx context.Context) string {
 	hc.mu.Lock()
 	defer hc.mu.Unlock()
-	if time.Since(hc.at) < healthTTL {
+	if h.now().Sub(hc.at) < healthTTL {
 		return hc.status
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
@@ -55,6 +55,6 @@ func (hc *healthCheck) check(h *Handler, ctx context.Context) string {
 		}
 		h.log.Error("health check: the database takes no writes", "error", err)
 	}
-	hc.at = time.Now()
+	hc.at = h.now()
 	return hc.status
 }

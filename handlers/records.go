@@ -74,7 +74,7 @@ func (k *records[T, F]) showEdit(c echo.Context, cp *models.Campaign, id uint, f
 
 // list shows the records with the add form.
 func (k *records[T, F]) list(c echo.Context) error {
-	cp, err := k.h.adminCampaign(c)
+	cp, err := k.h.campaign(c, fresh)
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func (k *records[T, F]) list(c echo.Context) error {
 
 // add stores a new record, or shows the form again with what was wrong.
 func (k *records[T, F]) add(c echo.Context) error {
-	cp, err := k.h.adminCampaign(c)
+	cp, err := k.h.campaign(c, fresh)
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func (k *records[T, F]) add(c echo.Context) error {
 
 // edit shows one record's form and history.
 func (k *records[T, F]) edit(c echo.Context) error {
-	cp, err := k.h.adminCampaign(c)
+	cp, err := k.h.campaign(c, fresh)
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (k *records[T, F]) edit(c echo.Context) error {
 
 // save stores an edited record.
 func (k *records[T, F]) save(c echo.Context) error {
-	cp, err := k.h.adminCampaign(c)
+	cp, err := k.h.campaign(c, fresh)
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func (k *records[T, F]) save(c echo.Context) error {
 
 // delete removes a record; its last values stay in the audit log.
 func (k *records[T, F]) delete(c echo.Context) error {
-	cp, err := k.h.adminCampaign(c)
+	cp, err := k.h.campaign(c, fresh)
 	if err != nil {
 		return err
 	}

@@ -114,7 +114,11 @@ func TestRenamedCampaignRedirects(t *testing.T) {
 		if r := visitor.get("/api/campaigns/never-was"); r.status != http.StatusNotFound || !strings.Contains(r.body, `"error"`) {
 			t.Errorf("an unknown slug in the API: %d %s", r.status, r.body)
 		}
-		history := text(a.organiser().get("/admin/campaigns/no-tech-for-ice-2019/audit").doc(t).Find(`[data-testid=audit-entry]`))
+		// The organiser area finds its campaign the same way (h.campaign):
+		// an old admin address redirects too.
+		org := a.organiser()
+		wantMoved(t, "GET the old admin address", org.get("/admin/campaigns/no-tech-for-ice/deliveries"), http.StatusMovedPermanently, "/admin/campaigns/no-tech-for-ice-2019/deliveries")
+		history := text(org.get("/admin/campaigns/no-tech-for-ice-2019/audit").doc(t).Find(`[data-testid=audit-entry]`))
 		if !strings.Contains(history, "no-tech-for-ice-2019") {
 			t.Errorf("the audit log does not show the new address: %q", history)
 		}

@@ -14,7 +14,7 @@ import (
 // responsesPage is what the company said back, oldest first, then the
 // deliveries and actions it has left unanswered, the longest wait first.
 func (h *Handler) responsesPage(c echo.Context) error {
-	cp, err := h.publicCampaign(c)
+	cp, err := h.campaign(c, cached)
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func (h *Handler) responsesPage(c echo.Context) error {
 // responsesCSV is the public CSV of the company's responses, oldest first,
 // each with what it answers. Like every public export it holds no notes.
 func (h *Handler) responsesCSV(c echo.Context) error {
-	cp, err := h.publicCampaign(c)
+	cp, err := h.campaign(c, cached)
 	if err != nil {
 		return err
 	}

@@ -42,9 +42,9 @@ func (h *Handler) Router() *echo.Echo {
 	// Public pages. The campaign page carries the sign form, so it sets the
 	// CSRF nonce cookie the signature's token is tied to (csrf.go); the
 	// rate limit is checked in h.sign, once the campaign is known. Every
-	// route with a :slug, here and under /api, finds its campaign through
-	// publicCampaign, so the old address of a renamed campaign redirects to
-	// its new one.
+	// route with a :slug, here, under /api and under /admin, finds its
+	// campaign through h.campaign, so the old address of a renamed campaign
+	// redirects to its new one.
 	e.GET("/", h.home)
 	e.GET("/campaigns/:slug", h.campaignPage, h.publicCSRF)
 	e.POST("/campaigns/:slug/sign", h.sign, middleware.BodyLimit("16K"), h.publicCSRF)

@@ -51,6 +51,8 @@ func (h *Handler) slowUpload(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 	return func(c echo.Context) error {
 		rc := http.NewResponseController(c.Response().Writer)
+		// The wall clock, not h.now: a connection's deadline is read by the
+		// net package against its own clock.
 		until := time.Now().Add(d)
 		// Errors mean the connection cannot move its deadline (HTTP/2 over
 		// some proxies, a test recorder): the server's limits then stand.

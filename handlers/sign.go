@@ -43,7 +43,7 @@ func isHTMX(c echo.Context) bool { return c.Request().Header.Get("HX-Request") =
 // whether an address had signed.
 func (h *Handler) sign(c echo.Context) error {
 	ctx := c.Request().Context()
-	cp, err := h.publicCampaign(c)
+	cp, err := h.campaign(c, cached)
 	if err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func (h *Handler) signThrottled(c echo.Context, cp *models.Campaign) error {
 // signed is the thank-you page after a signature without JavaScript.
 func (h *Handler) signed(c echo.Context) error {
 	ctx := c.Request().Context()
-	cp, err := h.publicCampaign(c)
+	cp, err := h.campaign(c, cached)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ const maxCityFilter = 200
 // timelinePage is a campaign's record in one chronological stream, oldest
 // first, narrowed by ?kind= and ?city=.
 func (h *Handler) timelinePage(c echo.Context) error {
-	cp, err := h.publicCampaign(c)
+	cp, err := h.campaign(c, cached)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (h *Handler) timelinePage(c echo.Context) error {
 // filtered feed being a feed of its own, while an entry's is the same in
 // every feed it appears in.
 func (h *Handler) timelineAtom(c echo.Context) error {
-	cp, err := h.publicCampaign(c)
+	cp, err := h.campaign(c, cached)
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func feedSubtitle(f models.TimelineFilter) string {
 // actionsCSV is the public CSV of a campaign's actions, oldest first, for
 // journalists and partners. Like every public export it holds no notes.
 func (h *Handler) actionsCSV(c echo.Context) error {
-	cp, err := h.publicCampaign(c)
+	cp, err := h.campaign(c, cached)
 	if err != nil {
 		return err
 	}
