@@ -84,16 +84,39 @@ func (h *Handler) Router() *echo.Echo {
 	admin.POST("/campaigns/:slug/settings", h.updateCampaignSettings, requireEditor)
 	admin.GET("/campaigns/:slug/petition", h.petitionForm, requireEditor)
 	admin.POST("/campaigns/:slug/petition", h.savePetition, requireEditor)
-	recordRoutes(admin, h.claimRecords())
-	recordRoutes(admin, h.partnerRecords())
-	recordRoutes(admin, h.deliveryRecords())
+	// The campaign's records: for each kind, the list and its add form,
+	// one record's form and history, save and delete (records.go).
+	claims, partners, deliveries, actions, responses := h.claimRecords(), h.partnerRecords(), h.deliveryRecords(), h.actionRecords(), h.responseRecords()
+	admin.GET("/campaigns/:slug/claims", claims.list)
+	admin.POST("/campaigns/:slug/claims", claims.add, requireEditor)
+	admin.GET("/campaigns/:slug/claims/:id", claims.edit, requireEditor)
+	admin.POST("/campaigns/:slug/claims/:id", claims.save, requireEditor)
+	admin.POST("/campaigns/:slug/claims/:id/delete", claims.delete, requireEditor)
+	admin.GET("/campaigns/:slug/partners", partners.list)
+	admin.POST("/campaigns/:slug/partners", partners.add, requireEditor)
+	admin.GET("/campaigns/:slug/partners/:id", partners.edit, requireEditor)
+	admin.POST("/campaigns/:slug/partners/:id", partners.save, requireEditor)
+	admin.POST("/campaigns/:slug/partners/:id/delete", partners.delete, requireEditor)
+	admin.GET("/campaigns/:slug/deliveries", deliveries.list)
+	admin.POST("/campaigns/:slug/deliveries", deliveries.add, requireEditor)
+	admin.GET("/campaigns/:slug/deliveries/:id", deliveries.edit, requireEditor)
+	admin.POST("/campaigns/:slug/deliveries/:id", deliveries.save, requireEditor)
+	admin.POST("/campaigns/:slug/deliveries/:id/delete", deliveries.delete, requireEditor)
 	admin.GET("/campaigns/:slug/deliveries/:id/deliver", h.markDeliveredForm, requireEditor)
 	admin.POST("/campaigns/:slug/deliveries/:id/deliver", h.markDelivered, requireEditor)
 	admin.POST("/campaigns/:slug/deliveries/:id/status", h.moveDelivery, requireEditor)
 	admin.POST("/campaigns/:slug/deliveries/import", h.importDeliveries, requireEditor)
-	recordRoutes(admin, h.actionRecords())
+	admin.GET("/campaigns/:slug/actions", actions.list)
+	admin.POST("/campaigns/:slug/actions", actions.add, requireEditor)
+	admin.GET("/campaigns/:slug/actions/:id", actions.edit, requireEditor)
+	admin.POST("/campaigns/:slug/actions/:id", actions.save, requireEditor)
+	admin.POST("/campaigns/:slug/actions/:id/delete", actions.delete, requireEditor)
 	admin.POST("/campaigns/:slug/responses/no-reply", h.logNoReply, requireEditor)
-	recordRoutes(admin, h.responseRecords())
+	admin.GET("/campaigns/:slug/responses", responses.list)
+	admin.POST("/campaigns/:slug/responses", responses.add, requireEditor)
+	admin.GET("/campaigns/:slug/responses/:id", responses.edit, requireEditor)
+	admin.POST("/campaigns/:slug/responses/:id", responses.save, requireEditor)
+	admin.POST("/campaigns/:slug/responses/:id/delete", responses.delete, requireEditor)
 	admin.GET("/campaigns/:slug/audit", h.campaignAudit)
 	admin.GET("/campaigns/:slug/signatures", h.signaturesPage)
 	admin.GET("/campaigns/:slug/signatures.csv", h.exportSignatures, requireEditor)
@@ -111,17 +134,6 @@ func (h *Handler) Router() *echo.Echo {
 	admin.POST("/users/:id", h.updateUser, requireAdmin)
 
 	return e
-}
-
-// recordRoutes lists the routes of one kind of campaign record: the list
-// and its add form, one record's form and history, save and delete.
-func recordRoutes[T, F any](admin *echo.Group, k *records[T, F]) {
-	base := "/campaigns/:slug/" + k.section
-	admin.GET(base, k.list)
-	admin.POST(base, k.add, requireEditor)
-	admin.GET(base+"/:id", k.edit, requireEditor)
-	admin.POST(base+"/:id", k.save, requireEditor)
-	admin.POST(base+"/:id/delete", k.delete, requireEditor)
 }
 
 // ipExtractor decides which address a request comes from. With no trusted
