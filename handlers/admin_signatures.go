@@ -50,9 +50,9 @@ func parseUpload(next echo.HandlerFunc) echo.HandlerFunc {
 		case errors.Is(err, http.ErrNotMultipart):
 			return next(c)
 		case errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge:
-			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "The file is larger than 50 MB. Split it into smaller files and upload them one after the other.").SetInternal(err)
+			return refuse(http.StatusRequestEntityTooLarge, "The file is larger than 50 MB. Split it into smaller files and upload them one after the other.").because(err)
 		case err != nil:
-			return echo.NewHTTPError(http.StatusBadRequest, "The upload could not be read. Try again.").SetInternal(err)
+			return refuse(http.StatusBadRequest, "The upload could not be read. Try again.").because(err)
 		}
 		defer up.release()
 		c.Set(ctxUpload, up)

@@ -64,7 +64,7 @@ func (h *Handler) updateUser(c echo.Context) error {
 		return h.usersPage(c, views.UserForm{Role: models.RoleOrganiser}, errs)
 	}
 	if errors.Is(err, models.ErrLastAdmin) {
-		return echo.NewHTTPError(http.StatusConflict, err.Error())
+		return refuse(http.StatusConflict, err.Error())
 	}
 	if err != nil {
 		return err

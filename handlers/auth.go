@@ -86,7 +86,7 @@ func (h *Handler) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		if wantsJSON(c) || c.Request().Method != http.MethodGet {
-			return echo.NewHTTPError(http.StatusUnauthorized, "Sign in first.")
+			return refuse(http.StatusUnauthorized, "Sign in first.")
 		}
 		return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 	}
@@ -97,7 +97,7 @@ func (h *Handler) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 func requireEditor(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if u := currentUser(c); u == nil || !u.CanEdit() {
-			return echo.NewHTTPError(http.StatusForbidden, "Your role can read the admin area but not change it. Ask an admin for the organiser role.")
+			return refuse(http.StatusForbidden, "Your role can read the admin area but not change it. Ask an admin for the organiser role.")
 		}
 		return next(c)
 	}
@@ -107,7 +107,7 @@ func requireEditor(next echo.HandlerFunc) echo.HandlerFunc {
 func requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if u := currentUser(c); u == nil || !u.IsAdmin() {
-			return echo.NewHTTPError(http.StatusForbidden, "Only admins manage users.")
+			return refuse(http.StatusForbidden, "Only admins manage users.")
 		}
 		return next(c)
 	}

@@ -43,7 +43,7 @@ const (
 const csrfExpired = "This form has expired or did not come from this site. Go back, reload the page and try again."
 
 func csrfRefused(err error) error {
-	return echo.NewHTTPError(http.StatusForbidden, csrfExpired).SetInternal(err)
+	return refuse(http.StatusForbidden, csrfExpired).because(err)
 }
 
 // newCrossOrigin builds the browser-side check.

@@ -102,10 +102,10 @@ func deliveryFilter(c echo.Context) (models.DeliveryFilter, error) {
 		City:   strings.TrimSpace(c.QueryParam("city")),
 	}
 	if f.Status != "" && !slices.Contains(models.DeliveryStatuses, f.Status) {
-		return f, echo.NewHTTPError(http.StatusBadRequest, "The status filter must be one of "+strings.Join(models.DeliveryStatuses, ", ")+".")
+		return f, refuse(http.StatusBadRequest, "The status filter must be one of "+strings.Join(models.DeliveryStatuses, ", ")+".")
 	}
 	if len(f.City) > 200 {
-		return f, echo.NewHTTPError(http.StatusBadRequest, "The city filter must be at most 200 characters.")
+		return f, refuse(http.StatusBadRequest, "The city filter must be at most 200 characters.")
 	}
 	return f, nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -42,10 +43,41 @@ func (h *Handler) errorHandler(err error, c echo.Context) {
 	h.writeError(c.Response(), c.Request(), status, message)
 }
 
+// refusal is a request the application refuses: the status, the words the
+// visitor is shown, and the cause, which is logged and never shown. It is
+// ours rather than echo.HTTPError so that handlers do not depend on how an
+// Echo version builds its errors (v5 makes the message a string and drops
+// SetInternal); only Echo's own refusals (no route, wrong method, a body
+// over its limit) arrive as echo.HTTPError.
+type refusal struct {
+	code    int
+	message string
+	cause   error
+}
+
+// refuse is a refusal with status code and message.
+func refuse(code int, message string) *refusal { return &refusal{code: code, message: message} }
+
+// because records what caused the refusal, for the log.
+func (r *refusal) because(err error) *refusal { r.cause = err; return r }
+
+func (r *refusal) Error() string {
+	s := "code=" + strconv.Itoa(r.code) + ", message=" + r.message
+	if r.cause != nil {
+		s += ", cause=" + r.cause.Error()
+	}
+	return s
+}
+
+func (r *refusal) Unwrap() error { return r.cause }
+
 // classify picks the status and the words for an error.
 func classify(err error) (status int, message string) {
+	var r *refusal
 	var he *echo.HTTPError
 	switch {
+	case errors.As(err, &r):
+		return r.code, r.message
 	case errors.As(err, &he):
 		message, _ = he.Message.(string)
 		return he.Code, message

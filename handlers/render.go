@@ -21,5 +21,5 @@ func render(c echo.Context, status int, component templ.Component) error {
 // pageNotFound is the error a handler returns for a record that does not
 // exist.
 func pageNotFound(what string) error {
-	return echo.NewHTTPError(http.StatusNotFound, what)
+	return refuse(http.StatusNotFound, what)
 }

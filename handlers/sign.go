@@ -51,7 +51,7 @@ func (h *Handler) sign(c echo.Context) error {
 		return h.signThrottled(c, cp)
 	}
 	if cp.Status != models.CampaignActive {
-		return echo.NewHTTPError(http.StatusConflict, "This petition is not taking signatures now.")
+		return refuse(http.StatusConflict, "This petition is not taking signatures now.")
 	}
 	form, sig := parseSignForm(c)
 	v := views.SignView{Slug: cp.Slug, CSRF: csrfToken(c), Form: form, Open: true}
@@ -87,7 +87,7 @@ func (h *Handler) sign(c echo.Context) error {
 			v.Problem = msg
 			return render(c, http.StatusServiceUnavailable, views.SignSection(v))
 		}
-		return echo.NewHTTPError(http.StatusServiceUnavailable, msg).SetInternal(err)
+		return refuse(http.StatusServiceUnavailable, msg).because(err)
 	}
 }
 
@@ -111,7 +111,7 @@ func (h *Handler) signThrottled(c echo.Context, cp *models.Campaign) error {
 	c.Response().Header().Set("Retry-After", "60")
 	const msg = "Too many signatures have come from your network to this petition in a short time. Please wait a minute and try again."
 	if !isHTMX(c) {
-		return echo.NewHTTPError(http.StatusTooManyRequests, msg)
+		return refuse(http.StatusTooManyRequests, msg)
 	}
 	form, _ := parseSignForm(c)
 	return render(c, http.StatusTooManyRequests, views.SignSection(views.SignView{
