@@ -30,6 +30,7 @@ func (b *browser) upload(path, field, name, body string) response {
 }
 
 func TestDeliveriesImportSavesTheGoodRowsAndNamesTheBad(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		a.user("organiser@example.org", models.RoleOrganiser)
 		b := a.browser()
@@ -72,6 +73,7 @@ func TestDeliveriesImportSavesTheGoodRowsAndNamesTheBad(t *testing.T) {
 }
 
 func TestActionsAndResponsesAreLoggedAndTracked(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		ctx := context.Background()
 		a.user("organiser@example.org", models.RoleOrganiser)

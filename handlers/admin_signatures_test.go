@@ -82,6 +82,7 @@ const uploadCSV = "first_name,last_name,email,city,state,country,zip,signed_at\n
 	"Dee,Park,dee@example.org,\"=HYPERLINK(\"\"http://evil.example\"\")\",NY,US,10001,2019-07-16\n"
 
 func TestOrganiserImportsSignatures(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		a.user("organiser@example.org", models.RoleOrganiser)
 		b := a.browser()
@@ -158,6 +159,7 @@ func TestOrganiserImportsSignatures(t *testing.T) {
 }
 
 func TestUploadRefusals(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
 	a.user("organiser@example.org", models.RoleOrganiser)
 	b := a.browser()
@@ -182,6 +184,7 @@ func TestUploadRefusals(t *testing.T) {
 // TestUploadBodyLimits: the upload takes more than the global 1 MB, other
 // forms still do not, and the upload stops at 50 MB.
 func TestUploadBodyLimits(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
 	a.user("organiser@example.org", models.RoleOrganiser)
 	b := a.browser()
@@ -235,6 +238,7 @@ func (r repeatReader) Read(p []byte) (int, error) {
 }
 
 func TestViewerCannotImportOrExport(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		a.user("viewer@example.org", models.RoleViewer)
 		b := a.browser()
@@ -266,6 +270,7 @@ func TestViewerCannotImportOrExport(t *testing.T) {
 }
 
 func TestAnonymousExportRedirectsToSignIn(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
 	r := a.browser().get(signaturesPath + ".csv")
 	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/login?next=") {
@@ -274,6 +279,7 @@ func TestAnonymousExportRedirectsToSignIn(t *testing.T) {
 }
 
 func TestOrganiserExportsSignatures(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		ctx := context.Background()
 		c, _ := a.store.CampaignBySlug(ctx, "no-tech-for-ice")

@@ -174,6 +174,7 @@ func fillPath(p string) string {
 }
 
 func TestEveryAdminRouteRefusesAnonymous(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
 	routes := adminRoutes(a.echo)
 	if len(routes) < 20 {
@@ -201,6 +202,7 @@ func TestEveryAdminRouteRefusesAnonymous(t *testing.T) {
 }
 
 func TestEveryStateChangingAdminRouteNeedsCSRFAndAnEditor(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		a.user("organiser@example.org", models.RoleOrganiser)
 		a.user("viewer@example.org", models.RoleViewer)
@@ -237,6 +239,7 @@ func TestEveryStateChangingAdminRouteNeedsCSRFAndAnEditor(t *testing.T) {
 }
 
 func TestViewerReadsButCannotEdit(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
 	a.user("viewer@example.org", models.RoleViewer)
 	b := a.browser()
@@ -254,6 +257,7 @@ func TestViewerReadsButCannotEdit(t *testing.T) {
 }
 
 func TestSignInFailuresAllReadTheSame(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		a.user("admin@example.org", models.RoleAdmin)
 		off := a.user("off@example.org", models.RoleOrganiser)
@@ -279,6 +283,7 @@ func TestSignInFailuresAllReadTheSame(t *testing.T) {
 }
 
 func TestTenthWrongSignInIsThrottled(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		a.user("admin@example.org", models.RoleAdmin)
 		b := a.browser()
@@ -306,6 +311,7 @@ func TestTenthWrongSignInIsThrottled(t *testing.T) {
 }
 
 func TestSignInSessionAndSignOut(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		a.user("admin@example.org", models.RoleAdmin)
 		b := a.browser()
@@ -349,6 +355,7 @@ func TestSignInSessionAndSignOut(t *testing.T) {
 }
 
 func TestDisablingAUserEndsTheirSession(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
 	a.user("admin@example.org", models.RoleAdmin)
 	org := a.user("organiser@example.org", models.RoleOrganiser)
@@ -363,6 +370,7 @@ func TestDisablingAUserEndsTheirSession(t *testing.T) {
 }
 
 func TestSecureCookiesAndHSTS(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{SecureCookies: true})
 	r := a.browser().get("/login")
 	if r.header.Get("Strict-Transport-Security") == "" {
@@ -376,6 +384,7 @@ func TestSecureCookiesAndHSTS(t *testing.T) {
 }
 
 func TestOrganiserEditsAreShownAndAudited(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		a.user("organiser@example.org", models.RoleOrganiser)
 		b := a.browser()
@@ -442,6 +451,7 @@ func TestOrganiserEditsAreShownAndAudited(t *testing.T) {
 }
 
 func TestCreateCampaignAndPartner(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		a.user("organiser@example.org", models.RoleOrganiser)
 		b := a.browser()
@@ -472,6 +482,7 @@ func TestCreateCampaignAndPartner(t *testing.T) {
 // TestNoSignerEmailOnPublicRoutes signs the petition, then requests every
 // public route of the router and looks for the signer's email.
 func TestNoSignerEmailOnPublicRoutes(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		ctx := context.Background()
 		c, _ := a.store.CampaignBySlug(ctx, "no-tech-for-ice")
@@ -512,6 +523,7 @@ func TestNoSignerEmailOnPublicRoutes(t *testing.T) {
 // TestForwardedForIsBelievedOnlyFromTrustedProxies: the per-address
 // throttle counts the peer unless a trusted proxy forwarded the request.
 func TestForwardedForIsBelievedOnlyFromTrustedProxies(t *testing.T) {
+	t.Parallel()
 	failFromManyAddresses := func(a *app) response {
 		b := a.browser()
 		for i := range models.MaxIPFailures {

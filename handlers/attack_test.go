@@ -84,6 +84,7 @@ var forgeries = []struct {
 }
 
 func TestForgedOrCrossSiteFormsReachNoAdminHandler(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		a.user("admin@example.org", models.RoleAdmin)
 		b := a.browser()
@@ -122,6 +123,7 @@ func TestForgedOrCrossSiteFormsReachNoAdminHandler(t *testing.T) {
 }
 
 func TestForgedOrCrossSitePublicFormsAreRefused(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		a.user("admin@example.org", models.RoleAdmin)
 		for _, target := range []struct {
@@ -156,6 +158,7 @@ func TestForgedOrCrossSitePublicFormsAreRefused(t *testing.T) {
 // A token is tied to one visitor: another visitor's token, with the
 // attacker's own cookie, is refused.
 func TestPublicTokenIsTiedToItsCookie(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
 	victim, attacker := a.browser(), a.browser()
 	victimToken := victim.campaignCSRF()
@@ -237,6 +240,7 @@ func visit(t *testing.T, e http.Handler, remote, path, formSel string) (cookie, 
 // IPv6: one /64 is one client in every per-address limit, so an attacker
 // cannot take a fresh address from its /64 for each request.
 func TestIPv6AddressesOfOneNetworkShareTheirLimits(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{SignRateLimit: config.RateLimit{N: 3, Period: time.Minute}})
 	addr := func(net string, i int) string {
 		return "[2001:db8:" + net + "::" + strconv.FormatInt(int64(i+1), 16) + "]:40000"
@@ -316,6 +320,7 @@ func TestRefusedRequestsWriteABoundedLog(t *testing.T) {
 // The public answer to a signature is the same whether the email had
 // signed or not: status, redirect, page and htmx fragment.
 func TestRepeatSignatureAnswersLikeANewOne(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		b := a.browser()
 		form := signForm("ana@example.org")
@@ -343,6 +348,7 @@ func TestRepeatSignatureAnswersLikeANewOne(t *testing.T) {
 // The trailing-slash redirect never turns an escaped "?" or "#" in a path
 // into a real one (it was built from the decoded path).
 func TestTrailingSlashRedirectKeepsEscapes(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
 	b := a.browser()
 	for _, path := range []string{"/campaigns/no-tech-for-ice%3Fx%2F", "/campaigns/no-tech-for-ice%23top/", "/%2F%2Fevil.example%2F"} {

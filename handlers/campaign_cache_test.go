@@ -19,6 +19,7 @@ import (
 // no campaign has, or ever had, adds nothing to the page or campaign
 // cache; only the live campaign is kept.
 func TestUnknownSlugsLeaveNothingInTheCaches(t *testing.T) {
+	t.Parallel()
 	store := testdb.Open(t, testdb.SQLite)
 	if _, err := seed.Load(context.Background(), store); err != nil {
 		t.Fatal(err)

@@ -27,6 +27,7 @@ import (
 )
 
 func TestClientNet(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ ip, want string }{
 		{"192.0.2.7", "192.0.2.7/32"},
 		{"::ffff:192.0.2.7", "192.0.2.7/32"},

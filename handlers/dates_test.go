@@ -106,6 +106,7 @@ func changes(t *testing.T, a *app) (int64, int) {
 // nothing is stored; the message is the one a deliveries CSV gives for
 // the same value.
 func TestOrganiserFormsRefuseDatesOutOfRange(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		a.user("organiser@example.org", models.RoleOrganiser)
 		b := a.browser()

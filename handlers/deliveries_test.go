@@ -27,6 +27,7 @@ func readCSV(t *testing.T, body string) [][]string {
 }
 
 func TestDeliveriesPageShowsTheSeededCitiesOnTheMap(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		ctx := context.Background()
 		cp, err := a.store.CampaignBySlug(ctx, "no-tech-for-ice")
@@ -106,6 +107,7 @@ func TestDeliveriesPageShowsTheSeededCitiesOnTheMap(t *testing.T) {
 }
 
 func TestOrganiserMovesADeliveryAlongItsFlow(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		a.user("organiser@example.org", models.RoleOrganiser)
 		b := a.browser()
@@ -230,6 +232,7 @@ func FuzzDeliveriesQuery(f *testing.F) {
 }
 
 func TestDeliveriesOutsideTheMapAreListedBesideIt(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		ctx := context.Background()
 		cp, _ := a.store.CampaignBySlug(ctx, "no-tech-for-ice")

@@ -16,6 +16,7 @@ import (
 // deliveries, and the JSON gives its numbers. The data has what made them
 // disagree before: a city with two deliveries and a cancelled one.
 func TestDeliveryProgressIsOneSentenceEverywhere(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		ctx := context.Background()
 		cp, err := a.store.CampaignBySlug(ctx, "no-tech-for-ice")

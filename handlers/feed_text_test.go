@@ -15,6 +15,7 @@ import (
 // through the Store, still give a 200 and a well-formed feed in which
 // every entry has its title and the feed its author.
 func TestTimelineAtomCopesWithAnyStoredText(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		ctx := context.Background()
 		cp := tlDemo(t, a)

@@ -12,6 +12,7 @@ import (
 )
 
 func TestParseSources(t *testing.T) {
+	t.Parallel()
 	fe := models.FieldErrors{}
 	got := parseSources(fe, "sources", "The Seattle Times\r\nKPIX | https://cbsnews.com/x\n\n  https://ccaej.org/  \nBad | https://a b")
 	if len(got) != 4 || got[0].Name != "The Seattle Times" || got[1].URL != "https://cbsnews.com/x" || got[2].URL != "https://ccaej.org/" || got[2].Name != "" {
@@ -23,6 +24,7 @@ func TestParseSources(t *testing.T) {
 }
 
 func TestParseClaimFormNamesEachField(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		form url.Values
 		want []string
@@ -197,6 +199,7 @@ func FuzzParseDeliveryForm(f *testing.F) {
 }
 
 func TestParseDeliveryFormReadsTimesInThePlacesZone(t *testing.T) {
+	t.Parallel()
 	_, d, fe := parseDeliveryForm(values{"city": {"Seattle"}, "region": {"WA"}, "country": {"US"}, "status": {"delivered"},
 		"scheduled_at": {"2019-07-15"}, "delivered_at": {"2019-07-15 11:00"}})
 	if len(fe) > 0 {

@@ -21,6 +21,12 @@ import (
 	"campaigntrack/testdb"
 )
 
+// Tests here call t.Parallel, so go test runs them side by side (as many
+// at once as GOMAXPROCS). Those that stay serial set TMPDIR (the upload
+// tests), or measure limits against the clock or the heap (the sign-in
+// crowd, the log budget, the connection and upload limits, the limiter
+// bounds): other tests beside them would change what they measure.
+
 // eachServer runs fn against the real router over a seeded database, once
 // per engine.
 func eachServer(t *testing.T, fn func(t *testing.T, e *echo.Echo, store *models.Store)) {
@@ -58,6 +64,7 @@ func page(t *testing.T, rec *httptest.ResponseRecorder) *goquery.Document {
 func text(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Text()), " ") }
 
 func TestHomeListsCampaigns(t *testing.T) {
+	t.Parallel()
 	eachServer(t, func(t *testing.T, e *echo.Echo, _ *models.Store) {
 		rec := get(t, e, "/")
 		if rec.Code != http.StatusOK {
@@ -84,6 +91,7 @@ func TestHomeListsCampaigns(t *testing.T) {
 }
 
 func TestHomeWithoutCampaigns(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		rec := get(t, newRouter(store), "/")
 		if rec.Code != http.StatusOK || page(t, rec).Find(`[data-testid=no-campaigns]`).Length() != 1 {
@@ -93,6 +101,7 @@ func TestHomeWithoutCampaigns(t *testing.T) {
 }
 
 func TestCampaignPage(t *testing.T) {
+	t.Parallel()
 	eachServer(t, func(t *testing.T, e *echo.Echo, _ *models.Store) {
 		rec := get(t, e, "/campaigns/no-tech-for-ice")
 		if rec.Code != http.StatusOK {
@@ -162,6 +171,7 @@ func TestCampaignPage(t *testing.T) {
 }
 
 func TestCampaignPageLandmarks(t *testing.T) {
+	t.Parallel()
 	eachServer(t, func(t *testing.T, e *echo.Echo, _ *models.Store) {
 		for _, path := range []string{"/", "/campaigns/no-tech-for-ice", "/campaigns/nope"} {
 			doc := page(t, get(t, e, path))
@@ -178,6 +188,7 @@ func TestCampaignPageLandmarks(t *testing.T) {
 }
 
 func TestUnknownCampaignIs404Page(t *testing.T) {
+	t.Parallel()
 	eachServer(t, func(t *testing.T, e *echo.Echo, _ *models.Store) {
 		rec := get(t, e, "/campaigns/does-not-exist")
 		if rec.Code != http.StatusNotFound {
@@ -194,6 +205,7 @@ func TestUnknownCampaignIs404Page(t *testing.T) {
 }
 
 func TestMalformedPathsNeverFail(t *testing.T) {
+	t.Parallel()
 	e := newRouter(testdb.Open(t, testdb.SQLite))
 	for _, path := range []string{
 		"/campaigns/%ff%fe", "/campaigns/%00", "/campaigns/..%2f..%2fetc%2fpasswd", "/campaigns/" + strings.Repeat("a", 5000),
@@ -209,6 +221,7 @@ func TestMalformedPathsNeverFail(t *testing.T) {
 }
 
 func TestCampaignJSON(t *testing.T) {
+	t.Parallel()
 	eachServer(t, func(t *testing.T, e *echo.Echo, _ *models.Store) {
 		rec := get(t, e, "/api/campaigns/no-tech-for-ice")
 		if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
@@ -255,6 +268,7 @@ func TestCampaignJSON(t *testing.T) {
 }
 
 func TestHealthz(t *testing.T) {
+	t.Parallel()
 	store := testdb.Open(t, testdb.SQLite)
 	e := newRouter(store)
 	if rec := get(t, e, "/healthz"); rec.Code != http.StatusOK {
@@ -268,6 +282,7 @@ func TestHealthz(t *testing.T) {
 }
 
 func TestDatabaseFailureIs500PageWithoutInternals(t *testing.T) {
+	t.Parallel()
 	store := testdb.Open(t, testdb.SQLite)
 	seed.Load(context.Background(), store)
 	e := newRouter(store)
@@ -286,6 +301,7 @@ func TestDatabaseFailureIs500PageWithoutInternals(t *testing.T) {
 }
 
 func TestSecurityHeadersAndAssets(t *testing.T) {
+	t.Parallel()
 	e := newRouter(testdb.Open(t, testdb.SQLite))
 	rec := get(t, e, "/")
 	h := rec.Header()

@@ -13,6 +13,7 @@ import (
 // its page and in the list, with what it stored and what to do, and no
 // longer refreshes itself.
 func TestInterruptedImportPage(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		ctx := context.Background()
 		u := a.user("organiser@example.org", models.RoleOrganiser)

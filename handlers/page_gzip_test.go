@@ -9,6 +9,7 @@ import (
 )
 
 func TestGzipPartsJoinIntoTheSamePage(t *testing.T) {
+	t.Parallel()
 	before := []byte("<html><head><title>x</title></head><body><form><input name=_csrf value=\"" + strings.Repeat("abc ", 500))
 	after := []byte("\"></form>" + strings.Repeat("<p>after the token, repeated text</p>", 300) + "</body></html>")
 	g, err := newGzipParts(before, after)
@@ -37,6 +38,7 @@ func TestGzipPartsJoinIntoTheSamePage(t *testing.T) {
 }
 
 func TestAcceptsGzip(t *testing.T) {
+	t.Parallel()
 	for h, want := range map[string]bool{
 		"": false, "gzip": true, "gzip, deflate, br": true, "br;q=1.0, gzip;q=0.8": true, "GZIP": true,
 		"gzip;q=0": false, "identity": false, "deflate": false, "x-gzip": false, " gzip ; q=0.5": true,

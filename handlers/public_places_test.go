@@ -58,6 +58,7 @@ type placeCountsJSON struct {
 // its signers are counted as other places, so the figures still add up.
 // A Config built in code with no threshold gets the default of 10.
 func TestPublicPlacesHideSmallPlaces(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		a := newApp(t, store, config.Config{})
 		addPlaceSigners(t, a)
@@ -100,6 +101,7 @@ func TestPublicPlacesHideSmallPlaces(t *testing.T) {
 
 // TestPublicPlaceMinIsASetting: the threshold is the operator's to set.
 func TestPublicPlaceMinIsASetting(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		min             int64
 		cities, regions string

@@ -62,6 +62,7 @@ func wantMoved(t *testing.T, what string, r response, code int, location string)
 // change, even though its pages are cached; the new address serves the new
 // page.
 func TestRenamedCampaignRedirects(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		a := newApp(t, store, config.Config{PageCache: time.Second})
 		visitor := a.browser()
@@ -128,6 +129,7 @@ func TestRenamedCampaignRedirects(t *testing.T) {
 // TestRenameBackAndChains: renaming A to B and back leaves A live and B
 // redirecting to it (no loop); renaming A to B to C sends A straight to C.
 func TestRenameBackAndChains(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		org, visitor := a.organiser(), a.browser()
 		org.rename("no-tech-for-ice", "b-slug", "B")
@@ -150,6 +152,7 @@ func TestRenameBackAndChains(t *testing.T) {
 // TestNewCampaignTakesAVacatedSlug: an address a campaign was renamed from
 // may be given to a new campaign, which then has it: the redirect is gone.
 func TestNewCampaignTakesAVacatedSlug(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		org, visitor := a.organiser(), a.browser()
 		org.rename("no-tech-for-ice", "no-tech-for-ice-2019", "The 2019 petition")
@@ -176,6 +179,7 @@ func TestNewCampaignTakesAVacatedSlug(t *testing.T) {
 // shows the new address's page at once, and its cached copy of the old
 // address for no longer than its page cache time.
 func TestRenameOnAnotherInstance(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		const ttl = 100 * time.Millisecond
 		a := newApp(t, store, config.Config{PageCache: ttl})
@@ -197,6 +201,7 @@ func TestRenameOnAnotherInstance(t *testing.T) {
 // TestHeadAnswersAsGetDoes: every GET route answers HEAD with the GET's
 // status and headers and no body.
 func TestHeadAnswersAsGetDoes(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		b := a.browser()
 		for path, status := range map[string]int{"/campaigns/no-tech-for-ice": 200, timelinePath + ".atom": 200, "/campaigns/never-was": 404, "/api/campaigns/no-tech-for-ice": 200} {

@@ -13,6 +13,7 @@ import (
 // routes out, so they can be found by grep; a kind's section, which its
 // pages link and redirect to, must name those routes.
 func TestRecordSectionsHaveTheirRoutes(t *testing.T) {
+	t.Parallel()
 	h := New(testdb.Open(t, testdb.SQLite), slog.New(slog.NewTextHandler(io.Discard, nil)), config.Config{})
 	routes := map[string]bool{}
 	for _, r := range h.Router().Routes() {

@@ -63,6 +63,7 @@ func (b *browser) sign(form url.Values, header ...string) response {
 }
 
 func TestSignWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		b := a.browser()
 		r := b.sign(signForm("ada@example.org"))
@@ -101,6 +102,7 @@ func TestSignWithoutJavaScript(t *testing.T) {
 }
 
 func TestSignWithHTMX(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
 	b := a.browser()
 	r := b.sign(signForm("grace@example.org"), "HX-Request", "true")
@@ -123,6 +125,7 @@ func TestSignWithHTMX(t *testing.T) {
 }
 
 func TestSignRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
 	b := a.browser()
 	for _, c := range []struct {
@@ -171,6 +174,7 @@ func TestSignRefusesBadInput(t *testing.T) {
 }
 
 func TestSignHoneypotCSRFAndClosedPetition(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
 	b := a.browser()
 	bot := signForm("bot@example.org")
@@ -195,6 +199,7 @@ func TestSignHoneypotCSRFAndClosedPetition(t *testing.T) {
 }
 
 func TestSignRateLimit(t *testing.T) {
+	t.Parallel()
 	limit, _ := config.ParseRateLimit("3/min")
 	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{SignRateLimit: limit})
 	b := a.browser()
@@ -213,6 +218,7 @@ func TestSignRateLimit(t *testing.T) {
 // signatures each; afterwards the kept count equals the rows equals the
 // successful answers.
 func TestConcurrentSignersLoseNothing(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		const signers, each = 64, 8
 		var wg sync.WaitGroup
@@ -254,6 +260,7 @@ func TestConcurrentSignersLoseNothing(t *testing.T) {
 // TestCampaignPageCache: a cached page is reused until it expires, and
 // every visitor still gets their own CSRF token in the sign form.
 func TestCampaignPageCache(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{PageCache: time.Hour})
 	one, two := a.browser(), a.browser()
 	t1, t2 := one.campaignCSRF(), two.campaignCSRF()
@@ -277,6 +284,7 @@ func TestCampaignPageCache(t *testing.T) {
 // compressed, with its own token inside, and it reads the same as the
 // plain page.
 func TestCampaignPageGzip(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{PageCache: time.Hour})
 	b := a.browser()
 	plain := b.get("/campaigns/no-tech-for-ice", "Accept-Encoding", "identity")
@@ -308,6 +316,7 @@ func TestCampaignPageGzip(t *testing.T) {
 // is made for it: TestSignFloodToUnknownCampaignsLeavesNoState); the real
 // campaign's window counts its own signatures.
 func TestSignRateLimitIsPerCampaignNotPerSlugTyped(t *testing.T) {
+	t.Parallel()
 	limit, _ := config.ParseRateLimit("3/min")
 	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{SignRateLimit: limit})
 	b := a.browser()

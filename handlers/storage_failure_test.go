@@ -94,6 +94,7 @@ func pragmaEverywhere(t *testing.T, db *sql.DB, pragma string) {
 // gets a log line, nothing is counted, and the same signer succeeds once
 // the database takes writes again.
 func TestSignOnAReadOnlyDatabaseSaysTryAgain(t *testing.T) {
+	t.Parallel()
 	a, db, log := appOnSmallPool(t)
 	b := a.browser()
 	if r := b.sign(signForm("before@example.org")); r.status != http.StatusSeeOther {
@@ -123,6 +124,7 @@ func TestSignOnAReadOnlyDatabaseSaysTryAgain(t *testing.T) {
 // file is full, then refused with "try again"; every thanked signature is
 // stored and counted.
 func TestSignOnAFullDiskLosesNothingAcknowledged(t *testing.T) {
+	t.Parallel()
 	a, db, log := appOnSmallPool(t)
 	var pages int
 	if err := db.QueryRow("PRAGMA page_count").Scan(&pages); err != nil {
@@ -162,6 +164,7 @@ func TestSignOnAFullDiskLosesNothingAcknowledged(t *testing.T) {
 // With htmx the refusal is swapped into the page in place of the form, so
 // a signer with JavaScript sees it too.
 func TestSignWithHTMXOnAReadOnlyDatabaseShowsTheProblem(t *testing.T) {
+	t.Parallel()
 	a, db, _ := appOnSmallPool(t)
 	b := a.browser()
 	pragmaEverywhere(t, db, "PRAGMA query_only = ON")

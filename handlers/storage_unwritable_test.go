@@ -47,6 +47,7 @@ func assertNotSavedPage(t *testing.T, what string, r response) {
 // forms (which save a change) answer with the not-saved page, and
 // /healthz says 503; once writes work again, both recover.
 func TestOrganiserOnAReadOnlyDatabaseGetsANotSavedPage(t *testing.T) {
+	t.Parallel()
 	a, db, log := appOnSmallPool(t)
 	a.user("organiser@example.org", models.RoleOrganiser)
 	b := a.browser()
@@ -85,6 +86,7 @@ func TestOrganiserOnAReadOnlyDatabaseGetsANotSavedPage(t *testing.T) {
 // TestOrganiserOnAFullDiskGetsANotSavedPage: with the database full, a
 // change that needs room is refused with the not-saved page, not a fault.
 func TestOrganiserOnAFullDiskGetsANotSavedPage(t *testing.T) {
+	t.Parallel()
 	a, db, _ := appOnSmallPool(t)
 	a.user("organiser@example.org", models.RoleOrganiser)
 	b := a.browser()

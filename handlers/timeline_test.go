@@ -69,6 +69,7 @@ func tlKinds(entries *goquery.Selection) map[string]int {
 }
 
 func TestTimelinePageShowsTheSeededRecord(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		ctx := context.Background()
 		cp := tlDemo(t, a)
@@ -133,6 +134,7 @@ func TestTimelinePageShowsTheSeededRecord(t *testing.T) {
 }
 
 func TestTimelineFilters(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		b := a.browser()
 		cases := []struct {
@@ -226,6 +228,7 @@ func equalCounts(a, b map[string]int) bool {
 // without JavaScript would: its method and action, and the value of each
 // of its controls.
 func TestTimelineFilterFormIsAPlainGET(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		b := a.browser()
 		form := b.get(timelinePath).doc(t).Find(`form[data-testid=timeline-filter]`)
@@ -285,6 +288,7 @@ func TestTimelineFilterFormIsAPlainGET(t *testing.T) {
 }
 
 func TestTimelineBadFiltersAre400(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		b := a.browser()
 		for _, path := range []string{timelinePath, timelinePath + ".atom"} {
@@ -318,6 +322,7 @@ func TestTimelineBadFiltersAre400(t *testing.T) {
 // TestTimelineShowsTimesWhereTheyHappened: a timed record is shown in its
 // own zone, with the offset in its <time>.
 func TestTimelineShowsTimesWhereTheyHappened(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		cp := tlDemo(t, a)
 		act := &models.Action{Kind: "rally", Title: "Evening vigil", OccurredAt: time.Date(2019, 7, 16, 18, 30, 0, 0, time.UTC),
@@ -395,6 +400,7 @@ func parseTimelineAtom(t *testing.T, body string) tlFeed {
 }
 
 func TestTimelineAtomFeed(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		ctx := context.Background()
 		cp := tlDemo(t, a)
@@ -551,6 +557,7 @@ func feedAs(t *testing.T, e http.Handler, path, host string, header ...string) *
 // make the feed (or a shared cache's copy of it) point elsewhere, and its
 // strong ETag is true of every copy.
 func TestTimelineAtomIgnoresTheRequestsHost(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		for _, path := range []string{timelinePath + ".atom", timelinePath + ".atom?kind=response"} {
 			one := feedAs(t, a.echo, path, "campaign.example.org")
@@ -569,6 +576,7 @@ func TestTimelineAtomIgnoresTheRequestsHost(t *testing.T) {
 // address, path prefix included, while ids are tag URIs that stay the same
 // when the site moves to another host, scheme or path.
 func TestTimelineAtomLinksUseTheBaseURL(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		base, err := config.ParseBaseURL("https://campaign.example.org/sub/")
 		if err != nil {
@@ -602,6 +610,7 @@ func TestTimelineAtomLinksUseTheBaseURL(t *testing.T) {
 var daysWaiting = regexp.MustCompile(`^No answer for [0-9,]+ days$`)
 
 func TestResponsesPageListsAnswersAndSilence(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		ctx := context.Background()
 		cp := tlDemo(t, a)
@@ -710,6 +719,7 @@ func TestResponsesPageListsAnswersAndSilence(t *testing.T) {
 }
 
 func TestResponsesAndActionsCSV(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		ctx := context.Background()
 		cp := tlDemo(t, a)
@@ -822,6 +832,7 @@ func FuzzTimelineQuery(f *testing.F) {
 // A feed reader that polls gets a 304 while nothing changed, and the new
 // feed as soon as something did.
 func TestTimelineAtomAnswersConditionalRequests(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		b := a.browser()
 		first := b.get("/campaigns/no-tech-for-ice/timeline.atom")

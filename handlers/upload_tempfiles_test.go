@@ -172,6 +172,7 @@ func uploadHalfAndStop(t *testing.T, b *browser, csv string) int {
 // form reaches the handler without a file, and is answered with the form,
 // not a fault.
 func TestUploadWithoutMultipartIsRefused(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
 	a.user("organiser@example.org", models.RoleOrganiser)
 	b := a.browser()
