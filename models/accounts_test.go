@@ -18,6 +18,7 @@ import (
 const goodPassword = "correct horse battery"
 
 func TestPasswordHashing(t *testing.T) {
+	t.Parallel()
 	h, err := models.HashPassword(goodPassword)
 	if err != nil {
 		t.Fatal(err)
@@ -39,6 +40,7 @@ func TestPasswordHashing(t *testing.T) {
 }
 
 func TestUsersAndAuthentication(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		admin, err := store.CreateUser(ctx, models.CommandLine, "  Admin@Example.ORG ", models.RoleAdmin, goodPassword)
@@ -103,6 +105,7 @@ func TestUsersAndAuthentication(t *testing.T) {
 }
 
 func TestLoginThrottle(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		for i := 1; i <= models.MaxAccountFailures; i++ {
@@ -183,6 +186,7 @@ func TestLoginThrottleHoldsUnderConcurrency(t *testing.T) {
 // Whoever reads the database, or a backup, holds no session: the table
 // keeps a hash of each token, never the cookie's value.
 func TestSessionTokensAreStoredHashed(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		ss := store.Sessions()
@@ -210,6 +214,7 @@ func TestSessionTokensAreStoredHashed(t *testing.T) {
 // Sessions made before tokens were hashed are ended by the migration
 // that brought the hashing in (version 7).
 func TestMigrationEndsSessionsStoredInTheClear(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		for _, sql := range []string{
@@ -232,6 +237,7 @@ func TestMigrationEndsSessionsStoredInTheClear(t *testing.T) {
 }
 
 func TestSessionStore(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		ss := store.Sessions()
@@ -262,6 +268,7 @@ func TestSessionStore(t *testing.T) {
 }
 
 func TestCampaignEditsAreValidatedScopedAndAudited(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		seed.Load(ctx, store)

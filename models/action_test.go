@@ -52,6 +52,7 @@ func validAction() models.Action {
 }
 
 func TestActionValidate(t *testing.T) {
+	t.Parallel()
 	long := func(n int) string { return strings.Repeat("x", n) }
 	a := validAction()
 	if fe := a.Validate(); len(fe) != 0 {
@@ -103,6 +104,7 @@ func TestActionValidate(t *testing.T) {
 }
 
 func TestActionNormalise(t *testing.T) {
+	t.Parallel()
 	ny := time.FixedZone("-04:00", -4*3600)
 	a := models.Action{Kind: " rally ", Title: "  Rally ", City: " New York ", Region: "NY", Country: " us ",
 		OccurredAt: time.Date(2019, 7, 11, 10, 0, 0, 0, ny)}
@@ -135,6 +137,7 @@ func TestActionNormalise(t *testing.T) {
 }
 
 func TestActionStore(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		demo, other := recordsDemo(t, store)

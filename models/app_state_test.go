@@ -12,6 +12,7 @@ import (
 // TestSiteIDIsMadeOncePerDatabase: each database gets its own random name,
 // which migrating again does not change.
 func TestSiteIDIsMadeOncePerDatabase(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		id, err := store.SiteID(ctx)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestSeedLoadsOnceWithSources(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		created, err := seed.Load(ctx, store)
@@ -114,6 +115,7 @@ func TestSeedLoadsOnceWithSources(t *testing.T) {
 }
 
 func TestImportBundleRollsBackOnError(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		b, err := seed.Demo()

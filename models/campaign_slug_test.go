@@ -14,6 +14,7 @@ import (
 // and checks where each slug leads afterwards: to the campaign that has
 // it, to the current slug of the campaign that had it, or nowhere.
 func TestRenamesRecordTheirOldSlugs(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		steps []string // "x:a>b" renames campaign x from a to b; "+y:a" creates campaign y at a

@@ -31,6 +31,7 @@ func demoDeliveries(t *testing.T, store *models.Store) (*models.Campaign, []mode
 // An import updates only what the file carries: a sheet of places and
 // statuses must not wipe the outcomes, the press flag or source names.
 func TestImportDeliveriesKeepsWhatTheFileDoesNotCarry(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		cp, ds := demoDeliveries(t, store)
@@ -70,6 +71,7 @@ func TestImportDeliveriesKeepsWhatTheFileDoesNotCarry(t *testing.T) {
 }
 
 func TestMoveDeliveryFollowsTheFlow(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		cp, _ := demoDeliveries(t, store)

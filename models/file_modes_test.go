@@ -30,6 +30,7 @@ func perm(t *testing.T, path string) os.FileMode {
 // -wal and -shm files SQLite makes beside it (with the database's mode),
 // are readable by their owner only, whatever the umask.
 func TestNewSQLiteDatabaseIsOwnerOnly(t *testing.T) {
+	t.Parallel()
 	permissiveUmask(t)
 	_, _, path := liveDB(t)
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
@@ -43,6 +44,7 @@ func TestNewSQLiteDatabaseIsOwnerOnly(t *testing.T) {
 // world-readable by an earlier version is made owner-only, and the files
 // that changed are named (the server logs them).
 func TestSecureSQLiteFilesTightensAnExistingDatabase(t *testing.T) {
+	t.Parallel()
 	permissiveUmask(t)
 	store, _, path := liveDB(t)
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
@@ -70,6 +72,7 @@ func TestSecureSQLiteFilesTightensAnExistingDatabase(t *testing.T) {
 
 // TestBackupIsOwnerOnly: a backup holds every signer; it is 0600.
 func TestBackupIsOwnerOnly(t *testing.T) {
+	t.Parallel()
 	permissiveUmask(t)
 	store, _, _ := liveDB(t)
 	backup := filepath.Join(t.TempDir(), "b.backup")

@@ -22,6 +22,7 @@ var invisiblePrefixes = map[string]string{
 }
 
 func TestLooksLikeFormula(t *testing.T) {
+	t.Parallel()
 	for _, trigger := range formulaTriggers {
 		for _, tail := range []string{"", "1+1", "HYPERLINK(\"http://evil.example\",\"x\")", "cmd|' /C calc'!A0"} {
 			if !models.LooksLikeFormula(trigger + tail) {
@@ -56,6 +57,7 @@ func TestLooksLikeFormula(t *testing.T) {
 }
 
 func TestSignatureNamesThatLookLikeFormulas(t *testing.T) {
+	t.Parallel()
 	valid := func() models.Signature {
 		return models.Signature{FirstName: "Ada", LastName: "Lopez", Email: "ada@example.org"}
 	}

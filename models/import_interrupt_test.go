@@ -18,6 +18,7 @@ import (
 // finished one, are left alone; a second sweep (say, by another
 // instance) marks nothing twice.
 func TestInterruptImportJobs(t *testing.T) {
+	t.Parallel()
 	for _, e := range testdb.Engines {
 		t.Run(e.Name, func(t *testing.T) {
 			store, db := testdb.OpenDB(t, e)
@@ -88,6 +89,7 @@ func ageJob(t *testing.T, db *gorm.DB, id uint, by time.Duration) {
 // again. The lock ends with the process however it ends (the SIGKILL test
 // in e2e shows it); here Release stands for that.
 func TestInstanceLock(t *testing.T) {
+	t.Parallel()
 	for _, e := range testdb.Engines {
 		t.Run(e.Name, func(t *testing.T) {
 			dsn := e.DSN(t)

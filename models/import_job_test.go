@@ -11,6 +11,7 @@ import (
 )
 
 func TestImportJobMatchesSchema(t *testing.T) {
+	t.Parallel()
 	for _, e := range testdb.Engines {
 		t.Run(e.Name, func(t *testing.T) {
 			store, db := testdb.OpenDB(t, e)
@@ -23,6 +24,7 @@ func TestImportJobMatchesSchema(t *testing.T) {
 }
 
 func TestImportJobLifeAndAudit(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		seed.Load(ctx, store)

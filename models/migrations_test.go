@@ -15,6 +15,7 @@ import (
 )
 
 func TestMigrateFreshDatabase(t *testing.T) {
+	t.Parallel()
 	for _, e := range testdb.Engines {
 		t.Run(e.Name, func(t *testing.T) {
 			store, _ := testdb.OpenDB(t, e)
@@ -39,6 +40,7 @@ func TestMigrateFreshDatabase(t *testing.T) {
 }
 
 func TestMigrateConcurrentStartsAgree(t *testing.T) {
+	t.Parallel()
 	for _, e := range testdb.Engines {
 		t.Run(e.Name, func(t *testing.T) { migrateConcurrently(t, e.DSN(t)) })
 	}
@@ -82,6 +84,7 @@ func migrateConcurrently(t *testing.T, dsn string) {
 }
 
 func TestMigrateRefusesNewerSchema(t *testing.T) {
+	t.Parallel()
 	for _, e := range testdb.Engines {
 		t.Run(e.Name, func(t *testing.T) {
 			store, db := testdb.OpenDB(t, e)
@@ -105,6 +108,7 @@ func TestMigrateRefusesNewerSchema(t *testing.T) {
 // column of the same name in the migrated schema, and every column a field,
 // so a model and the migrations cannot drift apart unnoticed.
 func TestModelsMatchSchema(t *testing.T) {
+	t.Parallel()
 	for _, e := range testdb.Engines {
 		t.Run(e.Name, func(t *testing.T) {
 			store, db := testdb.OpenDB(t, e)

@@ -29,6 +29,7 @@ func noReply() models.Response {
 }
 
 func TestResponseValidate(t *testing.T) {
+	t.Parallel()
 	long := func(n int) string { return strings.Repeat("x", n) }
 	id := uint(1)
 	for name, r := range map[string]models.Response{"statement": validResponse(), "no reply": noReply()} {
@@ -96,6 +97,7 @@ func TestResponseValidate(t *testing.T) {
 }
 
 func TestResponseNormalise(t *testing.T) {
+	t.Parallel()
 	zero := uint(0)
 	r := models.Response{Kind: " no_reply ", Speaker: " Amazon ", DeliveryID: &zero, ActionID: &zero,
 		RespondedAt: time.Date(2019, 7, 15, 8, 0, 0, 0, time.FixedZone("-07:00", -7*3600))}
@@ -122,6 +124,7 @@ func TestResponseNormalise(t *testing.T) {
 }
 
 func TestResponseStore(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		demo, other := recordsDemo(t, store)
@@ -269,6 +272,7 @@ func TestResponseStore(t *testing.T) {
 // and action that happened and has no answer is listed, oldest first, with
 // its days of silence; a logged "no reply" keeps it on the list.
 func TestAwaiting(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		demo, other := recordsDemo(t, store)

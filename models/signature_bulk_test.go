@@ -12,6 +12,7 @@ import (
 )
 
 func TestImportSignaturesCountsDuplicatesAndTallies(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		seed.Load(ctx, store)
@@ -57,6 +58,7 @@ func TestImportSignaturesCountsDuplicatesAndTallies(t *testing.T) {
 // TestEachSignatureKeepsEveryField: the packed read gives back each field
 // as stored, a comment holding the separator and line breaks included.
 func TestEachSignatureKeepsEveryField(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		seed.Load(ctx, store)

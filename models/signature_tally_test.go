@@ -15,6 +15,7 @@ import (
 // with at least min signers and within the limit; every other signer who
 // gave a place is in Other, so the figures add up.
 func TestPublicPlacesNameOnlyPlacesWithEnoughSigners(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		seed.Load(ctx, store)

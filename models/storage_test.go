@@ -16,6 +16,7 @@ import (
 // TestIsUnwritable: the engines' own errors for a database that takes no
 // writes are recognised, and other failures are not.
 func TestIsUnwritable(t *testing.T) {
+	t.Parallel()
 	for _, e := range testdb.Engines {
 		t.Run(e.Name, func(t *testing.T) {
 			store, db := testdb.OpenDB(t, e)
@@ -76,6 +77,7 @@ func writeInReadOnlyTransaction(db *gorm.DB, engine string) error {
 
 // TestIsUnwritableOnAFullSQLiteFile: SQLite's "database or disk is full".
 func TestIsUnwritableOnAFullSQLiteFile(t *testing.T) {
+	t.Parallel()
 	store, db := testdb.OpenDB(t, testdb.SQLite)
 	if _, _, err := store.Migrate(context.Background()); err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestCampaignBySlug(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		if _, err := seed.Load(ctx, store); err != nil {
@@ -29,6 +30,7 @@ func TestCampaignBySlug(t *testing.T) {
 }
 
 func TestValidSlug(t *testing.T) {
+	t.Parallel()
 	for slug, want := range map[string]bool{
 		"no-tech-for-ice": true, "a": true, "2019": true, "a-b-c": true,
 		"": false, "-a": false, "a-": false, "A": false, "a_b": false, "a b": false, "é": false,
@@ -42,6 +44,7 @@ func TestValidSlug(t *testing.T) {
 }
 
 func TestSignatureCounterSumsSlots(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		if _, err := seed.Load(ctx, store); err != nil {
@@ -67,6 +70,7 @@ func TestSignatureCounterSumsSlots(t *testing.T) {
 }
 
 func TestDeliveryProgressOfTheDemo(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		if _, err := seed.Load(ctx, store); err != nil {
@@ -98,6 +102,7 @@ func TestDeliveryProgressOfTheDemo(t *testing.T) {
 // region and country in any case; a cancelled delivery names no place;
 // the plan counts when larger than the places named.
 func TestProgressRule(t *testing.T) {
+	t.Parallel()
 	d := func(city, status string) models.Delivery {
 		return models.Delivery{City: city, Region: "WA", Country: "US", Status: status}
 	}

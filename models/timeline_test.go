@@ -18,6 +18,7 @@ import (
 // TestTimelineDemo: the demo campaign's story, in order, each entry with
 // its sources, and nothing private.
 func TestTimelineDemo(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		demo, _ := recordsDemo(t, store)
@@ -151,6 +152,7 @@ func TestTimelineDemo(t *testing.T) {
 }
 
 func TestTimelineFilters(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		demo, other := recordsDemo(t, store)
@@ -224,6 +226,7 @@ func TestTimelineFilters(t *testing.T) {
 // TestTimelineSignatureMilestones: the first day the signatures collected
 // here reached each milestone, from the kept tallies by day.
 func TestTimelineSignatureMilestones(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		if _, err := seed.Load(ctx, store); err != nil {

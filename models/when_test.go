@@ -13,6 +13,7 @@ import (
 )
 
 func TestParseWhen(t *testing.T) {
+	t.Parallel()
 	la, _ := time.LoadLocation("America/Los_Angeles")
 	for _, tc := range []struct {
 		in       string
@@ -78,6 +79,7 @@ func formatUTC(t *time.Time) string {
 }
 
 func TestParseDate(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, err string }{
 		{"2019-07-15", ""},
 		{"9999-12-31", `"9999-12-31" is not a date the tracker keeps: the year must be between 1900 and 2100`},
@@ -120,6 +122,7 @@ func FuzzParseWhen(f *testing.F) {
 // a file, the command line, code) with a time outside the years kept is
 // refused by the Store, on both engines, with a message on the field.
 func TestValidateRefusesTimesOutOfRange(t *testing.T) {
+	t.Parallel()
 	far := time.Date(9999, 12, 31, 12, 0, 0, 0, time.UTC)
 	early := time.Date(1, 1, 1, 12, 0, 0, 0, time.UTC)
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
