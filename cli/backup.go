@@ -12,13 +12,14 @@ import (
 	"strings"
 	"time"
 
+	"campaigntrack/backup"
 	"campaigntrack/config"
 	"campaigntrack/models"
 )
 
 // backupCommand runs campaigntrack backup [--force] FILE: a consistent
 // copy of the SQLite database, taken while the server runs and checked
-// before it gets its name (see models.Store.BackupTo).
+// before it gets its name (see backup.To).
 func backupCommand(ctx context.Context, env Env, args []string) error {
 	var force *bool
 	flagArgs, files := splitArgsWithBools(args, "force")
@@ -29,7 +30,7 @@ func backupCommand(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if models.IsPostgresURL(cfg.DB) {
-		return errors.New(models.PostgresBackupAdvice(cfg.DB))
+		return errors.New(backup.PostgresAdvice(cfg.DB))
 	}
 	if len(files) != 1 {
 		return usageError{"give one file to write the backup to: campaigntrack backup [--db DATABASE] [--force] FILE"}
@@ -48,8 +49,8 @@ func backupCommand(ctx context.Context, env Env, args []string) error {
 	store := models.NewStore(db)
 	defer store.Close()
 	start := time.Now()
-	info, err := store.BackupTo(ctx, path, models.BackupOptions{Overwrite: *force})
-	if errors.Is(err, models.ErrBackupExists) {
+	info, err := backup.To(ctx, store, path, backup.Options{Overwrite: *force})
+	if errors.Is(err, backup.ErrExists) {
 		return fmt.Errorf("%s already exists: name a new file, or give --force to replace it", path)
 	}
 	if err != nil {
@@ -62,7 +63,7 @@ func backupCommand(ctx context.Context, env Env, args []string) error {
 
 // restoreCommand runs campaigntrack restore [--yes] FILE: it checks the
 // backup and says what a restore would do; with --yes it restores (see
-// models.RestoreFrom).
+// backup.Restore).
 func restoreCommand(ctx context.Context, env Env, args []string) error {
 	var yes *bool
 	flagArgs, files := splitArgsWithBools(args, "yes")
@@ -73,14 +74,14 @@ func restoreCommand(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if models.IsPostgresURL(cfg.DB) {
-		return errors.New(models.PostgresRestoreAdvice(cfg.DB))
+		return errors.New(backup.PostgresRestoreAdvice(cfg.DB))
 	}
 	if len(files) != 1 {
 		return usageError{"give one backup file to restore from: campaigntrack restore [--db DATABASE] [--yes] FILE"}
 	}
-	backup := files[0]
+	file := files[0]
 	if !*yes {
-		info, err := models.CheckBackup(ctx, backup)
+		info, err := backup.Check(ctx, file)
 		if err != nil {
 			return err
 		}
@@ -95,7 +96,7 @@ func restoreCommand(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "%s; stop the server first, then run again with --yes\n", what)
 		return nil
 	}
-	res, err := models.RestoreFrom(ctx, backup, cfg.DB)
+	res, err := backup.Restore(ctx, file, cfg.DB)
 	if err != nil {
 		return err
 	}
@@ -104,9 +105,9 @@ func restoreCommand(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "the database it replaced could not be read (%s)\n", res.Unreadable)
 	}
 	if res.KeptAs != "" {
-		fmt.Fprintf(env.Stdout, "restored %s from %s; the database it replaced is kept as %s\n", res.Target, backup, res.KeptAs)
+		fmt.Fprintf(env.Stdout, "restored %s from %s; the database it replaced is kept as %s\n", res.Target, file, res.KeptAs)
 	} else {
-		fmt.Fprintf(env.Stdout, "restored %s from %s (there was no database there)\n", res.Target, backup)
+		fmt.Fprintf(env.Stdout, "restored %s from %s (there was no database there)\n", res.Target, file)
 	}
 	if v := res.Backup.SchemaVersion; v < models.SchemaVersion() {
 		fmt.Fprintf(env.Stdout, "its schema (version %d) is migrated to version %d when the server next starts\n", v, models.SchemaVersion())
@@ -119,14 +120,14 @@ func isDir(path string) bool {
 	return err == nil && st.IsDir()
 }
 
-func printCheck(env Env, info models.BackupInfo) {
+func printCheck(env Env, info backup.Info) {
 	fmt.Fprintf(env.Stdout, "%s is a good backup (%s, schema version %d, integrity ok): %s\n",
 		info.Path, formatSize(info.Size), info.SchemaVersion, describeContents(info))
 }
 
 // describeContents lists what a backup holds. The kept count is shown
 // only when it differs from the rows, which a consistent copy never does.
-func describeContents(info models.BackupInfo) string {
+func describeContents(info backup.Info) string {
 	sigs := plural(info.Signatures, "signature")
 	if info.KeptSignatures != info.Signatures {
 		sigs += fmt.Sprintf(" (kept count %d)", info.KeptSignatures)
