@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -22,7 +21,7 @@ import (
 // before it gets its name (see backup.To).
 func backupCommand(ctx context.Context, env Env, args []string) error {
 	var force *bool
-	flagArgs, files := splitArgsWithBools(args, "force")
+	flagArgs, files := splitArgs(args, "force")
 	cfg, err := config.ParseWith("backup", flagArgs, env.Getenv, env.Stderr, func(fs *flag.FlagSet) {
 		force = fs.Bool("force", false, "replace FILE if it exists")
 	})
@@ -36,7 +35,7 @@ func backupCommand(ctx context.Context, env Env, args []string) error {
 		return usageError{"give one file to write the backup to: campaigntrack backup [--db DATABASE] [--force] FILE"}
 	}
 	path := files[0]
-	// Not openCommandStore: a backup must not migrate the database (an
+	// Not openStore: a backup must not migrate the database (an
 	// older server may be running on it), nor create an empty one where
 	// --db names nothing.
 	if _, err := os.Stat(cfg.DB); errors.Is(err, fs.ErrNotExist) {
@@ -66,7 +65,7 @@ func backupCommand(ctx context.Context, env Env, args []string) error {
 // backup.Restore).
 func restoreCommand(ctx context.Context, env Env, args []string) error {
 	var yes *bool
-	flagArgs, files := splitArgsWithBools(args, "yes")
+	flagArgs, files := splitArgs(args, "yes")
 	cfg, err := config.ParseWith("restore", flagArgs, env.Getenv, env.Stderr, func(fs *flag.FlagSet) {
 		yes = fs.Bool("yes", false, "restore: replace the database (without it the backup is only checked)")
 	})
@@ -157,29 +156,4 @@ func formatSize(n int64) string {
 		return fmt.Sprintf("%.1f MB", float64(n)/(1000*1000))
 	}
 	return fmt.Sprintf("%.2f GB", float64(n)/(1000*1000*1000))
-}
-
-// splitArgsWithBools is splitArgs for commands with boolean flags, which
-// take no value: "--force FILE" is a flag and a file, not a flag and its
-// value.
-func splitArgsWithBools(args []string, bools ...string) (flags, files []string) {
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		switch {
-		case a == "--":
-			return flags, append(files, args[i+1:]...)
-		case a == "-" || !strings.HasPrefix(a, "-"):
-			files = append(files, a)
-		case hasValue || slices.Contains(bools, name) || name == "h" || name == "help":
-			flags = append(flags, a)
-		default:
-			flags = append(flags, a)
-			if i+1 < len(args) {
-				i++
-				flags = append(flags, args[i])
-			}
-		}
-	}
-	return flags, files
 }
