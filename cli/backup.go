@@ -8,20 +8,20 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
+	"campaigntrack/backup"
 	"campaigntrack/config"
 	"campaigntrack/models"
 )
 
 // backupCommand runs campaigntrack backup [--force] FILE: a consistent
 // copy of the SQLite database, taken while the server runs and checked
-// before it gets its name (see models.Store.BackupTo).
+// before it gets its name (see backup.To).
 func backupCommand(ctx context.Context, env Env, args []string) error {
 	var force *bool
-	flagArgs, files := splitArgsWithBools(args, "force")
+	flagArgs, files := splitArgs(args, "force")
 	cfg, err := config.ParseWith("backup", flagArgs, env.Getenv, env.Stderr, func(fs *flag.FlagSet) {
 		force = fs.Bool("force", false, "replace FILE if it exists")
 	})
@@ -29,13 +29,13 @@ func backupCommand(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if models.IsPostgresURL(cfg.DB) {
-		return errors.New(models.PostgresBackupAdvice(cfg.DB))
+		return errors.New(backup.PostgresAdvice(cfg.DB))
 	}
 	if len(files) != 1 {
 		return usageError{"give one file to write the backup to: campaigntrack backup [--db DATABASE] [--force] FILE"}
 	}
 	path := files[0]
-	// Not openCommandStore: a backup must not migrate the database (an
+	// Not openStore: a backup must not migrate the database (an
 	// older server may be running on it), nor create an empty one where
 	// --db names nothing.
 	if _, err := os.Stat(cfg.DB); errors.Is(err, fs.ErrNotExist) {
@@ -48,8 +48,8 @@ func backupCommand(ctx context.Context, env Env, args []string) error {
 	store := models.NewStore(db)
 	defer store.Close()
 	start := time.Now()
-	info, err := store.BackupTo(ctx, path, models.BackupOptions{Overwrite: *force})
-	if errors.Is(err, models.ErrBackupExists) {
+	info, err := backup.To(ctx, store, path, backup.Options{Overwrite: *force})
+	if errors.Is(err, backup.ErrExists) {
 		return fmt.Errorf("%s already exists: name a new file, or give --force to replace it", path)
 	}
 	if err != nil {
@@ -62,10 +62,10 @@ func backupCommand(ctx context.Context, env Env, args []string) error {
 
 // restoreCommand runs campaigntrack restore [--yes] FILE: it checks the
 // backup and says what a restore would do; with --yes it restores (see
-// models.RestoreFrom).
+// backup.Restore).
 func restoreCommand(ctx context.Context, env Env, args []string) error {
 	var yes *bool
-	flagArgs, files := splitArgsWithBools(args, "yes")
+	flagArgs, files := splitArgs(args, "yes")
 	cfg, err := config.ParseWith("restore", flagArgs, env.Getenv, env.Stderr, func(fs *flag.FlagSet) {
 		yes = fs.Bool("yes", false, "restore: replace the database (without it the backup is only checked)")
 	})
@@ -73,14 +73,14 @@ func restoreCommand(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if models.IsPostgresURL(cfg.DB) {
-		return errors.New(models.PostgresRestoreAdvice(cfg.DB))
+		return errors.New(backup.PostgresRestoreAdvice(cfg.DB))
 	}
 	if len(files) != 1 {
 		return usageError{"give one backup file to restore from: campaigntrack restore [--db DATABASE] [--yes] FILE"}
 	}
-	backup := files[0]
+	file := files[0]
 	if !*yes {
-		info, err := models.CheckBackup(ctx, backup)
+		info, err := backup.Check(ctx, file)
 		if err != nil {
 			return err
 		}
@@ -95,7 +95,7 @@ func restoreCommand(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "%s; stop the server first, then run again with --yes\n", what)
 		return nil
 	}
-	res, err := models.RestoreFrom(ctx, backup, cfg.DB)
+	res, err := backup.Restore(ctx, file, cfg.DB)
 	if err != nil {
 		return err
 	}
@@ -104,9 +104,9 @@ func restoreCommand(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "the database it replaced could not be read (%s)\n", res.Unreadable)
 	}
 	if res.KeptAs != "" {
-		fmt.Fprintf(env.Stdout, "restored %s from %s; the database it replaced is kept as %s\n", res.Target, backup, res.KeptAs)
+		fmt.Fprintf(env.Stdout, "restored %s from %s; the database it replaced is kept as %s\n", res.Target, file, res.KeptAs)
 	} else {
-		fmt.Fprintf(env.Stdout, "restored %s from %s (there was no database there)\n", res.Target, backup)
+		fmt.Fprintf(env.Stdout, "restored %s from %s (there was no database there)\n", res.Target, file)
 	}
 	if v := res.Backup.SchemaVersion; v < models.SchemaVersion() {
 		fmt.Fprintf(env.Stdout, "its schema (version %d) is migrated to version %d when the server next starts\n", v, models.SchemaVersion())
@@ -119,14 +119,14 @@ func isDir(path string) bool {
 	return err == nil && st.IsDir()
 }
 
-func printCheck(env Env, info models.BackupInfo) {
+func printCheck(env Env, info backup.Info) {
 	fmt.Fprintf(env.Stdout, "%s is a good backup (%s, schema version %d, integrity ok): %s\n",
 		info.Path, formatSize(info.Size), info.SchemaVersion, describeContents(info))
 }
 
 // describeContents lists what a backup holds. The kept count is shown
 // only when it differs from the rows, which a consistent copy never does.
-func describeContents(info models.BackupInfo) string {
+func describeContents(info backup.Info) string {
 	sigs := plural(info.Signatures, "signature")
 	if info.KeptSignatures != info.Signatures {
 		sigs += fmt.Sprintf(" (kept count %d)", info.KeptSignatures)
@@ -156,29 +156,4 @@ func formatSize(n int64) string {
 		return fmt.Sprintf("%.1f MB", float64(n)/(1000*1000))
 	}
 	return fmt.Sprintf("%.2f GB", float64(n)/(1000*1000*1000))
-}
-
-// splitArgsWithBools is splitArgs for commands with boolean flags, which
-// take no value: "--force FILE" is a flag and a file, not a flag and its
-// value.
-func splitArgsWithBools(args []string, bools ...string) (flags, files []string) {
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		switch {
-		case a == "--":
-			return flags, append(files, args[i+1:]...)
-		case a == "-" || !strings.HasPrefix(a, "-"):
-			files = append(files, a)
-		case hasValue || slices.Contains(bools, name) || name == "h" || name == "help":
-			flags = append(flags, a)
-		default:
-			flags = append(flags, a)
-			if i+1 < len(args) {
-				i++
-				flags = append(flags, args[i])
-			}
-		}
-	}
-	return flags, files
 }

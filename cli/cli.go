@@ -30,25 +30,41 @@ type Env struct {
 	Ready func(addr string)
 }
 
-type command struct {
-	name, summary string
-	run           func(ctx context.Context, env Env, args []string) error
-}
-
-var commands []command
+// program is the table of campaigntrack's commands (see runner.go).
+var program *verbSet
 
 func init() {
-	commands = []command{
-		{"serve", "run the web server (the default when no subcommand is given)", serve},
-		{"migrate", "bring the database schema up to date and exit", migrate},
-		{"seed", "load the demo campaign (#NoTechForICE) into the database unless it is there", loadSeed},
-		{"users", "manage organiser accounts; campaigntrack users help lists the verbs", usersCommand},
-		{"signatures", "import, export and recount signatures; campaigntrack signatures help lists the verbs", signaturesCommand},
-		{"deliveries", "import and export a campaign's deliveries as CSV; campaigntrack deliveries help lists the verbs", deliveriesCommand},
-		{"backup", "copy the SQLite database, while it runs, to a checked file: backup [--force] FILE", backupCommand},
-		{"restore", "check a backup file; with --yes put it in place of the database (stop the server first)", restoreCommand},
-		{"help", "show this help", func(_ context.Context, env Env, _ []string) error { usage(env.Stdout); return nil }},
+	program = &verbSet{path: "campaigntrack", intro: programIntro, notes: programNotes()}
+	program.verbs = []verb{
+		{name: "serve", summary: "run the web server (the default when no subcommand is given)", run: serve},
+		{name: "migrate", summary: "bring the database schema up to date and exit", run: migrate},
+		{name: "seed", summary: "load the demo campaign (#NoTechForICE) into the database unless it is there", run: loadSeed},
+		{name: "users", summary: "manage organiser accounts; campaigntrack users help lists the verbs", sub: usersVerbs},
+		{name: "signatures", summary: "import, export and recount signatures; campaigntrack signatures help lists the verbs", sub: signaturesVerbs},
+		{name: "deliveries", summary: "import and export a campaign's deliveries as CSV; campaigntrack deliveries help lists the verbs", sub: deliveriesVerbs},
+		{name: "backup", summary: "copy the SQLite database, while it runs, to a checked file: backup [--force] FILE", run: backupCommand},
+		{name: "restore", summary: "check a backup file; with --yes put it in place of the database (stop the server first)", run: restoreCommand},
+		program.helpVerb(),
 	}
+}
+
+const programIntro = `campaigntrack: track a protest campaign's petition, deliveries, responses and actions.
+
+Usage:
+  campaigntrack [command] [flags]
+
+Commands:
+`
+
+// programNotes lists the settings every command takes.
+func programNotes() string {
+	var b strings.Builder
+	b.WriteString("\nFlags (every command; a flag wins over its environment variable):\n")
+	for _, s := range config.Settings {
+		fmt.Fprintf(&b, "  --%-10s %-24s %s (default %q)\n", s.Flag, s.Env, s.Usage, s.Default)
+	}
+	b.WriteString("\nRun campaigntrack COMMAND --help for one command's flags.\n")
+	return b.String()
 }
 
 // Run runs the command line args (without the program name) and returns
@@ -57,83 +73,35 @@ func Run(ctx context.Context, args []string, env Env) int {
 	name := "serve"
 	if len(args) > 0 {
 		switch a := args[0]; {
-		case a == "-h" || a == "-help" || a == "--help":
-			usage(env.Stdout)
+		case isHelpFlag(a):
+			program.usage(env.Stdout)
 			return 0
 		case !strings.HasPrefix(a, "-"):
 			name, args = a, args[1:]
 		}
 	}
-	for _, cmd := range commands {
-		if cmd.name != name {
-			continue
-		}
-		err := cmd.run(ctx, env, args)
-		switch {
-		case err == nil:
-			return 0
-		case errors.Is(err, flag.ErrHelp):
-			return 0
-		default:
-			fmt.Fprintf(env.Stderr, "campaigntrack %s: %s\n", name, err)
-			var coded interface{ ExitCode() int }
-			if errors.As(err, &coded) {
-				return coded.ExitCode()
-			}
-			return 1
-		}
+	cmd, ok := program.find(name)
+	if !ok {
+		fmt.Fprintf(env.Stderr, "campaigntrack: unknown command %q; run campaigntrack --help for the list\n", name)
+		return 2
 	}
-	fmt.Fprintf(env.Stderr, "campaigntrack: unknown command %q; run campaigntrack --help for the list\n", name)
-	return 2
-}
-
-func usage(w io.Writer) {
-	fmt.Fprint(w, `campaigntrack: track a protest campaign's petition, deliveries, responses and actions.
-
-Usage:
-  campaigntrack [command] [flags]
-
-Commands:
-`)
-	for _, cmd := range commands {
-		fmt.Fprintf(w, "  %-11s %s\n", cmd.name, cmd.summary)
+	err := cmd.exec(ctx, env, args)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
 	}
-	fmt.Fprint(w, "\nFlags (every command; a flag wins over its environment variable):\n")
-	for _, s := range config.Settings {
-		fmt.Fprintf(w, "  --%-10s %-24s %s (default %q)\n", s.Flag, s.Env, s.Usage, s.Default)
+	fmt.Fprintf(env.Stderr, "campaigntrack %s: %s\n", name, err)
+	var coded interface{ ExitCode() int }
+	if errors.As(err, &coded) {
+		return coded.ExitCode()
 	}
-	fmt.Fprint(w, "\nRun campaigntrack COMMAND --help for one command's flags.\n")
+	return 1
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(level))
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
-}
-
-// openCommandStore opens and migrates the database for a command that
-// logs to the command's standard error.
-func openCommandStore(ctx context.Context, env Env, cfg config.Config) (*models.Store, error) {
-	return openStore(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel))
-}
-
-// openStore opens and migrates the database.
-func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*models.Store, error) {
-	db, err := models.Open(ctx, cfg.DB)
-	if err != nil {
-		return nil, err
-	}
-	secureDatabaseFiles(cfg.DB, log) // once it is known to be a database
-	store := models.NewStore(db)
-	from, to, err := store.Migrate(ctx)
-	if err != nil {
-		store.Close()
-		return nil, err
-	}
-	if from != to {
-		log.Info("database migrated", "from_version", from, "to_version", to)
-	}
-	return store, nil
 }
 
 // loadDemoOnFirstStart loads the demo campaign the first time a server
@@ -162,7 +130,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	log := newLogger(env.Stderr, cfg.LogLevel)
-	store, err := openStore(ctx, cfg, log)
+	store, err := openStore(ctx, env, cfg)
 	if err != nil {
 		return err
 	}
@@ -215,7 +183,7 @@ func migrate(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := openCommandStore(ctx, env, cfg)
+	store, err := openStore(ctx, env, cfg)
 	if err != nil {
 		return err
 	}
@@ -229,7 +197,7 @@ func loadSeed(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := openCommandStore(ctx, env, cfg)
+	store, err := openStore(ctx, env, cfg)
 	if err != nil {
 		return err
 	}

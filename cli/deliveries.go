@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strings"
@@ -14,55 +13,13 @@ import (
 	"campaigntrack/models"
 )
 
-// deliveriesVerbs are the verbs of campaigntrack deliveries (the same
-// shape as the users and signatures verbs).
-var deliveriesVerbs []usersVerb
+// deliveriesVerbs are the verbs of campaigntrack deliveries.
+var deliveriesVerbs = newVerbSet("deliveries", "Import and export a campaign's deliveries as CSV.", deliveriesNotes,
+	verb{name: "import", flags: "--campaign SLUG FILE.csv", summary: "add and update a campaign's deliveries from a CSV file; rows that cannot be stored are listed with their line and field", run: deliveriesImport},
+	verb{name: "export", flags: "--campaign SLUG [--status S] [--city C] [FILE|-]", summary: "write a campaign's deliveries as the public CSV to FILE (standard output by default or with -)", run: deliveriesExport},
+)
 
-func init() {
-	deliveriesVerbs = []usersVerb{
-		{"import", "--campaign SLUG FILE.csv", "add and update a campaign's deliveries from a CSV file; rows that cannot be stored are listed with their line and field", deliveriesImport},
-		{"export", "--campaign SLUG [--status S] [--city C] [FILE|-]", "write a campaign's deliveries as the public CSV to FILE (standard output by default or with -)", deliveriesExport},
-		{"help", "", "show this help", func(_ context.Context, env Env, _ []string) error { deliveriesUsage(env.Stdout); return nil }},
-	}
-}
-
-// deliveriesCommand runs campaigntrack deliveries VERB [flags].
-func deliveriesCommand(ctx context.Context, env Env, args []string) error {
-	if len(args) == 0 {
-		deliveriesUsage(env.Stdout)
-		return nil
-	}
-	verb, rest := args[0], args[1:]
-	switch verb {
-	case "-h", "-help", "--help":
-		deliveriesUsage(env.Stdout)
-		return nil
-	}
-	for _, v := range deliveriesVerbs {
-		if v.name == verb {
-			return v.run(ctx, env, rest)
-		}
-	}
-	names := make([]string, len(deliveriesVerbs))
-	for i, v := range deliveriesVerbs {
-		names[i] = v.name
-	}
-	if strings.HasPrefix(verb, "-") {
-		return usageError{fmt.Sprintf("the verb comes before the flags (campaigntrack deliveries VERB [flags]); verbs: %s", strings.Join(names, ", "))}
-	}
-	return usageError{fmt.Sprintf("unknown verb %q; verbs: %s (campaigntrack deliveries help explains them)", verb, strings.Join(names, ", "))}
-}
-
-func deliveriesUsage(w io.Writer) {
-	fmt.Fprint(w, "Usage: campaigntrack deliveries VERB [flags]\n\nImport and export a campaign's deliveries as CSV.\n\nVerbs:\n")
-	width := 0
-	for _, v := range deliveriesVerbs {
-		width = max(width, len(strings.TrimSpace(v.name+" "+v.flags)))
-	}
-	for _, v := range deliveriesVerbs {
-		fmt.Fprintf(w, "  %-*s  %s\n", width, strings.TrimSpace(v.name+" "+v.flags), v.summary)
-	}
-	fmt.Fprintf(w, `
+var deliveriesNotes = fmt.Sprintf(`
 The file's first row names the columns, in any order and any case:
   %s
 Only city is required; other columns are ignored. An export writes them
@@ -85,7 +42,6 @@ start with a single quote; numbers (even negative ones) do not.
 Every verb also takes --db (CAMPAIGNTRACK_DB) and the other flags listed by
 campaigntrack --help.
 `, strings.Join(csvio.DeliveryColumns, ","), models.MinYear, models.MaxYear)
-}
 
 // rejectedRows is the error of an import that stored its good rows but
 // not all of them; the rows are listed on standard error before it.

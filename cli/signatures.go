@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,56 +16,14 @@ import (
 	"campaigntrack/private"
 )
 
-// signaturesVerbs are the verbs of campaigntrack signatures (the same
-// shape as the users verbs).
-var signaturesVerbs []usersVerb
+// signaturesVerbs are the verbs of campaigntrack signatures.
+var signaturesVerbs = newVerbSet("signatures", "Import, export and recount a campaign's signatures.", signaturesNotes,
+	verb{name: "import", flags: "--campaign SLUG [--rejects FILE] FILE.csv", summary: "import signatures from a CSV file; rows that cannot be imported go to FILE.rejects.csv with the reason", run: signaturesImport},
+	verb{name: "export", flags: "--campaign SLUG [--out FILE]", summary: "write a campaign's signatures as CSV to FILE (standard output by default)", run: signaturesExport},
+	verb{name: "recount", summary: "recompute every campaign's kept signature count from its rows and report any drift", run: signaturesRecount},
+)
 
-func init() {
-	signaturesVerbs = []usersVerb{
-		{"import", "--campaign SLUG [--rejects FILE] FILE.csv", "import signatures from a CSV file; rows that cannot be imported go to FILE.rejects.csv with the reason", signaturesImport},
-		{"export", "--campaign SLUG [--out FILE]", "write a campaign's signatures as CSV to FILE (standard output by default)", signaturesExport},
-		{"recount", "", "recompute every campaign's kept signature count from its rows and report any drift", signaturesRecount},
-		{"help", "", "show this help", func(_ context.Context, env Env, _ []string) error { signaturesUsage(env.Stdout); return nil }},
-	}
-}
-
-// signaturesCommand runs campaigntrack signatures VERB [flags].
-func signaturesCommand(ctx context.Context, env Env, args []string) error {
-	if len(args) == 0 {
-		signaturesUsage(env.Stdout)
-		return nil
-	}
-	verb, rest := args[0], args[1:]
-	switch verb {
-	case "-h", "-help", "--help":
-		signaturesUsage(env.Stdout)
-		return nil
-	}
-	for _, v := range signaturesVerbs {
-		if v.name == verb {
-			return v.run(ctx, env, rest)
-		}
-	}
-	names := make([]string, len(signaturesVerbs))
-	for i, v := range signaturesVerbs {
-		names[i] = v.name
-	}
-	if strings.HasPrefix(verb, "-") {
-		return usageError{fmt.Sprintf("the verb comes before the flags (campaigntrack signatures VERB [flags]); verbs: %s", strings.Join(names, ", "))}
-	}
-	return usageError{fmt.Sprintf("unknown verb %q; verbs: %s (campaigntrack signatures help explains them)", verb, strings.Join(names, ", "))}
-}
-
-func signaturesUsage(w io.Writer) {
-	fmt.Fprint(w, "Usage: campaigntrack signatures VERB [flags]\n\nImport, export and recount a campaign's signatures.\n\nVerbs:\n")
-	width := 0
-	for _, v := range signaturesVerbs {
-		width = max(width, len(strings.TrimSpace(v.name+" "+v.flags)))
-	}
-	for _, v := range signaturesVerbs {
-		fmt.Fprintf(w, "  %-*s  %s\n", width, strings.TrimSpace(v.name+" "+v.flags), v.summary)
-	}
-	fmt.Fprint(w, `
+const signaturesNotes = `
 An import needs a header row with an email column and a first_name (or
 name) column; it also reads last_name, city, state/region, country, zip or
 postal_code, created_at/signed_at/date, comment, show_name/public and
@@ -80,56 +37,7 @@ spreadsheet would read as a formula start with a single quote.
 
 Every verb also takes --db (CAMPAIGNTRACK_DB) and the other flags listed by
 campaigntrack --help.
-`)
-}
-
-// splitArgs separates a verb's flags from its file arguments, so the file
-// may come before or after the flags. Every flag of these verbs takes a
-// value (--flag value or --flag=value), except -h and --help.
-func splitArgs(args []string) (flags, files []string) {
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--":
-			return flags, append(files, args[i+1:]...)
-		case a == "-" || !strings.HasPrefix(a, "-"):
-			files = append(files, a)
-		case strings.Contains(a, "=") || a == "-h" || a == "-help" || a == "--help":
-			flags = append(flags, a)
-		default:
-			flags = append(flags, a)
-			if i+1 < len(args) {
-				i++
-				flags = append(flags, args[i])
-			}
-		}
-	}
-	return flags, files
-}
-
-// openCampaign opens the store and finds the campaign named by --campaign.
-func openCampaign(ctx context.Context, env Env, cfg config.Config, slug string) (*models.Store, *models.Campaign, error) {
-	store, err := openCommandStore(ctx, env, cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	cp, err := store.CampaignBySlug(ctx, slug)
-	if err != nil {
-		store.Close()
-		if errors.Is(err, models.ErrNotFound) {
-			return nil, nil, fmt.Errorf("--campaign %q: no campaign has this slug", slug)
-		}
-		return nil, nil, err
-	}
-	return store, cp, nil
-}
-
-func requireCampaign(slug string) error {
-	if strings.TrimSpace(slug) == "" {
-		return errors.New("--campaign is required: the campaign's slug, as in /campaigns/SLUG")
-	}
-	return nil
-}
+`
 
 func signaturesImport(ctx context.Context, env Env, args []string) error {
 	var campaign, rejectsPath *string
@@ -254,7 +162,7 @@ func signaturesRecount(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := openCommandStore(ctx, env, cfg)
+	store, err := openStore(ctx, env, cfg)
 	if err != nil {
 		return err
 	}

@@ -18,74 +18,17 @@ import (
 	"campaigntrack/models"
 )
 
-// usersVerb is one verb of campaigntrack users.
-type usersVerb struct {
-	name, flags, summary string
-	run                  func(ctx context.Context, env Env, args []string) error
-}
+// usersVerbs are the verbs of campaigntrack users.
+var usersVerbs = newVerbSet("users", "Manage organiser accounts.", usersNotes,
+	verb{name: "list", summary: "list every account: email, role, status, last sign-in, created", run: usersList},
+	verb{name: "add", flags: "--email E --role R", summary: "create an account; its password is the first line of standard input", run: usersAdd},
+	verb{name: "set-password", flags: "--email E", summary: "change an account's password (from standard input) and end its sessions", run: usersSetPassword},
+	verb{name: "disable", flags: "--email E", summary: "stop an account signing in and end its sessions", run: usersDisable},
+	verb{name: "enable", flags: "--email E", summary: "let a disabled account sign in again", run: usersEnable},
+	verb{name: "set-role", flags: "--email E --role R", summary: "change an account's role", run: usersSetRole},
+)
 
-var usersVerbs []usersVerb
-
-func init() {
-	usersVerbs = []usersVerb{
-		{"list", "", "list every account: email, role, status, last sign-in, created", usersList},
-		{"add", "--email E --role R", "create an account; its password is the first line of standard input", usersAdd},
-		{"set-password", "--email E", "change an account's password (from standard input) and end its sessions", usersSetPassword},
-		{"disable", "--email E", "stop an account signing in and end its sessions", usersDisable},
-		{"enable", "--email E", "let a disabled account sign in again", usersEnable},
-		{"set-role", "--email E --role R", "change an account's role", usersSetRole},
-		{"help", "", "show this help", func(_ context.Context, env Env, _ []string) error { usersUsage(env.Stdout); return nil }},
-	}
-}
-
-// usageError is a mistake in how the command was called (an unknown verb).
-// ExitCode is 2; cli.Run exits with it once it honours an ExitCode method.
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-func (usageError) ExitCode() int   { return 2 }
-
-// usersCommand runs campaigntrack users VERB [flags].
-func usersCommand(ctx context.Context, env Env, args []string) error {
-	if len(args) == 0 {
-		usersUsage(env.Stdout)
-		return nil
-	}
-	verb, rest := args[0], args[1:]
-	switch verb {
-	case "-h", "-help", "--help":
-		usersUsage(env.Stdout)
-		return nil
-	}
-	for _, v := range usersVerbs {
-		if v.name == verb {
-			return v.run(ctx, env, rest)
-		}
-	}
-	if strings.HasPrefix(verb, "-") {
-		return usageError{fmt.Sprintf("the verb comes before the flags (campaigntrack users VERB [flags]); verbs: %s", verbNames())}
-	}
-	return usageError{fmt.Sprintf("unknown verb %q; verbs: %s (campaigntrack users help explains them)", verb, verbNames())}
-}
-
-func verbNames() string {
-	names := make([]string, len(usersVerbs))
-	for i, v := range usersVerbs {
-		names[i] = v.name
-	}
-	return strings.Join(names, ", ")
-}
-
-func usersUsage(w io.Writer) {
-	fmt.Fprint(w, "Usage: campaigntrack users VERB [flags]\n\nManage organiser accounts.\n\nVerbs:\n")
-	width := 0
-	for _, v := range usersVerbs {
-		width = max(width, len(strings.TrimSpace(v.name+" "+v.flags)))
-	}
-	for _, v := range usersVerbs {
-		fmt.Fprintf(w, "  %-*s  %s\n", width, strings.TrimSpace(v.name+" "+v.flags), v.summary)
-	}
-	fmt.Fprintf(w, `
+var usersNotes = fmt.Sprintf(`
 Roles: admin (manages users and everything else), organiser (edits campaign
 records, exports signer data), viewer (reads the admin area only).
 
@@ -96,7 +39,6 @@ standard input, so it stays out of the shell history and the process list:
 Every verb also takes --db (CAMPAIGNTRACK_DB) and the other flags listed by
 campaigntrack --help. Changes are recorded in the audit log as "(command line)".
 `, models.MinPasswordLength, pipeExample)
-}
 
 // pipeExample shows how to add the first admin.
 const pipeExample = `printf '%s\n' "$PW" | campaigntrack users add --email you@example.org --role admin`
@@ -214,7 +156,7 @@ func usersAdd(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := openCommandStore(ctx, env, cfg)
+	store, err := openStore(ctx, env, cfg)
 	if err != nil {
 		return err
 	}
@@ -232,7 +174,7 @@ func usersList(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := openCommandStore(ctx, env, cfg)
+	store, err := openStore(ctx, env, cfg)
 	if err != nil {
 		return err
 	}
@@ -269,7 +211,7 @@ func usersSetPassword(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := openCommandStore(ctx, env, cfg)
+	store, err := openStore(ctx, env, cfg)
 	if err != nil {
 		return err
 	}
@@ -299,7 +241,7 @@ func setDisabled(ctx context.Context, env Env, args []string, disabled bool) err
 	if err != nil {
 		return err
 	}
-	store, err := openCommandStore(ctx, env, cfg)
+	store, err := openStore(ctx, env, cfg)
 	if err != nil {
 		return err
 	}
@@ -328,7 +270,7 @@ func usersSetRole(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := openCommandStore(ctx, env, cfg)
+	store, err := openStore(ctx, env, cfg)
 	if err != nil {
 		return err
 	}

@@ -276,8 +276,7 @@ func TestUsersTakesTheDatabaseFromTheEnvironment(t *testing.T) {
 
 func TestUsersUnknownVerb(t *testing.T) {
 	r := runWithStdin(t, nil, "", "users", "frobnicate")
-	// cli.Run exits 1 for every failed command; usageError carries exit
-	// code 2 for when Run honours it.
+	// A usage mistake exits 2, other failures 1.
 	if r.code != 2 || !strings.Contains(r.stderr, `unknown verb "frobnicate"`) || strings.Count(r.stderr, "\n") != 1 {
 		t.Fatalf("exit %d, stderr %q; want a failure naming the verb", r.code, r.stderr)
 	}

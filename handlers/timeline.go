@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"campaigntrack/csvio"
+	"campaigntrack/feed"
 	"campaigntrack/models"
 	"campaigntrack/views"
 )
@@ -90,7 +91,7 @@ func (h *Handler) timelineAtom(c echo.Context) error {
 	}
 	f.City = spelledAs(f.City, views.TimelineCities(entries))
 	slices.Reverse(entries)
-	feed := views.AtomFeed{
+	doc := feed.Atom{
 		ID:       views.TimelineFeedID(site, cp.ID, f.Kind, f.City),
 		Title:    cp.Title + ": timeline",
 		Subtitle: feedSubtitle(f),
@@ -103,15 +104,15 @@ func (h *Handler) timelineAtom(c echo.Context) error {
 	// without (a filter that matches nothing), Atom still needs a time:
 	// the campaign's own last change.
 	if len(entries) == 0 {
-		feed.Updated = cp.UpdatedAt
-		if feed.Updated.IsZero() {
-			feed.Updated = h.now()
+		doc.Updated = cp.UpdatedAt
+		if doc.Updated.IsZero() {
+			doc.Updated = h.now()
 		}
 	}
 	// Written whole into a buffer first, as pages are, so a failure is an
 	// error response rather than half a feed.
 	var buf bytes.Buffer
-	if err := views.WriteTimelineAtom(&buf, feed); err != nil {
+	if err := feed.WriteAtom(&buf, doc); err != nil {
 		return err
 	}
 	// Feed readers poll: a strong ETag of the feed's bytes lets them ask
@@ -165,7 +166,7 @@ func feedAuthor(coalition []models.Organisation) string {
 	}
 	switch len(names) {
 	case 0:
-		return views.AtomDefaultAuthor
+		return feed.DefaultAuthor
 	case 1:
 		return names[0]
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"campaigntrack/models"
+	"campaigntrack/seed"
 )
 
 // permissiveUmask runs the test under umask 000, as a careless service
@@ -30,9 +31,8 @@ func perm(t *testing.T, path string) os.FileMode {
 // -wal and -shm files SQLite makes beside it (with the database's mode),
 // are readable by their owner only, whatever the umask.
 func TestNewSQLiteDatabaseIsOwnerOnly(t *testing.T) {
-	t.Parallel()
 	permissiveUmask(t)
-	_, _, path := liveDB(t)
+	_, path := liveDB(t)
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
 		if m := perm(t, p); m != 0o600 {
 			t.Errorf("%s: mode %o, want 600", filepath.Base(p), m)
@@ -44,9 +44,8 @@ func TestNewSQLiteDatabaseIsOwnerOnly(t *testing.T) {
 // world-readable by an earlier version is made owner-only, and the files
 // that changed are named (the server logs them).
 func TestSecureSQLiteFilesTightensAnExistingDatabase(t *testing.T) {
-	t.Parallel()
 	permissiveUmask(t)
-	store, _, path := liveDB(t)
+	store, path := liveDB(t)
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
 		os.Chmod(p, 0o644)
 	}
@@ -70,16 +69,23 @@ func TestSecureSQLiteFilesTightensAnExistingDatabase(t *testing.T) {
 	}
 }
 
-// TestBackupIsOwnerOnly: a backup holds every signer; it is 0600.
-func TestBackupIsOwnerOnly(t *testing.T) {
-	t.Parallel()
-	permissiveUmask(t)
-	store, _, _ := liveDB(t)
-	backup := filepath.Join(t.TempDir(), "b.backup")
-	if _, err := store.BackupTo(context.Background(), backup, models.BackupOptions{}); err != nil {
+// liveDB is a migrated SQLite database in its own directory holding the
+// demo campaign, opened as the server opens it (WAL). (backup's tests have
+// the same helper; test helpers cannot be shared across packages.)
+func liveDB(t *testing.T) (*models.Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "live.db")
+	db, err := models.Open(context.Background(), path)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if m := perm(t, backup); m != 0o600 {
-		t.Errorf("backup mode %o, want 600", m)
+	store := models.NewStore(db)
+	t.Cleanup(func() { store.Close() })
+	if _, _, err := store.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
 	}
+	if _, err := seed.Load(context.Background(), store); err != nil {
+		t.Fatal(err)
+	}
+	return store, path
 }

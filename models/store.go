@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"sync"
 
+	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 )
 
@@ -40,4 +41,29 @@ func (s *Store) Close() error {
 // Migrate brings the schema up to date; see Migrate.
 func (s *Store) Migrate(ctx context.Context) (from, to int, err error) {
 	return Migrate(ctx, s.db)
+}
+
+// The accessors below serve operations on the database as a whole, such as
+// package backup's VACUUM INTO, which copy or check the file rather than
+// query its rows. Queries on rows still belong in Store methods.
+
+// SQLDB is the store's database/sql handle.
+func (s *Store) SQLDB() (*sql.DB, error) { return s.db.DB() }
+
+// Postgres reports whether the store is on PostgreSQL and, if so, the URL
+// it was opened with (empty when it was opened from a connection).
+func (s *Store) Postgres() (dsn string, ok bool) {
+	if !isPostgres(s.db) {
+		return "", false
+	}
+	if d, ok := s.db.Dialector.(*postgres.Dialector); ok && d.Config != nil {
+		dsn = d.Config.DSN
+	}
+	return dsn, true
+}
+
+// SchemaVersionInUse is the schema version recorded in the database, which
+// may differ from SchemaVersion() when it has not been migrated.
+func (s *Store) SchemaVersionInUse(ctx context.Context) (int, error) {
+	return currentVersion(s.db.WithContext(ctx))
 }

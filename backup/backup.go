@@ -1,4 +1,8 @@
-package models
+// Package backup takes backups of a SQLite database while the server runs,
+// and restores that check a file before they replace anything. It works on
+// the database as a file (VACUUM INTO, integrity_check, renames), not on
+// its rows, so it is an operation beside models rather than part of it.
+package backup
 
 import (
 	"context"
@@ -13,28 +17,25 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 
+	"campaigntrack/models"
 	"campaigntrack/private"
 )
 
-// Backups of a SQLite database, taken while the server runs, and restores
-// that check a file before they replace anything.
-//
 // A copy of the database file made with cp while the server runs is not a
 // backup: the file changes under the copy, and in WAL mode the newest
 // transactions are in the -wal file beside it, not in the database file.
-// BackupTo asks SQLite for the copy instead (VACUUM INTO, SQLite 3.27 or
+// To asks SQLite for the copy instead (VACUUM INTO, SQLite 3.27 or
 // later; mattn/go-sqlite3 bundles 3.45), which reads one consistent
 // snapshot in a read transaction: writers go on while it runs, and the copy
 // holds every transaction committed before it began and none after.
 //
 // PostgreSQL has its own tools (pg_dump, pg_restore) and is not handled
-// here; PostgresBackupAdvice says how to use them.
+// here; PostgresAdvice says how to use them.
 
-// BackupInfo describes a checked backup file.
-type BackupInfo struct {
+// Info describes a checked backup file.
+type Info struct {
 	Path          string
 	Size          int64 // bytes
 	SchemaVersion int
@@ -48,32 +49,32 @@ type BackupInfo struct {
 	Users          int64
 }
 
-// BackupOptions are the choices of a backup.
-type BackupOptions struct {
+// Options are the choices of a backup.
+type Options struct {
 	// Overwrite replaces an existing file at the backup's path. Without it
 	// an existing file is refused: a backup never destroys an older one by
 	// accident.
 	Overwrite bool
 }
 
-// ErrBackupExists is returned (wrapped) by BackupTo when the file exists
-// and BackupOptions.Overwrite is false.
-var ErrBackupExists = errors.New("the file already exists")
+// ErrExists is returned (wrapped) by To when the file exists
+// and Options.Overwrite is false.
+var ErrExists = errors.New("the file already exists")
 
-// ErrDatabaseInUse is returned (wrapped) by RestoreFrom when another
+// ErrDatabaseInUse is returned (wrapped) by Restore when another
 // connection, such as a running server, has the target database open.
 var ErrDatabaseInUse = errors.New("the database is in use")
 
-// BackupError says why a file is not a usable backup. Its message is one
+// Error says why a file is not a usable backup. Its message is one
 // line naming the file and the reason.
-type BackupError struct {
+type Error struct {
 	Path   string
 	Reason string
 }
 
-func (e *BackupError) Error() string { return e.Path + ": " + e.Reason }
+func (e *Error) Error() string { return e.Path + ": " + e.Reason }
 
-// BackupTo writes a consistent copy of the SQLite database to path and
+// To writes a consistent copy of the SQLite database to path and
 // checks it before it is given that name: the copy goes to a temporary file
 // in path's directory, is flushed to disk, passes PRAGMA integrity_check
 // and has a schema version this binary knows; only then is it renamed to
@@ -83,36 +84,32 @@ func (e *BackupError) Error() string { return e.Path + ": " + e.Reason }
 // personal data.
 //
 // It refuses a path whose directory does not exist, an existing file unless
-// opt.Overwrite (ErrBackupExists), the live database's own file, and a
+// opt.Overwrite (ErrExists), the live database's own file, and a
 // PostgreSQL database (the error says how to use pg_dump instead).
-func (s *Store) BackupTo(ctx context.Context, path string, opt BackupOptions) (BackupInfo, error) {
-	if isPostgres(s.db) {
-		dsn := ""
-		if d, ok := s.db.Dialector.(*postgres.Dialector); ok && d.Config != nil {
-			dsn = d.Config.DSN
-		}
-		return BackupInfo{}, errors.New(PostgresBackupAdvice(dsn))
+func To(ctx context.Context, s *models.Store, path string, opt Options) (Info, error) {
+	if dsn, ok := s.Postgres(); ok {
+		return Info{}, errors.New(PostgresAdvice(dsn))
 	}
 	if path == "" {
-		return BackupInfo{}, errors.New("no backup file named")
+		return Info{}, errors.New("no backup file named")
 	}
-	fail := func(reason string) (BackupInfo, error) {
-		return BackupInfo{}, fmt.Errorf("cannot write the backup to %s: %s", path, reason)
+	fail := func(reason string) (Info, error) {
+		return Info{}, fmt.Errorf("cannot write the backup to %s: %s", path, reason)
 	}
 	if err := checkDir(filepath.Dir(path)); err != nil {
 		return fail(err.Error())
 	}
 
-	sqlDB, err := s.db.DB()
+	sqlDB, err := s.SQLDB()
 	if err != nil {
-		return BackupInfo{}, err
+		return Info{}, err
 	}
 	var live string
 	if err := sqlDB.QueryRowContext(ctx, "SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&live); err != nil {
-		return BackupInfo{}, fmt.Errorf("reading the database's file name: %s", oneLine(err))
+		return Info{}, fmt.Errorf("reading the database's file name: %s", oneLine(err))
 	}
 	if live == "" {
-		return BackupInfo{}, errors.New("the database is in memory, not in a file: there is nothing to back up")
+		return Info{}, errors.New("the database is in memory, not in a file: there is nothing to back up")
 	}
 	if sameFile(path, live) || sameFile(path, live+"-wal") || sameFile(path, live+"-shm") {
 		return fail("that is the database itself (or its -wal or -shm file); name another file")
@@ -121,18 +118,18 @@ func (s *Store) BackupTo(ctx context.Context, path string, opt BackupOptions) (B
 	case err == nil && st.IsDir():
 		return fail("it is a directory")
 	case err == nil && !opt.Overwrite:
-		return BackupInfo{}, fmt.Errorf("cannot write the backup to %s: %w", path, ErrBackupExists)
+		return Info{}, fmt.Errorf("cannot write the backup to %s: %w", path, ErrExists)
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return fail(oneLine(err))
 	}
 	// Refuse a database this binary does not understand before copying it:
 	// the copy would fail its check anyway, after the work.
-	version, err := currentVersion(s.db.WithContext(ctx))
+	version, err := s.SchemaVersionInUse(ctx)
 	switch {
 	case err != nil:
-		return BackupInfo{}, fmt.Errorf("the database %s has no campaigntrack schema: %s", live, oneLine(err))
-	case version > SchemaVersion():
-		return BackupInfo{}, fmt.Errorf("the database %s has schema version %d, newer than this binary knows (%d): back it up with the campaigntrack that serves it", live, version, SchemaVersion())
+		return Info{}, fmt.Errorf("the database %s has no campaigntrack schema: %s", live, oneLine(err))
+	case version > models.SchemaVersion():
+		return Info{}, fmt.Errorf("the database %s has schema version %d, newer than this binary knows (%d): back it up with the campaigntrack that serves it", live, version, models.SchemaVersion())
 	}
 
 	// VACUUM INTO writes into a file that does not exist or is empty;
@@ -164,10 +161,10 @@ func (s *Store) BackupTo(ctx context.Context, path string, opt BackupOptions) (B
 	if err := syncFile(tmpPath); err != nil {
 		return fail("flushing the copy to disk: " + oneLine(err))
 	}
-	info, err := CheckBackup(ctx, tmpPath)
+	info, err := Check(ctx, tmpPath)
 	if err != nil {
 		reason := err.Error()
-		var be *BackupError
+		var be *Error
 		if errors.As(err, &be) {
 			reason = be.Reason
 		}
@@ -180,7 +177,7 @@ func (s *Store) BackupTo(ctx context.Context, path string, opt BackupOptions) (B
 		err = linkNoClobber(tmpPath, path)
 		if errors.Is(err, fs.ErrExist) {
 			// Created while the backup ran.
-			return BackupInfo{}, fmt.Errorf("cannot write the backup to %s: %w", path, ErrBackupExists)
+			return Info{}, fmt.Errorf("cannot write the backup to %s: %w", path, ErrExists)
 		}
 	}
 	if err != nil {
@@ -195,7 +192,7 @@ func (s *Store) BackupTo(ctx context.Context, path string, opt BackupOptions) (B
 	return info, nil
 }
 
-// CheckBackup checks that path is a usable campaigntrack backup: a SQLite
+// Check checks that path is a usable campaigntrack backup: a SQLite
 // database that passes PRAGMA integrity_check, with a schema_version table
 // at a version this binary knows (it may be older: opening it migrates it).
 // It returns what the file holds, for the report.
@@ -206,10 +203,10 @@ func (s *Store) BackupTo(ctx context.Context, path string, opt BackupOptions) (B
 // ignore a -wal file beside it, so a file with a non-empty -wal is refused:
 // part of its data would be missing from the check and from a restore.
 //
-// Every error is a *BackupError with a one-line reason.
-func CheckBackup(ctx context.Context, path string) (BackupInfo, error) {
-	bad := func(format string, args ...any) (BackupInfo, error) {
-		return BackupInfo{}, &BackupError{Path: path, Reason: fmt.Sprintf(format, args...)}
+// Every error is a *Error with a one-line reason.
+func Check(ctx context.Context, path string) (Info, error) {
+	bad := func(format string, args ...any) (Info, error) {
+		return Info{}, &Error{Path: path, Reason: fmt.Sprintf(format, args...)}
 	}
 	st, err := os.Stat(path)
 	switch {
@@ -264,10 +261,10 @@ func CheckBackup(ctx context.Context, path string) (BackupInfo, error) {
 	switch {
 	case !version.Valid || version.Int64 < 1:
 		return bad("no campaigntrack schema (schema_version is empty)")
-	case version.Int64 > int64(SchemaVersion()):
-		return bad("schema version %d is newer than this binary knows (%d): use a newer campaigntrack", version.Int64, SchemaVersion())
+	case version.Int64 > int64(models.SchemaVersion()):
+		return bad("schema version %d is newer than this binary knows (%d): use a newer campaigntrack", version.Int64, models.SchemaVersion())
 	}
-	info := BackupInfo{Path: path, Size: st.Size(), SchemaVersion: int(version.Int64)}
+	info := Info{Path: path, Size: st.Size(), SchemaVersion: int(version.Int64)}
 	for _, c := range []struct {
 		n     *int64
 		query string
@@ -285,9 +282,9 @@ func CheckBackup(ctx context.Context, path string) (BackupInfo, error) {
 	return info, nil
 }
 
-// RestoreResult says what RestoreFrom did.
+// RestoreResult says what Restore did.
 type RestoreResult struct {
-	Backup BackupInfo // the backup, as checked
+	Backup Info // the backup, as checked
 	Target string
 	// KeptAs is where the database that was replaced is now, with its
 	// -wal or -journal file (if it had one) beside it under the same
@@ -299,12 +296,12 @@ type RestoreResult struct {
 	Unreadable string
 }
 
-// RestoreFrom puts the backup at backup in place of the SQLite database at
-// target. It checks the backup first (CheckBackup): a file that fails is
+// Restore puts the backup at backup in place of the SQLite database at
+// target. It checks the backup first (Check): a file that fails is
 // refused before anything is touched. The database being replaced is not
 // deleted but kept as TARGET.before-restore-<UTC time>.
 //
-// A running server must be stopped first; RestoreFrom refuses a target that
+// A running server must be stopped first; Restore refuses a target that
 // another connection has open (ErrDatabaseInUse). Trying BEGIN EXCLUSIVE
 // would not show it: in WAL mode that lock only excludes other writers, and
 // an idle server writes nothing. What does show it is leaving WAL mode
@@ -323,8 +320,8 @@ type RestoreResult struct {
 // -journal files, if any are left, are moved aside with it first, since
 // SQLite would otherwise apply them to the restored file, and its -shm
 // (an index of the -wal) is removed.
-func RestoreFrom(ctx context.Context, backup, target string) (RestoreResult, error) {
-	info, err := CheckBackup(ctx, backup)
+func Restore(ctx context.Context, backup, target string) (RestoreResult, error) {
+	info, err := Check(ctx, backup)
 	if err != nil {
 		return RestoreResult{}, err
 	}
@@ -413,7 +410,7 @@ func RestoreFrom(ctx context.Context, backup, target string) (RestoreResult, err
 	// The kept database holds every signer too, and may come from a
 	// version that let it be world-readable.
 	if res.KeptAs != "" {
-		if _, err := SecureSQLiteFiles(res.KeptAs); err != nil {
+		if _, err := models.SecureSQLiteFiles(res.KeptAs); err != nil {
 			return fail("making the kept database owner-only: " + oneLine(err))
 		}
 	}
@@ -443,7 +440,7 @@ func (l *restoreLock) release() {
 }
 
 // lockForRestore makes sure nothing else has the database at path open
-// and locks it (see RestoreFrom for why journal_mode is the test). A
+// and locks it (see Restore for why journal_mode is the test). A
 // database too damaged to be read is reported in unreadable rather than
 // refused.
 func lockForRestore(ctx context.Context, path string) (lock *restoreLock, unreadable string, err error) {
@@ -510,17 +507,17 @@ func keepAside(path string) (string, error) {
 	}
 }
 
-// PostgresBackupAdvice is the answer to a backup of a PostgreSQL database:
+// PostgresAdvice is the answer to a backup of a PostgreSQL database:
 // one line with a pg_dump command for the database named in dsn. The
 // password is left out of the command line (it would land in the shell's
 // history); pg_dump reads it from PGPASSWORD or ~/.pgpass.
-func PostgresBackupAdvice(dsn string) string {
+func PostgresAdvice(dsn string) string {
 	conn, schema := pgToolURL(dsn)
 	return fmt.Sprintf("campaigntrack backup copies SQLite databases; back up PostgreSQL with pg_dump, for example: pg_dump --format=custom%s --file=campaigntrack.dump %s (the password is left out: pg_dump reads it from PGPASSWORD or ~/.pgpass)",
 		schema, shellQuote(conn))
 }
 
-// PostgresRestoreAdvice is PostgresBackupAdvice for a restore: a
+// PostgresRestoreAdvice is PostgresAdvice for a restore: a
 // pg_restore command for the database named in dsn.
 func PostgresRestoreAdvice(dsn string) string {
 	conn, schema := pgToolURL(dsn)
@@ -680,4 +677,9 @@ func syncDir(dir string) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// oneLine is an error's message on one line, as models writes them.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
 }

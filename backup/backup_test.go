@@ -1,4 +1,4 @@
-package models_test
+package backup_test
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"campaigntrack/backup"
 	"campaigntrack/models"
 	"campaigntrack/seed"
 	"campaigntrack/testdb"
@@ -90,6 +92,21 @@ func listDir(t *testing.T, dir string) []string {
 	return names
 }
 
+// countRows counts a table's rows straight from the file's handle
+// (models keeps its test-only CountRows to its own tests).
+func countRows(t *testing.T, store *models.Store, table string) int64 {
+	t.Helper()
+	db, err := store.SQLDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	if err := db.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // TestBackupWhileWritingThenRestore takes a backup while signatures are
 // written continuously, from an import loop and through the web path's
 // batch writer, and checks that the copy is one consistent moment: every
@@ -154,7 +171,7 @@ func TestBackupWhileWritingThenRestore(t *testing.T) {
 	}
 	atStart := committed.Load()
 	path := filepath.Join(t.TempDir(), "campaigntrack.backup")
-	info, err := store.BackupTo(ctx, path, models.BackupOptions{})
+	info, err := backup.To(ctx, store, path, backup.Options{})
 	during := committed.Load() - atStart
 	close(stop)
 	wg.Wait()
@@ -173,7 +190,7 @@ func TestBackupWhileWritingThenRestore(t *testing.T) {
 	}
 
 	// The copy, read on its own.
-	again, err := models.CheckBackup(ctx, path)
+	again, err := backup.Check(ctx, path)
 	if err != nil {
 		t.Fatalf("the backup fails its own check: %v", err)
 	}
@@ -184,7 +201,7 @@ func TestBackupWhileWritingThenRestore(t *testing.T) {
 		t.Errorf("the copy holds %d signatures; committed before the backup: %d, after it: %d", again.Signatures, before, after)
 	}
 	if again != info {
-		t.Errorf("BackupTo reported %+v, the check of the file %+v", info, again)
+		t.Errorf("backup.To reported %+v, the check of the file %+v", info, again)
 	}
 	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {
 		t.Errorf("the backup holds signers' personal data but is mode %v", st.Mode().Perm())
@@ -195,7 +212,7 @@ func TestBackupWhileWritingThenRestore(t *testing.T) {
 
 	// Restore it into a new path; the app opens and migrates it.
 	target := filepath.Join(t.TempDir(), "restored.db")
-	res, err := models.RestoreFrom(ctx, path, target)
+	res, err := backup.Restore(ctx, path, target)
 	if err != nil {
 		t.Fatalf("restore: %v", err)
 	}
@@ -213,7 +230,7 @@ func TestBackupWhileWritingThenRestore(t *testing.T) {
 		t.Errorf("restored database: kept count %d, rows %d; the backup held %d", kept, rows, info.Signatures)
 	}
 	for table, want := range map[string]int64{"campaigns": info.Campaigns, "deliveries": info.Deliveries, "users": info.Users} {
-		if n, _ := restored.CountRows(ctx, table); n != want {
+		if n := countRows(t, restored, table); n != want {
 			t.Errorf("restored %s: %d rows, the backup held %d", table, n, want)
 		}
 	}
@@ -230,7 +247,7 @@ func TestRestoreRefusesBadBackups(t *testing.T) {
 	importSigners(t, store, c, "s", 3000)
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.backup")
-	if _, err := store.BackupTo(ctx, good, models.BackupOptions{}); err != nil {
+	if _, err := backup.To(ctx, store, good, backup.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	store.Close()
@@ -291,8 +308,8 @@ func TestRestoreRefusesBadBackups(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			before, _ := os.ReadFile(target)
 			files := listDir(t, filepath.Dir(target))
-			_, err := models.RestoreFrom(ctx, tc.path, target)
-			var be *models.BackupError
+			_, err := backup.Restore(ctx, tc.path, target)
+			var be *backup.Error
 			if !errors.As(err, &be) {
 				t.Fatalf("err = %v, want a *BackupError", err)
 			}
@@ -311,7 +328,7 @@ func TestRestoreRefusesBadBackups(t *testing.T) {
 		})
 	}
 	// The good backup passes, and checking it wrote nothing beside it.
-	if _, err := models.CheckBackup(ctx, good); err != nil {
+	if _, err := backup.Check(ctx, good); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(good + "-wal"); err == nil {
@@ -332,9 +349,9 @@ func TestCheckBackupWritesNothing(t *testing.T) {
 	dir := t.TempDir()
 	copyPath := filepath.Join(dir, "copy.db")
 	os.WriteFile(copyPath, data, 0o600)
-	info, err := models.CheckBackup(context.Background(), copyPath)
+	info, err := backup.Check(context.Background(), copyPath)
 	if err != nil || info.Campaigns != 1 || info.SchemaVersion != models.SchemaVersion() {
-		t.Fatalf("CheckBackup = %+v, %v", info, err)
+		t.Fatalf("Check = %+v, %v", info, err)
 	}
 	if names := listDir(t, dir); !slices.Equal(names, []string{"copy.db"}) {
 		t.Errorf("checking wrote beside the file: %q", names)
@@ -348,25 +365,25 @@ func TestBackupRefusals(t *testing.T) {
 	existing := filepath.Join(dir, "existing.backup")
 	os.WriteFile(existing, []byte("an older backup"), 0o600)
 
-	_, err := store.BackupTo(ctx, existing, models.BackupOptions{})
-	if !errors.Is(err, models.ErrBackupExists) || !strings.Contains(err.Error(), existing) {
-		t.Errorf("backup over an existing file: %v; want ErrBackupExists naming it", err)
+	_, err := backup.To(ctx, store, existing, backup.Options{})
+	if !errors.Is(err, backup.ErrExists) || !strings.Contains(err.Error(), existing) {
+		t.Errorf("backup over an existing file: %v; want ErrExists naming it", err)
 	}
 	if b, _ := os.ReadFile(existing); string(b) != "an older backup" {
 		t.Errorf("the existing file was changed")
 	}
 	missingDir := filepath.Join(dir, "no-such-dir")
-	_, err = store.BackupTo(ctx, filepath.Join(missingDir, "x.backup"), models.BackupOptions{})
+	_, err = backup.To(ctx, store, filepath.Join(missingDir, "x.backup"), backup.Options{})
 	if err == nil || !strings.Contains(err.Error(), "directory "+missingDir+" does not exist") {
 		t.Errorf("backup into a missing directory: %v", err)
 	}
 	for _, p := range []string{live, live + "-wal"} {
-		_, err = store.BackupTo(ctx, p, models.BackupOptions{Overwrite: true})
+		_, err = backup.To(ctx, store, p, backup.Options{Overwrite: true})
 		if err == nil || !strings.Contains(err.Error(), "that is the database itself") {
 			t.Errorf("backup over %s: %v", p, err)
 		}
 	}
-	_, err = store.BackupTo(ctx, dir, models.BackupOptions{Overwrite: true})
+	_, err = backup.To(ctx, store, dir, backup.Options{Overwrite: true})
 	if err == nil || !strings.Contains(err.Error(), "it is a directory") {
 		t.Errorf("backup onto a directory: %v", err)
 	}
@@ -378,7 +395,7 @@ func TestBackupRefusals(t *testing.T) {
 	}
 
 	// With Overwrite, the older file is replaced.
-	info, err := store.BackupTo(ctx, existing, models.BackupOptions{Overwrite: true})
+	info, err := backup.To(ctx, store, existing, backup.Options{Overwrite: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,14 +410,14 @@ func TestBackupRefusals(t *testing.T) {
 func TestBackupOfPostgresAdvisesPgDump(t *testing.T) {
 	const url = "postgres://campaigner:s3cret@db.example.org:5432/campaigntrack?sslmode=require&password=s3cret&search_path=ct"
 	// A Store on a PostgreSQL dialector; no server is needed, because
-	// BackupTo answers before touching the connection.
+	// backup.To answers before touching the connection.
 	db, err := gorm.Open(postgres.Open(url), &gorm.Config{DisableAutomaticPing: true, Logger: logger.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
 	store := models.NewStore(db)
 	defer store.Close()
-	_, err = store.BackupTo(context.Background(), filepath.Join(t.TempDir(), "x.backup"), models.BackupOptions{})
+	_, err = backup.To(context.Background(), store, filepath.Join(t.TempDir(), "x.backup"), backup.Options{})
 	if err == nil {
 		t.Fatal("a PostgreSQL backup did not answer with advice")
 	}
@@ -413,7 +430,7 @@ func TestBackupOfPostgresAdvisesPgDump(t *testing.T) {
 	if strings.Contains(msg, "s3cret") || strings.Contains(msg, "\n") {
 		t.Errorf("advice %q shows the password or is not one line", msg)
 	}
-	restore := models.PostgresRestoreAdvice(url)
+	restore := backup.PostgresRestoreAdvice(url)
 	if !strings.Contains(restore, "pg_restore --clean --if-exists --no-owner --schema=ct --dbname='postgres://campaigner@db.example.org:5432/campaigntrack?sslmode=require' campaigntrack.dump") || strings.Contains(restore, "s3cret") {
 		t.Errorf("restore advice %q", restore)
 	}
@@ -421,7 +438,7 @@ func TestBackupOfPostgresAdvisesPgDump(t *testing.T) {
 	// And on a real server, when the suite has one.
 	t.Run("server", func(t *testing.T) {
 		store := testdb.Open(t, testdb.Postgres)
-		_, err := store.BackupTo(context.Background(), filepath.Join(t.TempDir(), "x.backup"), models.BackupOptions{})
+		_, err := backup.To(context.Background(), store, filepath.Join(t.TempDir(), "x.backup"), backup.Options{})
 		if err == nil || !strings.Contains(err.Error(), "pg_dump") {
 			t.Errorf("backup on PostgreSQL: %v", err)
 		}
@@ -434,8 +451,8 @@ func TestBackupOfPostgresAdvisesPgDump(t *testing.T) {
 func TestRestoreRefusesDatabaseInUse(t *testing.T) {
 	ctx := context.Background()
 	store, c, target := liveDB(t)
-	backup := filepath.Join(t.TempDir(), "b.backup")
-	if _, err := store.BackupTo(ctx, backup, models.BackupOptions{}); err != nil {
+	bak := filepath.Join(t.TempDir(), "b.backup")
+	if _, err := backup.To(ctx, store, bak, backup.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	importSigners(t, store, c, "later", 10)
@@ -443,8 +460,8 @@ func TestRestoreRefusesDatabaseInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	files := listDir(t, filepath.Dir(target))
-	_, err := models.RestoreFrom(ctx, backup, target)
-	if !errors.Is(err, models.ErrDatabaseInUse) || !strings.Contains(err.Error(), target) || !strings.Contains(err.Error(), "stop it first") {
+	_, err := backup.Restore(ctx, bak, target)
+	if !errors.Is(err, backup.ErrDatabaseInUse) || !strings.Contains(err.Error(), target) || !strings.Contains(err.Error(), "stop it first") {
 		t.Fatalf("restore over a database in use: %v", err)
 	}
 	if got := listDir(t, filepath.Dir(target)); !slices.Equal(got, files) {
@@ -455,7 +472,7 @@ func TestRestoreRefusesDatabaseInUse(t *testing.T) {
 	}
 	store.Close()
 
-	res, err := models.RestoreFrom(ctx, backup, target)
+	res, err := backup.Restore(ctx, bak, target)
 	if err != nil {
 		t.Fatalf("restore once the server stopped: %v", err)
 	}
@@ -479,8 +496,8 @@ func TestRestoreRefusesDatabaseInUse(t *testing.T) {
 func TestRestoreKeepsTheWholeOldDatabase(t *testing.T) {
 	ctx := context.Background()
 	store, c, live := liveDB(t)
-	backup := filepath.Join(t.TempDir(), "b.backup")
-	if _, err := store.BackupTo(ctx, backup, models.BackupOptions{}); err != nil {
+	bak := filepath.Join(t.TempDir(), "b.backup")
+	if _, err := backup.To(ctx, store, bak, backup.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	importSigners(t, store, c, "wal", 25)
@@ -499,7 +516,7 @@ func TestRestoreKeepsTheWholeOldDatabase(t *testing.T) {
 	}
 	store.Close()
 
-	res, err := models.RestoreFrom(ctx, backup, crashed)
+	res, err := backup.Restore(ctx, bak, crashed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -538,25 +555,25 @@ func statMode(st os.FileInfo, err error) any {
 func TestRestoreRefusesAFileThatIsNotADatabase(t *testing.T) {
 	ctx := context.Background()
 	store, _, _ := liveDB(t)
-	backup := filepath.Join(t.TempDir(), "b.backup")
-	if _, err := store.BackupTo(ctx, backup, models.BackupOptions{}); err != nil {
+	bak := filepath.Join(t.TempDir(), "b.backup")
+	if _, err := backup.To(ctx, store, bak, backup.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
 	notes := filepath.Join(dir, "notes.txt")
 	os.WriteFile(notes, []byte("my notes, not a database"), 0o600)
-	_, err := models.RestoreFrom(ctx, backup, notes)
+	_, err := backup.Restore(ctx, bak, notes)
 	if err == nil || !strings.Contains(err.Error(), "it is not a SQLite database") {
 		t.Errorf("restore over a text file: %v", err)
 	}
 	if b, _ := os.ReadFile(notes); string(b) != "my notes, not a database" {
 		t.Errorf("the text file changed")
 	}
-	_, err = models.RestoreFrom(ctx, backup, filepath.Join(dir, "missing", "x.db"))
+	_, err = backup.Restore(ctx, bak, filepath.Join(dir, "missing", "x.db"))
 	if err == nil || !strings.Contains(err.Error(), "does not exist") {
 		t.Errorf("restore into a missing directory: %v", err)
 	}
-	_, err = models.RestoreFrom(ctx, backup, backup)
+	_, err = backup.Restore(ctx, bak, bak)
 	if err == nil || !strings.Contains(err.Error(), "the backup is the database itself") {
 		t.Errorf("restore of a file over itself: %v", err)
 	}
@@ -571,15 +588,15 @@ func TestRestoreRefusesAFileThatIsNotADatabase(t *testing.T) {
 func TestRestoreMendsADamagedDatabase(t *testing.T) {
 	ctx := context.Background()
 	store, _, _ := liveDB(t)
-	backup := filepath.Join(t.TempDir(), "b.backup")
-	if _, err := store.BackupTo(ctx, backup, models.BackupOptions{}); err != nil {
+	bak := filepath.Join(t.TempDir(), "b.backup")
+	if _, err := backup.To(ctx, store, bak, backup.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	damaged := filepath.Join(t.TempDir(), "damaged.db")
 	garbage := make([]byte, 8192)
 	rand.Read(garbage)
 	os.WriteFile(damaged, append([]byte("SQLite format 3\x00"), garbage...), 0o600)
-	res, err := models.RestoreFrom(ctx, backup, damaged)
+	res, err := backup.Restore(ctx, bak, damaged)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -590,7 +607,36 @@ func TestRestoreMendsADamagedDatabase(t *testing.T) {
 	if b, _ := os.ReadFile(res.KeptAs); !bytes.Equal(b[16:], garbage) {
 		t.Errorf("the damaged file was not kept as it was")
 	}
-	if _, err := models.CheckBackup(ctx, damaged); err != nil {
+	if _, err := backup.Check(ctx, damaged); err != nil {
 		t.Errorf("the restored database: %v", err)
+	}
+}
+
+// permissiveUmask runs the test under umask 000, as a careless service
+// file might set, so that only the modes the code asks for count.
+func permissiveUmask(t *testing.T) {
+	old := syscall.Umask(0)
+	t.Cleanup(func() { syscall.Umask(old) })
+}
+
+func perm(t *testing.T, path string) os.FileMode {
+	t.Helper()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.Mode().Perm()
+}
+
+// TestBackupIsOwnerOnly: a backup holds every signer; it is 0600.
+func TestBackupIsOwnerOnly(t *testing.T) {
+	permissiveUmask(t)
+	store, _, _ := liveDB(t)
+	bak := filepath.Join(t.TempDir(), "b.backup")
+	if _, err := backup.To(context.Background(), store, bak, backup.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if m := perm(t, bak); m != 0o600 {
+		t.Errorf("backup mode %o, want 600", m)
 	}
 }

@@ -1,4 +1,7 @@
-package views
+// Package feed writes Atom 1.0 feeds (RFC 4287). It is a format, not a
+// page: it knows nothing of campaigns or timelines, only what a valid,
+// well-formed feed needs; views builds the entries it is given.
+package feed
 
 import (
 	"encoding/xml"
@@ -8,27 +11,24 @@ import (
 	"strings"
 	"time"
 	"unicode"
-
-	"campaigntrack/models"
 )
 
-// The timeline's feed is Atom 1.0 (RFC 4287), written with encoding/xml
-// rather than a templ page: a feed is data for machines, and the encoder
-// escapes every text and attribute for us.
+// Written with encoding/xml rather than as a templ page: a feed is data
+// for machines, and the encoder escapes every text and attribute for us.
 
 // AtomNamespace is the XML namespace of Atom 1.0.
 const AtomNamespace = "http://www.w3.org/2005/Atom"
 
-// AtomDefaultAuthor names the feed's author when none is given: the
+// DefaultAuthor names the feed's author when none is given: the
 // tracker itself.
-const AtomDefaultAuthor = "campaigntrack"
+const DefaultAuthor = "campaigntrack"
 
-// AtomFeed is a feed as WriteTimelineAtom writes it. ID is required; a
+// Atom is a feed as WriteAtom writes it. ID is required; a
 // Title or Author that is empty once cleaned (see xmlText) is written as
-// "Timeline" or AtomDefaultAuthor. SelfURL is the feed's own address and
+// "Timeline" or DefaultAuthor. SelfURL is the feed's own address and
 // AltURL the page it mirrors. A zero Updated is the latest Updated of its
 // entries.
-type AtomFeed struct {
+type Atom struct {
 	ID       string
 	Title    string
 	Subtitle string
@@ -98,14 +98,14 @@ type atomCategory struct {
 	Term string `xml:"term,attr"`
 }
 
-// WriteTimelineAtom writes feed as an Atom 1.0 document. Every text is
+// WriteAtom writes feed as an Atom 1.0 document. Every text is
 // cleaned of what XML 1.0 cannot carry (control characters other than tab
 // and line breaks, invalid UTF-8, U+FFFE and U+FFFF), so the document is
 // always well-formed, and a required text left empty by cleaning gets a
-// fallback (see AtomFeed, AtomEntry), so no stored text makes the feed
+// fallback (see Atom, AtomEntry), so no stored text makes the feed
 // fail. A feed missing what its caller builds (an id, a time, an entry's
 // link or content) is an error and nothing is written.
-func WriteTimelineAtom(w io.Writer, feed AtomFeed) error {
+func WriteAtom(w io.Writer, feed Atom) error {
 	doc, err := atomDocument(feed)
 	if err != nil {
 		return err
@@ -124,14 +124,14 @@ func WriteTimelineAtom(w io.Writer, feed AtomFeed) error {
 
 // atomDocument checks feed against RFC 4287 §4.1.1 and §4.1.2 and builds
 // its XML shape.
-func atomDocument(feed AtomFeed) (*atomFeedXML, error) {
+func atomDocument(feed Atom) (*atomFeedXML, error) {
 	if xmlText(feed.ID) == "" {
 		return nil, errors.New("atom: a feed needs an id")
 	}
 	doc := &atomFeedXML{
 		ID:     xmlText(feed.ID),
 		Title:  atomText{Type: "text", Text: orElse(xmlText(feed.Title), "Timeline")},
-		Author: atomPerson{Name: orElse(xmlText(feed.Author), AtomDefaultAuthor)},
+		Author: atomPerson{Name: orElse(xmlText(feed.Author), DefaultAuthor)},
 	}
 	if s := xmlText(feed.Subtitle); s != "" {
 		doc.Subtitle = &atomText{Type: "text", Text: s}
@@ -234,64 +234,4 @@ func xmlText(s string) string {
 		}
 		return r
 	}, s))
-}
-
-// TimelineAtomEntries turns a campaign's timeline into feed entries. An
-// entry's id is a tag URI of the site, the campaign and the entry's anchor
-// (see timelineTag), which never change, so a feed reader sees an edited
-// record as the same entry updated, and a moved site as the same feed.
-// Its link is pageURL (the timeline page's absolute address; a query or
-// fragment is dropped) with the anchor. The content is plain text: the
-// entry's body, where it happened, and its sources, because on this
-// tracker nothing is shown without where it was reported.
-func TimelineAtomEntries(entries []models.TimelineEntry, site string, campaignID uint, pageURL string) []AtomEntry {
-	// A filter in the page's query (?city=Seattle) must not change an
-	// entry's link: the same entry in two feeds is the same entry.
-	if i := strings.IndexAny(pageURL, "?#"); i >= 0 {
-		pageURL = pageURL[:i]
-	}
-	tag := timelineTag(site, campaignID)
-	out := make([]AtomEntry, 0, len(entries))
-	for _, e := range entries {
-		link := pageURL + "#" + e.Anchor
-		var content []string
-		if e.Body != "" {
-			content = append(content, e.Body)
-		}
-		when := atomWhen(e)
-		if e.City != "" {
-			content = append(content, "When: "+when+", "+e.City)
-		} else {
-			content = append(content, "When: "+when)
-		}
-		if len(e.Sources) > 0 {
-			lines := []string{"Sources:"}
-			for _, s := range e.Sources {
-				line := "- " + s.Label()
-				if s.Name != "" && s.URL != "" {
-					line += " <" + s.URL + ">"
-				}
-				lines = append(lines, line)
-			}
-			content = append(content, strings.Join(lines, "\n"))
-		}
-		updated := e.Updated
-		if updated.IsZero() {
-			updated = e.At
-		}
-		out = append(out, AtomEntry{
-			ID: tag + e.Anchor, Title: e.Title, Link: link, Content: strings.Join(content, "\n\n"),
-			Updated: updated, Published: e.At, Category: e.Kind,
-		})
-	}
-	return out
-}
-
-// atomWhen is an entry's time in words, where it happened: "15 July 2019"
-// for a day-only entry, else "15 July 2019, 11:00 PDT" in its zone.
-func atomWhen(e models.TimelineEntry) string {
-	if e.DateOnly {
-		return e.At.UTC().Format("2 January 2006")
-	}
-	return e.At.In(models.ZoneOrUTC(e.TimeZone)).Format("2 January 2006, 15:04 MST")
 }
