@@ -54,7 +54,6 @@ func (h *Handler) deliveriesPage(c echo.Context) error {
 			Label: d.Place() + ": " + models.StatusLabel(d.Status) + mapWhen(d),
 		})
 	}
-	v.Markers = views.SpreadMarkers(v.Markers)
 	return render(c, http.StatusOK, views.DeliveriesPage(v))
 }
 
