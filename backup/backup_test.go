@@ -114,6 +114,7 @@ func countRows(t *testing.T, store *models.Store, table string) int64 {
 // began is missing. Then it restores the copy into a new path and opens it
 // as the app does.
 func TestBackupWhileWritingThenRestore(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store, c, _ := liveDB(t)
 	// Enough rows that the copy takes a while, so writes land during it.
@@ -242,6 +243,7 @@ func TestBackupWhileWritingThenRestore(t *testing.T) {
 // TestRestoreRefusesBadBackups: each unusable file is refused with one
 // line naming the file and the reason, before anything is touched.
 func TestRestoreRefusesBadBackups(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store, c, target := liveDB(t)
 	importSigners(t, store, c, "s", 3000)
@@ -340,6 +342,7 @@ func TestRestoreRefusesBadBackups(t *testing.T) {
 // by a server that stopped cleanly) is checked without SQLite making -wal
 // and -shm files beside it, which a plain read-only open does.
 func TestCheckBackupWritesNothing(t *testing.T) {
+	t.Parallel()
 	store, _, live := liveDB(t)
 	store.Close()
 	data, _ := os.ReadFile(live)
@@ -359,6 +362,7 @@ func TestCheckBackupWritesNothing(t *testing.T) {
 }
 
 func TestBackupRefusals(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store, _, live := liveDB(t)
 	dir := t.TempDir()
@@ -408,6 +412,7 @@ func TestBackupRefusals(t *testing.T) {
 }
 
 func TestBackupOfPostgresAdvisesPgDump(t *testing.T) {
+	t.Parallel()
 	const url = "postgres://campaigner:s3cret@db.example.org:5432/campaigntrack?sslmode=require&password=s3cret&search_path=ct"
 	// A Store on a PostgreSQL dialector; no server is needed, because
 	// backup.To answers before touching the connection.
@@ -449,6 +454,7 @@ func TestBackupOfPostgresAdvisesPgDump(t *testing.T) {
 // BEGIN EXCLUSIVE alone would let the restore through; it is refused all
 // the same, and succeeds once the server has stopped.
 func TestRestoreRefusesDatabaseInUse(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store, c, target := liveDB(t)
 	bak := filepath.Join(t.TempDir(), "b.backup")
@@ -494,6 +500,7 @@ func TestRestoreRefusesDatabaseInUse(t *testing.T) {
 // its -wal file. The -wal must not be applied to the restored file, and its
 // transactions must not be lost: they are in the kept copy.
 func TestRestoreKeepsTheWholeOldDatabase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store, c, live := liveDB(t)
 	bak := filepath.Join(t.TempDir(), "b.backup")
@@ -553,6 +560,7 @@ func statMode(st os.FileInfo, err error) any {
 // TestRestoreRefusesAFileThatIsNotADatabase: a --db naming, say, a text
 // file is more likely a mistake than a damaged database; it is not touched.
 func TestRestoreRefusesAFileThatIsNotADatabase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store, _, _ := liveDB(t)
 	bak := filepath.Join(t.TempDir(), "b.backup")
@@ -586,6 +594,7 @@ func TestRestoreRefusesAFileThatIsNotADatabase(t *testing.T) {
 // mended, so a target SQLite cannot read is replaced (and kept), with the
 // reason reported.
 func TestRestoreMendsADamagedDatabase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store, _, _ := liveDB(t)
 	bak := filepath.Join(t.TempDir(), "b.backup")

@@ -22,6 +22,7 @@ func seededWithSigners(t *testing.T) string {
 }
 
 func TestBackupCommand(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := seededWithSigners(t)
 	dir := t.TempDir()
@@ -84,6 +85,7 @@ func TestBackupCommand(t *testing.T) {
 }
 
 func TestRestoreCommand(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	source := seededWithSigners(t)
 	backup := filepath.Join(t.TempDir(), "ct.backup")
@@ -163,6 +165,7 @@ func TestRestoreCommand(t *testing.T) {
 // TestRestoreCommandRefusesARunningServer: the server's open connections
 // stop a restore, however idle it is.
 func TestRestoreCommandRefusesARunningServer(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := seededDB(t)
 	backup := filepath.Join(t.TempDir(), "ct.backup")
@@ -185,6 +188,7 @@ func TestRestoreCommandRefusesARunningServer(t *testing.T) {
 }
 
 func TestHelpListsBackupAndRestore(t *testing.T) {
+	t.Parallel()
 	r := run(t, context.Background(), nil, "--help")
 	for _, cmd := range []string{"backup", "restore"} {
 		if !strings.Contains(r.stdout, "\n  "+cmd+" ") {

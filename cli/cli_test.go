@@ -31,6 +31,7 @@ func run(t *testing.T, ctx context.Context, env map[string]string, args ...strin
 }
 
 func TestHelpListsEverySubcommand(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
 		r := run(t, context.Background(), nil, args...)
 		if r.code != 0 {
@@ -50,6 +51,7 @@ func TestHelpListsEverySubcommand(t *testing.T) {
 }
 
 func TestUnknownCommand(t *testing.T) {
+	t.Parallel()
 	r := run(t, context.Background(), nil, "frobnicate")
 	if r.code != 2 || !strings.Contains(r.stderr, `unknown command "frobnicate"`) {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
@@ -59,6 +61,7 @@ func TestUnknownCommand(t *testing.T) {
 // TestUnopenableDatabase: a database that cannot be opened stops start-up
 // with one line naming the path and the reason.
 func TestUnopenableDatabase(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	notDB := filepath.Join(dir, "notes.txt")
 	os.WriteFile(notDB, []byte("these are my notes, not a database at all"), 0o644)
@@ -80,6 +83,7 @@ func TestUnopenableDatabase(t *testing.T) {
 }
 
 func TestBadFlagsNameTheSetting(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		args []string
 		env  map[string]string
@@ -99,6 +103,7 @@ func TestBadFlagsNameTheSetting(t *testing.T) {
 }
 
 func TestServeSeedsOnceAndShutsDown(t *testing.T) {
+	t.Parallel()
 	dbPath := filepath.Join(t.TempDir(), "campaigntrack.db")
 	serveOnce := func(seed string) string {
 		ctx, cancel := context.WithCancel(context.Background())
@@ -150,6 +155,7 @@ func TestServeSeedsOnceAndShutsDown(t *testing.T) {
 }
 
 func TestSeedNoneStartsEmpty(t *testing.T) {
+	t.Parallel()
 	dbPath := filepath.Join(t.TempDir(), "empty.db")
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
@@ -176,6 +182,7 @@ func TestSeedNoneStartsEmpty(t *testing.T) {
 // TestUsersAddBeforeFirstServeStillSeeds: preparing the first admin before
 // the first start does not cost the demo campaign.
 func TestUsersAddBeforeFirstServeStillSeeds(t *testing.T) {
+	t.Parallel()
 	dbPath := filepath.Join(t.TempDir(), "prepared.db")
 	var stdout, stderr bytes.Buffer
 	code := cli.Run(context.Background(), []string{"users", "add", "--db", dbPath, "--email", "admin@example.org", "--role", "admin"}, cli.Env{

@@ -30,6 +30,7 @@ const deliveriesCSV = "City,Region,Country,Venue,Status,Delivered At,Scheduled A
 	"Seattle,WA,US,\"Amazon re:Invent building, across the street from the Spheres (headquarters)\",delivered,2019-07-15,,47.6162,-122.3386,,Left at the desk.,,\r\n"
 
 func TestDeliveriesImportAndExport(t *testing.T) {
+	t.Parallel()
 	for _, e := range testdb.Engines {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
@@ -132,6 +133,7 @@ func newCampaign(t *testing.T, store *models.Store, slug string) {
 }
 
 func TestDeliveriesImportBadRows(t *testing.T) {
+	t.Parallel()
 	db := seededDB(t)
 	file := writeFile(t, t.TempDir(), "deliveries.csv", "city,region,country,status,latitude,longitude,delivered_at\n"+
 		"Chicago,IL,US,delivered,41.8781,-87.6298,2019-07-15\n"+ // 2
@@ -170,6 +172,7 @@ func TestDeliveriesImportBadRows(t *testing.T) {
 }
 
 func TestDeliveriesRefusals(t *testing.T) {
+	t.Parallel()
 	db := seededDB(t)
 	dir := t.TempDir()
 	good := writeFile(t, dir, "good.csv", deliveriesCSV)
@@ -208,6 +211,7 @@ func TestDeliveriesRefusals(t *testing.T) {
 }
 
 func TestDeliveriesHelp(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"deliveries"}, {"deliveries", "help"}, {"deliveries", "--help"}} {
 		r := run(t, context.Background(), nil, args...)
 		if r.code != 0 {

@@ -47,6 +47,7 @@ func TestPersonalFilesAreOwnerOnlyEvenOverAnOldFile(t *testing.T) {
 // left world-readable is made 0600 when a command opens it, with a line
 // in the log saying so.
 func TestWorldReadableDatabaseIsMadeOwnerOnly(t *testing.T) {
+	t.Parallel()
 	db := seededDB(t)
 	if err := os.Chmod(db, 0o644); err != nil {
 		t.Fatal(err)

@@ -26,6 +26,7 @@ func runIn(t *testing.T, db string, args ...string) (code int, stdout, stderr st
 // each command made of verbs refuses an unknown verb with exit code 2 and
 // one line naming it.
 func TestEveryVerbHasHelp(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "never.db")
 	for _, cmd := range program.verbs {
 		paths := [][]string{{cmd.name}}
@@ -60,6 +61,7 @@ func TestEveryVerbHasHelp(t *testing.T) {
 }
 
 func TestSplitArgs(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		args         []string
 		bools        []string

@@ -52,6 +52,7 @@ const goodCSV = "First Name,Last Name,Email,Zip,City,State,Country,Signed At,Pub
 	"Cleo,Nguyen,cleo@example.org,94103,San Francisco,CA,US,07/14/2019,y\r\n"
 
 func TestSignaturesImportGoodFile(t *testing.T) {
+	t.Parallel()
 	db := seededDB(t)
 	dir := t.TempDir()
 	file := writeFile(t, dir, "signers.csv", "\xef\xbb\xbf"+goodCSV)
@@ -94,6 +95,7 @@ func TestSignaturesImportGoodFile(t *testing.T) {
 }
 
 func TestSignaturesImportBadRows(t *testing.T) {
+	t.Parallel()
 	db := seededDB(t)
 	dir := t.TempDir()
 	file := writeFile(t, dir, "signers.csv", goodCSV+
@@ -151,6 +153,7 @@ func TestSignaturesImportBadRows(t *testing.T) {
 }
 
 func TestSignaturesImportTwiceCountsDuplicates(t *testing.T) {
+	t.Parallel()
 	db := seededDB(t)
 	file := writeFile(t, t.TempDir(), "signers.csv", goodCSV)
 	args := []string{"signatures", "import", "--db", db, "--campaign", "no-tech-for-ice", file}
@@ -168,6 +171,7 @@ func TestSignaturesImportTwiceCountsDuplicates(t *testing.T) {
 }
 
 func TestSignaturesImportRefusals(t *testing.T) {
+	t.Parallel()
 	db := seededDB(t)
 	dir := t.TempDir()
 	noEmail := writeFile(t, dir, "no-email.csv", "first_name,last_name,phone\nAda,Lopez,555\n")
@@ -199,6 +203,7 @@ func TestSignaturesImportRefusals(t *testing.T) {
 }
 
 func TestSignaturesExport(t *testing.T) {
+	t.Parallel()
 	db := seededDB(t)
 	store, c := openDB(t, db)
 	// Crafted rows the import would refuse, stored directly, to show the
@@ -269,6 +274,7 @@ func TestSignaturesExport(t *testing.T) {
 }
 
 func TestSignaturesRecount(t *testing.T) {
+	t.Parallel()
 	db := seededDB(t)
 	file := writeFile(t, t.TempDir(), "signers.csv", goodCSV)
 	if r := run(t, context.Background(), nil, "signatures", "import", "--db", db, "--campaign", "no-tech-for-ice", file); r.code != 0 {
@@ -297,6 +303,7 @@ func TestSignaturesRecount(t *testing.T) {
 }
 
 func TestSignaturesHelp(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"signatures"}, {"signatures", "help"}, {"signatures", "--help"}} {
 		r := run(t, context.Background(), nil, args...)
 		if r.code != 0 {

@@ -25,6 +25,7 @@ func oneLine(t *testing.T, r result, reason string) {
 // exist: this machine trusts every password of a known role) stops
 // start-up with one line.
 func TestServeRefusesAPostgresAccount(t *testing.T) {
+	t.Parallel()
 	base := os.Getenv(testdb.PostgresEnv)
 	if base == "" {
 		t.Skip("needs PostgreSQL: set " + testdb.PostgresEnv)
@@ -41,6 +42,7 @@ func TestServeRefusesAPostgresAccount(t *testing.T) {
 // A database of a newer schema than the binary knows is refused by serve
 // and migrate alike, and left as it was: no migration, no demo campaign.
 func TestStartUpRefusesANewerSchemaAndTouchesNothing(t *testing.T) {
+	t.Parallel()
 	for _, e := range testdb.Engines {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()

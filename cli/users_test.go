@@ -76,6 +76,7 @@ func mustFail(t *testing.T, r result, want string) {
 }
 
 func TestUsersAddWithPipedPassword(t *testing.T) {
+	t.Parallel()
 	users, db := usersDB(t)
 	mustSucceed(t, users(adminPW+"\n", "add", "--email", " Admin@Example.org ", "--role", "admin"), "created admin admin@example.org\n")
 	u, err := openStore(t, db).Authenticate(context.Background(), "admin@example.org", adminPW)
@@ -108,6 +109,7 @@ func TestUsersAddWithPipedPassword(t *testing.T) {
 }
 
 func TestUsersAddRefusals(t *testing.T) {
+	t.Parallel()
 	users, db := usersDB(t)
 	mustSucceed(t, users(adminPW+"\n", "add", "--email", "admin@example.org", "--role", "admin"), "created admin")
 	for _, c := range []struct {
@@ -141,6 +143,7 @@ func TestUsersAddRefusals(t *testing.T) {
 }
 
 func TestUsersList(t *testing.T) {
+	t.Parallel()
 	users, db := usersDB(t)
 	r := users("", "list")
 	mustSucceed(t, r, "no accounts yet")
@@ -176,6 +179,7 @@ func TestUsersList(t *testing.T) {
 }
 
 func TestUsersSetPassword(t *testing.T) {
+	t.Parallel()
 	users, db := usersDB(t)
 	mustSucceed(t, users(adminPW+"\n", "add", "--email", "admin@example.org", "--role", "admin"), "created")
 	mustSucceed(t, users(otherPW+"\n", "set-password", "--email", "Admin@example.org"), "existing sessions were ended")
@@ -199,6 +203,7 @@ func TestUsersSetPassword(t *testing.T) {
 }
 
 func TestUsersDisableEnable(t *testing.T) {
+	t.Parallel()
 	users, db := usersDB(t)
 	mustSucceed(t, users(adminPW, "add", "--email", "admin@example.org", "--role", "admin"), "created")
 	mustSucceed(t, users(otherPW, "add", "--email", "organiser@example.org", "--role", "organiser"), "created")
@@ -225,6 +230,7 @@ func TestUsersDisableEnable(t *testing.T) {
 }
 
 func TestUsersSetRole(t *testing.T) {
+	t.Parallel()
 	users, db := usersDB(t)
 	mustSucceed(t, users(adminPW, "add", "--email", "admin@example.org", "--role", "admin"), "created")
 	mustSucceed(t, users(otherPW, "add", "--email", "someone@example.org", "--role", "viewer"), "created")
@@ -242,6 +248,7 @@ func TestUsersSetRole(t *testing.T) {
 }
 
 func TestUsersKeepOneEnabledAdmin(t *testing.T) {
+	t.Parallel()
 	users, db := usersDB(t)
 	mustSucceed(t, users(adminPW, "add", "--email", "admin@example.org", "--role", "admin"), "created")
 	mustSucceed(t, users(otherPW, "add", "--email", "old-admin@example.org", "--role", "admin"), "created")
@@ -265,6 +272,7 @@ func TestUsersKeepOneEnabledAdmin(t *testing.T) {
 // TestUsersTakesTheDatabaseFromTheEnvironment: the common settings work for
 // users as for every other command.
 func TestUsersTakesTheDatabaseFromTheEnvironment(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "env.db")
 	env := map[string]string{"CAMPAIGNTRACK_DB": db, "CAMPAIGNTRACK_LOG_LEVEL": "warn"}
 	mustSucceed(t, runWithStdin(t, env, adminPW+"\n", "users", "add", "--email", "admin@example.org", "--role", "admin"), "created admin admin@example.org")
@@ -275,6 +283,7 @@ func TestUsersTakesTheDatabaseFromTheEnvironment(t *testing.T) {
 }
 
 func TestUsersUnknownVerb(t *testing.T) {
+	t.Parallel()
 	r := runWithStdin(t, nil, "", "users", "frobnicate")
 	// A usage mistake exits 2, other failures 1.
 	if r.code != 2 || !strings.Contains(r.stderr, `unknown verb "frobnicate"`) || strings.Count(r.stderr, "\n") != 1 {
@@ -287,6 +296,7 @@ func TestUsersUnknownVerb(t *testing.T) {
 }
 
 func TestUsersHelpListsEveryVerb(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"users"}, {"users", "help"}, {"users", "--help"}, {"users", "-h"}} {
 		r := runWithStdin(t, nil, "", args...)
 		if r.code != 0 || r.stderr != "" {

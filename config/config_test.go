@@ -10,6 +10,7 @@ import (
 )
 
 func TestPrecedence(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"CAMPAIGNTRACK_ADDR": ":9000", "CAMPAIGNTRACK_DB": "env.db"}
 	getenv := func(k string) string { return env[k] }
 
@@ -55,6 +56,7 @@ func FuzzParse(f *testing.F) {
 }
 
 func TestParseRateLimit(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]config.RateLimit{
 		"off": {}, "OFF": {}, "20/min": {N: 20, Period: time.Minute}, "5/s": {N: 5, Period: time.Second}, " 100 / h ": {N: 100, Period: time.Hour},
 	} {
@@ -84,6 +86,7 @@ func FuzzParseRateLimit(f *testing.F) {
 // TestPlaceMin: the public place threshold is the setting, and never below
 // the default when a Config is built in code without one.
 func TestPlaceMin(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ set, want int64 }{{0, 10}, {-5, 10}, {1, 1}, {25, 25}} {
 		if got := (config.Config{PublicPlaceMin: tc.set}).PlaceMin(); got != tc.want {
 			t.Errorf("PublicPlaceMin %d: PlaceMin() = %d, want %d", tc.set, got, tc.want)
@@ -98,6 +101,7 @@ func TestPlaceMin(t *testing.T) {
 // TestAbsoluteURL: absolute addresses are built on the base URL, its path
 // prefix included, or on http://localhost:8080 when none is set.
 func TestAbsoluteURL(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ base, path, want string }{
 		{"", "/campaigns/x/timeline", "http://localhost:8080/campaigns/x/timeline"},
 		{"https://campaign.example.org", "/campaigns/x/timeline.atom?kind=action", "https://campaign.example.org/campaigns/x/timeline.atom?kind=action"},

@@ -153,6 +153,7 @@ func checkAtom(t *testing.T, f parsedFeed) {
 }
 
 func TestWriteAtomEscapesAndStrips(t *testing.T) {
+	t.Parallel()
 	nasty := "Rally <b>loud</b> & \"proud\" ]]> \x00\x01\x08\x0b\x1b\x7f\u0085\uFFFE bad\xffbyte\ttab"
 	in := feed.Atom{
 		ID: "https://example.org/campaigns/x/timeline", Title: "Timeline <&>", Subtitle: "What happened\x0c",
@@ -212,6 +213,7 @@ func TestWriteAtomEscapesAndStrips(t *testing.T) {
 }
 
 func TestWriteAtomRefusesAnIncompleteFeed(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2019, 7, 15, 0, 0, 0, 0, time.UTC)
 	good := func() feed.Atom {
 		return feed.Atom{ID: "urn:x", Title: "T", Author: "A", Updated: at,
@@ -257,6 +259,7 @@ func TestWriteAtomRefusesAnIncompleteFeed(t *testing.T) {
 // valid feed, every entry with its sources. It lives here, not in views,
 // because it is checkAtom's RFC 4287 checks run on real entries.
 func TestTimelineAtomOfTheDemo(t *testing.T) {
+	t.Parallel()
 	store := testdb.Open(t, testdb.SQLite)
 	ctx := context.Background()
 	if _, err := seed.Load(ctx, store); err != nil {
@@ -292,6 +295,7 @@ func TestTimelineAtomOfTheDemo(t *testing.T) {
 // stored text, empty once cleaned, gets a fallback instead of failing the
 // feed (which the handler would turn into a 500).
 func TestWriteAtomFallsBackForEmptyTexts(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2019, 7, 15, 0, 0, 0, 0, time.UTC)
 	in := feed.Atom{ID: "urn:x", Title: "\x01\x02", Author: " \x1b ", Updated: at,
 		SelfURL: "https://example.org/feed.atom", AltURL: "https://example.org/",

@@ -53,6 +53,7 @@ var d3Points = []struct {
 }
 
 func TestProjectMatchesD3(t *testing.T) {
+	t.Parallel()
 	const tolerance = 0.01 // px
 	for _, p := range d3Points {
 		x, y, ok := Project(p.lon, p.lat)
@@ -67,6 +68,7 @@ func TestProjectMatchesD3(t *testing.T) {
 }
 
 func TestProjectRejectsNaN(t *testing.T) {
+	t.Parallel()
 	for _, c := range [][2]float64{{math.NaN(), 40}, {-100, math.NaN()}, {math.Inf(1), 40}} {
 		if _, _, ok := Project(c[0], c[1]); ok {
 			t.Errorf("Project(%v, %v) ok", c[0], c[1])

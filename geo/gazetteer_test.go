@@ -7,6 +7,7 @@ import (
 )
 
 func TestLocate(t *testing.T) {
+	t.Parallel()
 	// Coordinates are GeoNames' (us-places.tsv); 0.01° is about 1 km, far
 	// less than a marker on the map.
 	cases := []struct {
@@ -59,6 +60,7 @@ func TestLocate(t *testing.T) {
 }
 
 func TestLocateMisses(t *testing.T) {
+	t.Parallel()
 	for _, c := range [][2]string{
 		{"Atlantis", "WA"},
 		{"Seattle", "OR"},        // a real city, in another state
@@ -85,6 +87,7 @@ func TestLocateMisses(t *testing.T) {
 }
 
 func TestStateCode(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"WA": "WA", "wa": "WA", " Washington ": "WA", "dc": "DC", "D.C.": "DC",
 		"District of Columbia": "DC", "new york": "NY", "MT": "MT", "Montana": "MT",
@@ -102,6 +105,7 @@ func TestStateCode(t *testing.T) {
 }
 
 func TestNameKey(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"St. Louis":            "saint louis",
 		"Washington, D.C.":     "washington dc",
@@ -123,6 +127,7 @@ func TestNameKey(t *testing.T) {
 // place shadowed by a more populous one of the same name is the one
 // exception, and it must lose to a place with that very name.
 func TestLocateFindsEveryPlace(t *testing.T) {
+	t.Parallel()
 	g := loadGazetteer()
 	if len(g.places) < 15000 {
 		t.Fatalf("%d places loaded; the file holds over 16,000", len(g.places))
@@ -140,6 +145,7 @@ func TestLocateFindsEveryPlace(t *testing.T) {
 }
 
 func TestProjectLocatedCities(t *testing.T) {
+	t.Parallel()
 	// The nine cities and the two insets all land inside the map's frame.
 	for _, c := range [][2]string{
 		{"Seattle", "WA"}, {"New York", "NY"}, {"Washington", "DC"}, {"San Francisco", "CA"},

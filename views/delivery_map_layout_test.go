@@ -24,6 +24,7 @@ func closest(ms []MapMarker) float64 {
 }
 
 func TestSpreadMarkersLeavesApartMarkersAlone(t *testing.T) {
+	t.Parallel()
 	in := []MapMarker{marker(100, 100, "delivered", 1), marker(110, 100, "planned", 2), marker(500, 300, "refused", 3)}
 	out := SpreadMarkers(in)
 	for i := range in {
@@ -37,6 +38,7 @@ func TestSpreadMarkersLeavesApartMarkersAlone(t *testing.T) {
 }
 
 func TestSpreadMarkersSeparates(t *testing.T) {
+	t.Parallel()
 	cases := map[string][]MapMarker{
 		"two on one spot": {marker(400, 300, "delivered", 1), marker(400, 300, "refused", 2)},
 		"nine on one spot": func() []MapMarker {
@@ -86,6 +88,7 @@ func TestSpreadMarkersSeparates(t *testing.T) {
 }
 
 func TestSpreadMarkersKeepsBearings(t *testing.T) {
+	t.Parallel()
 	// West stays west of east.
 	out := SpreadMarkers([]MapMarker{marker(403, 300, "planned", 1), marker(400, 300, "planned", 2)})
 	if !(out[0].X > out[1].X) {
@@ -94,6 +97,7 @@ func TestSpreadMarkersKeepsBearings(t *testing.T) {
 }
 
 func TestSpreadMarkersKeepsMarkersInFrame(t *testing.T) {
+	t.Parallel()
 	out := SpreadMarkers([]MapMarker{marker(-55.9, 572, "planned", 1), marker(2000, -10, "planned", 2), marker(2, 609, "planned", 3), marker(2, 609, "planned", 4)})
 	for i, m := range out {
 		if m.X-markerRadius < 0 || m.X+markerRadius > geo.MapWidth || m.Y-markerRadius < 0 || m.Y+markerRadius > geo.MapHeight {
@@ -104,6 +108,7 @@ func TestSpreadMarkersKeepsMarkersInFrame(t *testing.T) {
 
 // The campaign's nine cities, placed as the deliveries page places them.
 func TestSpreadMarkersCampaignCities(t *testing.T) {
+	t.Parallel()
 	var ms []MapMarker
 	for i, c := range [][2]string{
 		{"Seattle", "WA"}, {"New York", "NY"}, {"Washington", "DC"}, {"San Francisco", "CA"},

@@ -12,6 +12,7 @@ import (
 )
 
 func TestMapKey(t *testing.T) {
+	t.Parallel()
 	key := mapKey([]MapMarker{
 		marker(0, 0, "refused", 1), marker(0, 0, "delivered", 2), marker(0, 0, "under_way", 3),
 		marker(0, 0, "delivered", 4), marker(0, 0, "mystery", 5),
@@ -45,6 +46,7 @@ func renderMap(t *testing.T, title string, ms []MapMarker) (*goquery.Document, s
 }
 
 func TestDeliveryMapRenders(t *testing.T) {
+	t.Parallel()
 	markers := []MapMarker{
 		{X: 97.6, Y: 46.3, Status: "delivered", Label: "Seattle, WA: delivered 15 Jul 2019", Href: "#delivery-1"},
 		{X: 869.7, Y: 215.7, Status: "planned", Label: "New York, NY: planned", Href: "#delivery-2"},
@@ -143,6 +145,7 @@ func TestDeliveryMapRenders(t *testing.T) {
 }
 
 func TestDeliveryMapWithoutMarkers(t *testing.T) {
+	t.Parallel()
 	doc, _ := renderMap(t, "No deliveries yet", nil)
 	if n := doc.Find(`[data-testid="map-marker"]`).Length(); n != 0 {
 		t.Errorf("%d markers", n)
@@ -156,6 +159,7 @@ func TestDeliveryMapWithoutMarkers(t *testing.T) {
 }
 
 func TestDeliveryMapRefusesScriptLinks(t *testing.T) {
+	t.Parallel()
 	doc, _ := renderMap(t, "t", []MapMarker{{X: 10, Y: 10, Status: "planned", Label: "x", Href: "javascript:alert(1)"}})
 	if href, _ := doc.Find(`a:has([data-testid="map-marker"])`).Attr("href"); strings.HasPrefix(href, "javascript:") {
 		t.Errorf("marker link %q", href)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestTimelineAtomEntries(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2019, 7, 15, 18, 0, 0, 0, time.UTC)
 	entries := []models.TimelineEntry{
 		{Kind: "delivery", At: at, TimeZone: "America/Los_Angeles", Title: "Petition delivered in Seattle, WA",
