@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"campaigntrack/models"
+	"campaigntrack/negotiate"
 )
 
 // csrfPlaceholder stands for the visitor's CSRF token in a cached page;
@@ -109,7 +110,7 @@ func (p *cachedPage) write(w http.ResponseWriter, token string, gzipOK bool) err
 	}
 	buf := pageBuffers.Get().(*[]byte)
 	var b []byte
-	w.Header().Add("Vary", "Accept-Encoding")
+	negotiate.AddVary(w.Header(), "Accept-Encoding")
 	if gzipOK && p.gzip != nil {
 		b = p.gzip.appendTo((*buf)[:0], token)
 		w.Header().Set("Content-Encoding", "gzip")
