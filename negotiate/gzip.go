@@ -27,8 +27,8 @@ var writers = sync.Pool{New: func() any {
 }}
 
 // Gzip is the one place responses are compressed and answered 304. For a
-// GET or HEAD whose answer is a 200 or an error page, with a text-like
-// Content-Type and no Content-Encoding already, it sets Vary:
+// GET or HEAD answered 200, with a text-like Content-Type and no
+// Content-Encoding already, it sets Vary:
 // Accept-Encoding (compressed or not, so a shared cache keeps the two
 // apart) and gzips the body when the client accepts gzip and the body is
 // more than MinSize. A 200 with an ETag is answered 304 when If-None-Match
@@ -39,7 +39,10 @@ var writers = sync.Pool{New: func() any {
 // client (a flush before MinSize decides for gzip: a body being streamed
 // is not known to stay small). An export of any size is never held.
 // Responses that already carry a Content-Encoding (the page cache's
-// precompressed page, the assets' precompressed files) pass untouched.
+// precompressed page, the assets' precompressed files) pass untouched, and
+// so do other statuses: error pages are not rendered for HEAD (its headers
+// would then differ from the GET's), and a flood of requests for made-up
+// addresses should cost as little as it can.
 func Gzip(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -84,7 +87,7 @@ func (w *responseWriter) WriteHeader(code int) {
 	}
 	w.status = code
 	h := w.Header()
-	if (code != http.StatusOK && code < 400) || h.Get("Content-Encoding") != "" {
+	if code != http.StatusOK || h.Get("Content-Encoding") != "" {
 		w.send(plain)
 		return
 	}
@@ -143,7 +146,7 @@ func (w *responseWriter) decide(m mode) {
 			h.Set("ETag", GzipETag(etag))
 		}
 	}
-	if w.status == http.StatusOK && NotModified(w.req.Header, h.Get("ETag")) {
+	if NotModified(w.req.Header, h.Get("ETag")) {
 		WriteNotModified(w.ResponseWriter)
 		w.mode, w.buf = discarded, nil
 		return

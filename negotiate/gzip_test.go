@@ -158,8 +158,8 @@ func TestPassesEncodedAndOtherResponses(t *testing.T) {
 		w.WriteHeader(http.StatusNotFound)
 		w.Write(bytes.Repeat([]byte("<p>gone</p>"), 500))
 	})
-	w = serve(notFound, http.MethodGet, "Accept-Encoding", "gzip", "If-None-Match", `"e-gz"`)
-	if w.Code != http.StatusNotFound || w.Header().Get("Content-Encoding") != "gzip" {
+	w = serve(notFound, http.MethodGet, "Accept-Encoding", "gzip", "If-None-Match", `"e"`)
+	if w.Code != http.StatusNotFound || w.Header().Get("Content-Encoding") != "" {
 		t.Errorf("an error page: %d, Content-Encoding %q", w.Code, w.Header().Get("Content-Encoding"))
 	}
 }
