@@ -15,6 +15,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"campaigntrack/negotiate"
 )
 
 //go:embed static
@@ -69,7 +71,7 @@ func init() {
 				return err
 			}
 			if len(gz) < len(body) {
-				a.gz, a.gzETag = gz, `"`+h+`-gz"`
+				a.gz, a.gzETag = gz, negotiate.GzipETag(a.etag)
 			}
 		}
 		hashed[name] = hname
@@ -112,7 +114,9 @@ func gzipBytes(b []byte) ([]byte, error) {
 // Handler serves hashed asset URLs with a year-long immutable cache. Any
 // other name is a 404. Text assets go out gzipped to clients that accept
 // it; their responses carry Vary: Accept-Encoding either way, so a shared
-// cache keeps the two apart.
+// cache keeps the two apart. What the client accepts and holds is read by
+// package negotiate, as for every other response; the middleware there
+// leaves these alone, since they carry their Content-Encoding already.
 func Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a, ok := byURL[strings.TrimPrefix(r.URL.Path, Prefix)]
@@ -125,14 +129,14 @@ func Handler() http.Handler {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 		body, etag, gzipped := a.body, a.etag, false
 		if a.gz != nil {
-			h.Add("Vary", "Accept-Encoding")
-			if acceptsGzip(r.Header.Values("Accept-Encoding")) {
+			negotiate.AddVary(h, "Accept-Encoding")
+			if negotiate.AcceptsGzip(r.Header) {
 				body, etag, gzipped = a.gz, a.gzETag, true
 			}
 		}
 		h.Set("ETag", etag)
-		if etagListed(r.Header.Get("If-None-Match"), etag) {
-			w.WriteHeader(http.StatusNotModified)
+		if negotiate.NotModified(r.Header, etag) {
+			negotiate.WriteNotModified(w)
 			return
 		}
 		if gzipped {
@@ -141,51 +145,4 @@ func Handler() http.Handler {
 		h.Set("Content-Length", strconv.Itoa(len(body)))
 		w.Write(body)
 	})
-}
-
-// acceptsGzip reports whether Accept-Encoding header lines allow gzip
-// (RFC 9110, section 12.5.3): listed as gzip or x-gzip with a q above 0,
-// or not listed and covered by a "*" with a q above 0. No header means
-// no compression, which is what every client that wants it sends.
-func acceptsGzip(lines []string) bool {
-	gzipQ, starQ := -1.0, -1.0 // -1: not listed
-	for _, line := range lines {
-		for _, part := range strings.Split(line, ",") {
-			coding, params, _ := strings.Cut(part, ";")
-			q := 1.0
-			for _, p := range strings.Split(params, ";") {
-				k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
-				if strings.EqualFold(strings.TrimSpace(k), "q") {
-					f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-					if err != nil {
-						f = 0 // a malformed weight is not an invitation
-					}
-					q = f
-				}
-			}
-			switch c := strings.ToLower(strings.TrimSpace(coding)); c {
-			case "gzip", "x-gzip":
-				gzipQ = max(gzipQ, q)
-			case "*":
-				starQ = max(starQ, q)
-			}
-		}
-	}
-	if gzipQ >= 0 {
-		return gzipQ > 0
-	}
-	return starQ > 0
-}
-
-// etagListed reports whether an If-None-Match header names etag, or is
-// "*". The comparison is weak, as RFC 9110 has it for If-None-Match: a
-// W/ prefix is ignored.
-func etagListed(header, etag string) bool {
-	for _, t := range strings.Split(header, ",") {
-		t = strings.TrimSpace(t)
-		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
-			return true
-		}
-	}
-	return false
 }

@@ -93,37 +93,6 @@ func TestServesGzipWhenAccepted(t *testing.T) {
 	}
 }
 
-func TestAcceptsGzip(t *testing.T) {
-	for header, want := range map[string]bool{
-		"":                        false,
-		"gzip":                    true,
-		"GZIP":                    true,
-		"gzip, deflate, br, zstd": true,
-		"br;q=1.0, gzip;q=0.8":    true,
-		"x-gzip":                  true,
-		"*":                       true,
-		"identity":                false,
-		"br":                      false,
-		"gzip;q=0":                false,
-		"gzip; q=0.000":           false,
-		"*;q=0":                   false,
-		"gzip;q=0, *":             false, // gzip's own weight wins over *
-		"*;q=0, gzip;q=0.5":       true,
-		"gzip;q=nonsense":         false,
-	} {
-		var lines []string
-		if header != "" {
-			lines = []string{header}
-		}
-		if got := acceptsGzip(lines); got != want {
-			t.Errorf("acceptsGzip(%q) = %v, want %v", header, got, want)
-		}
-	}
-	if !acceptsGzip([]string{"br", "gzip"}) {
-		t.Error("gzip on a second Accept-Encoding line was missed")
-	}
-}
-
 func TestNotModified(t *testing.T) {
 	url := Path("app.css")
 	plainTag := get(t, url).Header().Get("ETag")

@@ -1,6 +1,8 @@
 package handlers_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -88,4 +90,35 @@ func BenchmarkSign(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkGzipLevels compresses the seeded timeline page at the levels
+// negotiate.Gzip could use, with a reused writer as its pool gives, and
+// reports the size each gives. It is how negotiate's level was chosen.
+// Run: go test ./handlers -run '^$' -bench GzipLevels
+func BenchmarkGzipLevels(b *testing.B) {
+	store := testdb.Open(b, testdb.SQLite)
+	if _, err := seed.Load(context.Background(), store); err != nil {
+		b.Fatal(err)
+	}
+	e := handlers.New(store, slog.New(slog.NewTextHandler(io.Discard, nil)), config.Config{}).Router()
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/campaigns/no-tech-for-ice/timeline", nil))
+	page := rec.Body.Bytes()
+	for _, level := range []int{gzip.BestSpeed, gzip.DefaultCompression, gzip.BestCompression} {
+		b.Run(fmt.Sprintf("level=%d", level), func(b *testing.B) {
+			var out bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&out, level)
+			b.SetBytes(int64(len(page)))
+			b.ReportAllocs()
+			for b.Loop() {
+				out.Reset()
+				zw.Reset(&out)
+				zw.Write(page)
+				zw.Close()
+			}
+			b.ReportMetric(float64(out.Len()), "gzip-bytes")
+			b.ReportMetric(float64(len(page)), "page-bytes")
+		})
+	}
 }

@@ -1,3 +1,21 @@
+// The page cache (this file) keeps each campaign's rendered page for a
+// second and serves it with the visitor's CSRF token put in, plain or
+// through the token splice (page_gzip.go), as negotiate.AcceptsGzip
+// decides.
+//
+// What it buys, measured on a loaded 2-core machine (2 December 2026),
+// BenchmarkPages' campaign page (plain): 101 µs and 66 allocations a
+// request with the cache, 6.2 ms and 3,783 allocations with
+// --page-cache 0, about 60 times less work; the README's 20,000 req/s
+// target is out of reach without it.
+//
+// What breaks if it is changed: a cached page is shared by every visitor,
+// so it may hold nothing of one visitor but the token, which goes in at
+// the placeholder (a signed-in name or a flash message put in the page
+// would be shown to everyone); the count it shows is up to the cache time
+// old; and the cache is keyed by campaign id and checked against the slug
+// and UpdatedAt, or a rename or an edit would show the old page.
+
 package handlers
 
 import (
@@ -10,6 +28,7 @@ import (
 	"time"
 
 	"campaigntrack/models"
+	"campaigntrack/negotiate"
 )
 
 // csrfPlaceholder stands for the visitor's CSRF token in a cached page;
@@ -109,7 +128,7 @@ func (p *cachedPage) write(w http.ResponseWriter, token string, gzipOK bool) err
 	}
 	buf := pageBuffers.Get().(*[]byte)
 	var b []byte
-	w.Header().Add("Vary", "Accept-Encoding")
+	negotiate.AddVary(w.Header(), "Accept-Encoding")
 	if gzipOK && p.gzip != nil {
 		b = p.gzip.appendTo((*buf)[:0], token)
 		w.Header().Set("Content-Encoding", "gzip")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"campaigntrack/config"
+	"campaigntrack/negotiate"
 	"campaigntrack/seed"
 	"campaigntrack/testdb"
 )
@@ -44,3 +45,69 @@ func TestUnknownSlugsLeaveNothingInTheCaches(t *testing.T) {
 		t.Errorf("after 600 requests for made-up slugs and one for the live one: %d campaigns and %d pages cached, want 1 and 1", n, m)
 	}
 }
+
+// BenchmarkCampaign serves the seeded campaign page to a client that takes
+// gzip, three ways: the page cache with its token splice (as in
+// production), the page cache sending plain bytes for negotiate.Gzip to
+// compress per response (what removing the splice would cost), and plain
+// bytes to a client that does not take gzip (the floor). The page and
+// token are the real ones; the router is not in the loop, so the figures
+// are the difference alone.
+// Run: go test ./handlers/ -run x -bench Campaign -benchmem
+func BenchmarkCampaign(b *testing.B) {
+	store := testdb.Open(b, testdb.SQLite)
+	if _, err := seed.Load(context.Background(), store); err != nil {
+		b.Fatal(err)
+	}
+	h := New(store, slog.New(slog.NewTextHandler(io.Discard, nil)), config.Config{PageCache: time.Hour})
+	e := h.Router()
+	e.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/campaigns/no-tech-for-ice", nil))
+	var page *cachedPage
+	for _, p := range h.pages.entries {
+		page = p
+	}
+	if page == nil || page.gzip == nil {
+		b.Fatal("no cached page")
+	}
+	const token = "c2lnbmVkLXRva2VuLW9mLXRoZS12aXNpdG9yLTMyYg"
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	for _, c := range []struct {
+		name   string
+		handle http.Handler
+	}{
+		{"splice", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+			page.write(w, token, true)
+		})},
+		{"middleware", negotiate.Gzip(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+			page.write(w, token, false)
+		}))},
+		{"plain", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+			page.write(w, token, false)
+		})},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var n int
+			for b.Loop() {
+				w := &countingWriter{header: http.Header{}}
+				c.handle.ServeHTTP(w, req)
+				n = w.n
+			}
+			b.ReportMetric(float64(n), "bytes/page")
+		})
+	}
+}
+
+// countingWriter is a client that counts what it is sent.
+type countingWriter struct {
+	header http.Header
+	n      int
+}
+
+func (w *countingWriter) Header() http.Header         { return w.header }
+func (w *countingWriter) WriteHeader(int)             {}
+func (w *countingWriter) Write(p []byte) (int, error) { w.n += len(p); return len(p), nil }

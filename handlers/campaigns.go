@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"campaigntrack/models"
+	"campaigntrack/negotiate"
 	"campaigntrack/views"
 )
 
@@ -80,7 +81,7 @@ func (h *Handler) campaignPage(c echo.Context) error {
 		}
 	}
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
-	return page.write(c.Response(), csrfToken(c), acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding)))
+	return page.write(c.Response(), csrfToken(c), negotiate.AcceptsGzip(c.Request().Header))
 }
 
 func (h *Handler) renderCampaignPage(c echo.Context, cp *models.Campaign) ([]byte, error) {

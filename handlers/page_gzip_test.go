@@ -36,15 +36,3 @@ func TestGzipPartsJoinIntoTheSamePage(t *testing.T) {
 		}
 	}
 }
-
-func TestAcceptsGzip(t *testing.T) {
-	t.Parallel()
-	for h, want := range map[string]bool{
-		"": false, "gzip": true, "gzip, deflate, br": true, "br;q=1.0, gzip;q=0.8": true, "GZIP": true,
-		"gzip;q=0": false, "identity": false, "deflate": false, "x-gzip": false, " gzip ; q=0.5": true,
-	} {
-		if got := acceptsGzip(h); got != want {
-			t.Errorf("acceptsGzip(%q) = %v, want %v", h, got, want)
-		}
-	}
-}

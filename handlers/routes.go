@@ -33,6 +33,7 @@ func (h *Handler) Router() *echo.Echo {
 	if h.config.AccessLog {
 		e.Use(h.requestLogger())
 	}
+	e.Use(negotiated) // gzip and 304s for every response; outside Recover, so a panic's page goes through it
 	e.Use(middleware.Recover())
 	e.Use(h.securityHeaders)
 	// 1 MB for every request but the signature upload, which has a limit
