@@ -36,6 +36,7 @@ func gunzip(t *testing.T, b []byte) []byte {
 }
 
 func TestPathIsHashed(t *testing.T) {
+	t.Parallel()
 	p := Path("us-states.svg")
 	if !strings.HasPrefix(p, Prefix+"us-states.") || !strings.HasSuffix(p, ".svg") || len(p) != len(Prefix+"us-states.123456789012.svg") {
 		t.Errorf("Path(us-states.svg) = %q", p)
@@ -49,6 +50,7 @@ func TestPathIsHashed(t *testing.T) {
 }
 
 func TestServesGzipWhenAccepted(t *testing.T) {
+	t.Parallel()
 	want, err := files.ReadFile("static/us-states.svg")
 	if err != nil {
 		t.Fatal(err)
@@ -94,6 +96,7 @@ func TestServesGzipWhenAccepted(t *testing.T) {
 }
 
 func TestNotModified(t *testing.T) {
+	t.Parallel()
 	url := Path("app.css")
 	plainTag := get(t, url).Header().Get("ETag")
 	gzTag := get(t, url, "Accept-Encoding", "gzip").Header().Get("ETag")
@@ -132,6 +135,7 @@ func TestNotModified(t *testing.T) {
 // Every text asset has a gzip copy that decompresses to it, and nothing
 // else has one.
 func TestEveryGzipCopy(t *testing.T) {
+	t.Parallel()
 	if len(byURL) == 0 {
 		t.Fatal("no assets")
 	}
@@ -148,6 +152,7 @@ func TestEveryGzipCopy(t *testing.T) {
 }
 
 func TestUnknownIs404(t *testing.T) {
+	t.Parallel()
 	for _, u := range []string{Prefix + "us-states.svg", Prefix + "nope.css", Prefix} {
 		if w := get(t, u, "Accept-Encoding", "gzip"); w.Code != http.StatusNotFound {
 			t.Errorf("%s: %d, want 404", u, w.Code)

@@ -86,6 +86,7 @@ func gunzipped(t *testing.T, b []byte) []byte {
 // address is among the paths). With the page cache on and off, so both the
 // cache's precompressed page and the middleware's are covered.
 func TestEveryPublicPageIsNegotiated(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		if _, err := seed.Load(context.Background(), store); err != nil {
 			t.Fatal(err)
@@ -180,6 +181,7 @@ func (f *flushCounter) Flush() {
 // the client batch by batch (a flush per batch of 5,000, each carrying
 // bytes), rather than once the handler is done.
 func TestSignatureExportStreamsGzipped(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
 	ctx := context.Background()
 	cp := tlDemo(t, a)

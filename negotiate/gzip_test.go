@@ -52,6 +52,7 @@ func body(contentType string, n, chunk int, etag string) http.Handler {
 }
 
 func TestGzipsTextOverMinSize(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name        string
 		contentType string
@@ -87,6 +88,7 @@ func TestGzipsTextOverMinSize(t *testing.T) {
 }
 
 func TestHeadGetsTheSameHeaders(t *testing.T) {
+	t.Parallel()
 	h := body("text/html", 5000, 5000, `"v1"`)
 	get := serve(h, http.MethodGet, "Accept-Encoding", "gzip")
 	head := serve(h, http.MethodHead, "Accept-Encoding", "gzip")
@@ -98,6 +100,7 @@ func TestHeadGetsTheSameHeaders(t *testing.T) {
 }
 
 func TestNotModifiedForTheBytesSent(t *testing.T) {
+	t.Parallel()
 	h := body("application/atom+xml", 5000, 5000, `"v1"`)
 	for _, c := range []struct {
 		name, accept, ifNoneMatch string
@@ -131,6 +134,7 @@ func TestNotModifiedForTheBytesSent(t *testing.T) {
 }
 
 func TestPassesEncodedAndOtherResponses(t *testing.T) {
+	t.Parallel()
 	pre := []byte("already gzipped bytes, say")
 	encoded := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")

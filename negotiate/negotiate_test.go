@@ -15,6 +15,7 @@ func header(k string, lines ...string) http.Header {
 }
 
 func TestAcceptsGzip(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		header string
 		want   bool
@@ -91,6 +92,7 @@ func TestAcceptsGzip(t *testing.T) {
 }
 
 func TestNotModified(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		ifNoneMatch, etag string
 		want              bool
@@ -140,6 +142,7 @@ func TestNotModified(t *testing.T) {
 }
 
 func TestAddVary(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		before []string
 		want   string
@@ -162,6 +165,7 @@ func TestAddVary(t *testing.T) {
 }
 
 func TestGzipETag(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		`"abc"`: `"abc-gz"`, `W/"abc"`: `W/"abc-gz"`, ``: ``, `abc`: `abc`, `"`: `"`,
 	} {
@@ -176,6 +180,7 @@ func TestGzipETag(t *testing.T) {
 }
 
 func TestCompressible(t *testing.T) {
+	t.Parallel()
 	for ct, want := range map[string]bool{
 		"text/html; charset=utf-8": true, "TEXT/CSS": true, "text/csv; charset=utf-8": true,
 		"application/atom+xml; charset=utf-8": true, "application/json": true, "application/javascript": true,
