@@ -94,6 +94,7 @@ func count(t *testing.T, ctx context.Context, sel string) int {
 // refused, empty form), seeing it on the public page and in the audit log,
 // and signing out.
 func TestBrowserOrganiserAddsClaim(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t) // first, so a missing browser skips before the server starts
 	base := startServerWithDB(t, dbWithOrganiser(t))
 

@@ -43,6 +43,11 @@ const (
 	deliveryText  = "5 of 9 cities delivered"
 )
 
+// The browser tests call t.Parallel: each has its own server and its own
+// Chromium. The crash, attack, file-mode and two-instance tests stay
+// serial: they measure a process's memory, files and timing, or set the
+// umask, and other tests beside them would change what they measure.
+
 // binPath is the campaigntrack binary that TestMain builds.
 var binPath string
 
@@ -456,6 +461,7 @@ func assertNoHorizontalOverflow(t *testing.T, ctx context.Context, page string) 
 // TestBrowserHomeToCampaign follows the way a supporter on a phone reads
 // the tracker: the list of campaigns, then the demo campaign's page.
 func TestBrowserHomeToCampaign(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t) // first, so a missing browser skips before the server starts
 	base := startServer(t)
 
@@ -528,6 +534,7 @@ func TestBrowserHomeToCampaign(t *testing.T) {
 // TestBrowserNoJavaScript checks that the pages are complete when the
 // browser runs no script: everything is rendered on the server.
 func TestBrowserNoJavaScript(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t) // first, so a missing browser skips before the server starts
 	base := startServer(t)
 
@@ -568,6 +575,7 @@ func TestBrowserNoJavaScript(t *testing.T) {
 // TestBrowserNotFound checks the page for an unknown campaign and its way
 // back to the list.
 func TestBrowserNotFound(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t) // first, so a missing browser skips before the server starts
 	base := startServer(t)
 
@@ -633,6 +641,7 @@ const landmarksJS = `(() => {
 // TestBrowserLandmarks checks the structure that screen readers and
 // keyboard users rely on, on each kind of page.
 func TestBrowserLandmarks(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t) // first, so a missing browser skips before the server starts
 	base := startServer(t)
 

@@ -27,6 +27,7 @@ func signIn(t *testing.T, ctx context.Context, base string) {
 // demo; they mark it delivered with what happened, and the public page,
 // its map and the CSV show it.
 func TestBrowserOrganiserMarksADeliveryDelivered(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	base := startServerWithDB(t, dbWithOrganiser(t))
 	signIn(t, ctx, base)

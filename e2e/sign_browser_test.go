@@ -27,6 +27,7 @@ func fillSignForm(t *testing.T, ctx context.Context, email string) {
 // TestBrowserSignWithJavaScript: with htmx the form is sent in place, the
 // thanks replaces it and the count on the same page goes up.
 func TestBrowserSignWithJavaScript(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	base := startServer(t)
 	navigate(t, ctx, base+demoPath, http.StatusOK)
@@ -56,6 +57,7 @@ func TestBrowserSignWithJavaScript(t *testing.T) {
 // redirected to the thank-you page, which shows the new count; a second
 // signature with the same email gets the same thanks and is counted once.
 func TestBrowserSignWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	base := startServer(t)
 	disableScripts := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {

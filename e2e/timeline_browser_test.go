@@ -15,6 +15,7 @@ import (
 // scripts off: the timeline's filter form narrows it to the company's
 // responses, then to one city, by plain GET requests.
 func TestBrowserTimelineFiltersWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	base := startServer(t)
 	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
