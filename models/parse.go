@@ -21,6 +21,14 @@ import (
 // the record's Validate, which also checks what other paths (backups, the
 // command line) store: a rule in a parser too would be a second copy.
 
+// AddError records a parser's error as the message of field (see Add);
+// no error records nothing.
+func (fe FieldErrors) AddError(field string, err error) {
+	if err != nil {
+		fe.Add(field, err.Error())
+	}
+}
+
 // quoteLen is how much of a value a message quotes.
 const quoteLen = 40
 

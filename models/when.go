@@ -147,6 +147,12 @@ type GivenTime struct {
 	DateOnly bool
 }
 
+// ParseGiven is ParseWhen giving a GivenTime, as RecordZone takes it.
+func ParseGiven(s string, loc *time.Location) (GivenTime, error) {
+	t, dateOnly, err := ParseWhen(s, loc)
+	return GivenTime{At: t, DateOnly: dateOnly}, err
+}
+
 // RecordZone is the zone a record's times are shown in: the zone named,
 // when one is; else the zone of the last time given with a time of day
 // (ZoneFromOffset: the place's own zone when the offset is the place's,
