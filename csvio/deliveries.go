@@ -7,11 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -315,7 +313,7 @@ func (dr *deliveryReader) readHeader() error {
 	}
 	if dr.cols[dCity] < 0 {
 		return fmt.Errorf("the file has no city column: its first row must name the columns, with at least city (the columns of an export are %s); the header row is %q",
-			strings.Join(DeliveryColumns, ","), clip(strings.Join(header, ","), 200))
+			strings.Join(DeliveryColumns, ","), models.Clip(strings.Join(header, ","), 200))
 	}
 	return nil
 }
@@ -368,34 +366,30 @@ func (dr *deliveryReader) delivery(rec []string) (models.Delivery, []RowError) {
 	if d.Status, msg = parseStatus(get(dStatus)); msg != "" {
 		fe.Add("status", msg)
 	}
-	if d.Latitude, msg = parseCoordinate(get(dLatitude), "latitude", 90, "47.6062"); msg != "" {
-		fe.Add("latitude", msg)
-	}
-	if d.Longitude, msg = parseCoordinate(get(dLongitude), "longitude", 180, "-122.3321"); msg != "" {
-		fe.Add("longitude", msg)
-	}
-	if d.SignaturesDelivered, msg = parseCount(get(dSignatures)); msg != "" {
-		fe.Add("signatures_delivered", msg)
-	}
+	// The values a form takes too are read by the models' parsers, so a
+	// row and the delivery form refuse a value with the same message.
+	var err error
+	d.Latitude, err = models.ParseLatitude(get(dLatitude))
+	fe.AddError("latitude", err)
+	d.Longitude, err = models.ParseLongitude(get(dLongitude))
+	fe.AddError("longitude", err)
+	d.SignaturesDelivered, err = models.ParseOptionalWhole(get(dSignatures))
+	fe.AddError("signatures_delivered", err)
+	d.Sources, err = models.ParseSources(get(dSources))
+	fe.AddError("source_urls", err)
 
-	// Times without an offset are read where the delivery is; the record's
-	// zone is where its times were given (see zoneOf).
-	place := models.ZoneFor(d.Country, d.Region)
-	loc, err := models.LoadZone(place)
-	if err != nil {
-		loc = time.UTC
-	}
-	var scheduled, delivered *time.Time
-	if scheduled, d.ScheduledDateOnly, msg = parseWhen(get(dScheduledAt), loc); msg != "" {
-		fe.Add("scheduled_at", msg)
-	}
-	if delivered, d.DateOnly, msg = parseWhen(get(dDeliveredAt), loc); msg != "" {
-		fe.Add("delivered_at", msg)
-	}
-	d.TimeZone = zoneOf(scheduled, d.ScheduledDateOnly, delivered, d.DateOnly, d.Country, d.Region, place)
-	d.ScheduledAt, d.DeliveredAt = scheduled, delivered // Normalise stores them in UTC
-
-	d.Sources = parseSources(get(dSources))
+	// Times without an offset are read where the delivery is, and keep the
+	// offset they were given in; the record's zone is where its times were
+	// given (models.RecordZone). A file names no zone: its times carry
+	// their offsets.
+	loc, _ := models.ReadingZone("", d.Country, d.Region) // a place's own zone always loads
+	scheduled, err := models.ParseGiven(get(dScheduledAt), loc)
+	fe.AddError("scheduled_at", err)
+	delivered, err := models.ParseGiven(get(dDeliveredAt), loc)
+	fe.AddError("delivered_at", err)
+	d.ScheduledAt, d.ScheduledDateOnly = scheduled.At, scheduled.DateOnly // Normalise stores them in UTC
+	d.DeliveredAt, d.DateOnly = delivered.At, delivered.DateOnly
+	d.TimeZone = models.RecordZone("", d.Country, d.Region, scheduled, delivered)
 	d.Normalise()
 	for field, m := range d.Validate() {
 		if field == "sources" {
@@ -464,76 +458,7 @@ func parseStatus(s string) (string, string) {
 	if slices.Contains(models.DeliveryStatuses, v) {
 		return v, ""
 	}
-	return s, fmt.Sprintf("%q is not a status: use one of %s (or leave it empty for planned)", clip(s, 40), strings.Join(models.DeliveryStatuses, ", "))
-}
-
-// parseCoordinate reads a latitude or longitude; the range is checked by
-// Validate, so "91" gets the same message as in the form.
-func parseCoordinate(s, name string, limit int, example string) (*float64, string) {
-	if s == "" {
-		return nil, ""
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil, fmt.Sprintf("%q is not a number: give the %s as a number between -%d and %d, for example %s", clip(s, 40), name, limit, limit, example)
-	}
-	return &v, ""
-}
-
-// parseCount reads the number of signatures delivered: a whole number,
-// with or without thousands commas ("270,000").
-func parseCount(s string) (*int64, string) {
-	if s == "" {
-		return nil, ""
-	}
-	plain := strings.ReplaceAll(s, ",", "")
-	v, err := strconv.ParseInt(plain, 10, 64)
-	if err != nil || strings.HasPrefix(plain, "+") {
-		return nil, fmt.Sprintf("%q is not a whole number: give the number of signatures delivered, for example 270000 or 270,000", clip(s, 40))
-	}
-	return &v, ""
-}
-
-// parseWhen reads a time with models.ParseWhen, the one rule for the
-// dates organisers give (the year range included), so a row's message is
-// the one the delivery form gives for the same value. The time keeps the
-// offset it was given in: zoneOf needs it.
-func parseWhen(s string, loc *time.Location) (*time.Time, bool, string) {
-	t, dateOnly, err := models.ParseWhen(s, loc)
-	if err != nil {
-		return nil, false, err.Error()
-	}
-	return t, dateOnly, ""
-}
-
-// zoneOf is the zone a delivery's times are shown in: the zone of the
-// first time given with a time of day (models.ZoneFromOffset: the place's
-// zone when the offset is the place's, else the offset itself). When both
-// times have one and they do not belong to the same zone, the delivery
-// time's wins: it is where the delivery happened. With no time of day,
-// it is the place's zone.
-func zoneOf(scheduled *time.Time, sDateOnly bool, delivered *time.Time, dDateOnly bool, country, region, place string) string {
-	zone, timed := place, false
-	if scheduled != nil && !sDateOnly {
-		zone, timed = models.ZoneFromOffset(*scheduled, country, region), true
-	}
-	if delivered != nil && !dDateOnly {
-		if z := models.ZoneFromOffset(*delivered, country, region); !timed || z != zone {
-			zone = z
-		}
-	}
-	return zone
-}
-
-// parseSources reads the source_urls cell: addresses separated by spaces
-// or |. With none it is an empty list, not nil, as the Store reads an
-// empty list back, so an import of an unchanged row changes nothing.
-func parseSources(s string) models.Sources {
-	out := models.Sources{}
-	for _, u := range strings.FieldsFunc(s, func(r rune) bool { return r == '|' || unicode.IsSpace(r) }) {
-		out = append(out, models.Source{URL: u})
-	}
-	return out
+	return s, fmt.Sprintf("%q is not a status: use one of %s (or leave it empty for planned)", models.Clip(s, 40), strings.Join(models.DeliveryStatuses, ", "))
 }
 
 // capReader reads at most left bytes from r and then fails with

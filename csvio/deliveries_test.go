@@ -257,6 +257,30 @@ func TestDeliveriesRoundTrip(t *testing.T) {
 	})
 }
 
+// TestSourceNamesInAFileImportOnce: a source_urls cell may name its
+// sources as the form does (models.ParseSources); importing the file again
+// changes nothing, and an export still writes the addresses alone.
+func TestSourceNamesInAFileImportOnce(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		id := newCampaign(t, store, "named-sources")
+		file := "city,region,country,source_urls\nSeattle,WA,US,The Stranger | https://example.org/s | KUOW\n"
+		for i, want := range []models.DeliveryImport{{Created: 1}, {Unchanged: 1}} {
+			rows, _, errs := readDeliveries(t, file)
+			if len(errs) > 0 || len(rows) != 1 || len(rows[0].Sources) != 2 || rows[0].Sources[0].Name != "The Stranger" {
+				t.Fatalf("rows %+v, errors %v", rows, errs)
+			}
+			res, err := store.ImportDeliveries(ctx, models.CommandLine, id, rows, []string{"city", "region", "country", "source_urls"})
+			if err != nil || res.Created != want.Created || res.Unchanged != want.Unchanged || res.Updated != 0 {
+				t.Fatalf("import %d = %+v, %v; want %+v", i+1, res, err, want)
+			}
+		}
+		if out := exportCampaign(t, store, id); !strings.Contains(out, ",https://example.org/s\n") {
+			t.Errorf("the export:\n%s", out)
+		}
+	})
+}
+
 // TestReadDeliveriesBadRows: each bad row is named by its line and field,
 // and the good rows of the same file still come back.
 func TestReadDeliveriesBadRows(t *testing.T) {

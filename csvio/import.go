@@ -87,7 +87,7 @@ func (e *BatchError) Unwrap() error { return e.Err }
 // Origin is what a signature imported from the named file records as
 // where it came from.
 func Origin(filename string) string {
-	return clip("import: "+filename, 100)
+	return models.Clip("import: "+filename, 100)
 }
 
 // CheckHeader reads the header of a signature CSV and reports why the

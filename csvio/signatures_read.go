@@ -126,10 +126,10 @@ func NewSignatureReader(r io.Reader) (*SignatureReader, error) {
 		}
 	}
 	if sr.cols[colEmail] < 0 {
-		return nil, fmt.Errorf("the file has no email column: name one column email (or email_address, e-mail); the header row is %q", clip(strings.Join(sr.Header, ","), 200))
+		return nil, fmt.Errorf("the file has no email column: name one column email (or email_address, e-mail); the header row is %q", models.Clip(strings.Join(sr.Header, ","), 200))
 	}
 	if sr.cols[colFirstName] < 0 && sr.cols[colName] < 0 {
-		return nil, fmt.Errorf("the file has no first_name column: name one column first_name (or firstname, first name, given_name), or give whole names in a name column; the header row is %q", clip(strings.Join(sr.Header, ","), 200))
+		return nil, fmt.Errorf("the file has no first_name column: name one column first_name (or firstname, first name, given_name), or give whole names in a name column; the header row is %q", models.Clip(strings.Join(sr.Header, ","), 200))
 	}
 	return sr, nil
 }
@@ -269,7 +269,7 @@ func parseDate(s string) (time.Time, string) {
 			return inRange(s, t)
 		}
 	}
-	return time.Time{}, fmt.Sprintf("%q is not a date: %s", clip(s, 40), dateHint)
+	return time.Time{}, fmt.Sprintf("%q is not a date: %s", models.Clip(s, 40), dateHint)
 }
 
 // inRange applies the year range every stored time keeps to a signing
@@ -290,7 +290,7 @@ func parseBool(s string) (bool, string) {
 	case "false", "no", "0", "n", "":
 		return false, ""
 	}
-	return false, fmt.Sprintf("%q is not yes or no: use true/false, yes/no, 1/0 or y/n", clip(s, 40))
+	return false, fmt.Sprintf("%q is not yes or no: use true/false, yes/no, 1/0 or y/n", models.Clip(s, 40))
 }
 
 func blank(rec []string) bool {
@@ -300,14 +300,6 @@ func blank(rec []string) bool {
 		}
 	}
 	return true
-}
-
-// clip shortens s to at most n runes for a message.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
 }
 
 // countingReader counts the bytes read through it, for progress.

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -19,43 +18,30 @@ type formValues interface{ FormValue(string) string }
 
 func field(f formValues, name string) string { return strings.TrimSpace(f.FormValue(name)) }
 
-// parseWhole reads a whole number, naming the field when it is not one.
-func parseWhole(fe models.FieldErrors, name, label, s string) int64 {
-	if s == "" {
+// The value parsers are the models' (models/parse.go), the ones the CSV
+// readers call, so a form and a file refuse a value with the same message;
+// these name the field it was typed in.
+
+// parseWhole reads an optional whole number; blank is 0.
+func parseWhole(fe models.FieldErrors, name, s string) int64 {
+	n := parseOptionalWhole(fe, name, s)
+	if n == nil {
 		return 0
 	}
-	n, err := strconv.ParseInt(strings.ReplaceAll(strings.ReplaceAll(s, ",", ""), "_", ""), 10, 64)
-	if err != nil {
-		fe.Add(name, label+" must be a whole number, for example 270000")
-	}
+	return *n
+}
+
+// parseOptionalWhole reads an optional whole number; blank is nil.
+func parseOptionalWhole(fe models.FieldErrors, name, s string) *int64 {
+	n, err := models.ParseOptionalWhole(s)
+	fe.AddError(name, err)
 	return n
 }
 
-// parseSources reads one source per line: "Name | https://address", or
-// just a name, or just an address.
+// parseSources reads a sources box (models.ParseSources).
 func parseSources(fe models.FieldErrors, name, text string) models.Sources {
-	var out models.Sources
-	for i, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		var s models.Source
-		if before, after, ok := strings.Cut(line, "|"); ok {
-			s.Name, s.URL = strings.TrimSpace(before), strings.TrimSpace(after)
-		} else if strings.HasPrefix(line, "http://") || strings.HasPrefix(line, "https://") {
-			s.URL = line
-		} else {
-			s.Name = line
-		}
-		if strings.Contains(s.URL, " ") {
-			fe.Add(name, "line "+strconv.Itoa(i+1)+": an address cannot contain spaces")
-		}
-		out = append(out, s)
-	}
-	if len(out) > 50 {
-		fe.Add(name, "at most 50 sources")
-	}
+	out, err := models.ParseSources(text)
+	fe.AddError(name, err)
 	return out
 }
 
@@ -68,8 +54,8 @@ func parseCampaignForm(f formValues) (views.CampaignForm, func(*models.Campaign)
 		SignatureGoal: field(f, "signature_goal"), DeliveriesPlanned: field(f, "deliveries_planned"),
 	}
 	fe := models.FieldErrors{}
-	goal := parseWhole(fe, "signature_goal", "The signature goal", form.SignatureGoal)
-	planned := parseWhole(fe, "deliveries_planned", "The number of delivery cities", form.DeliveriesPlanned)
+	goal := parseWhole(fe, "signature_goal", form.SignatureGoal)
+	planned := parseWhole(fe, "deliveries_planned", form.DeliveriesPlanned)
 	apply := func(c *models.Campaign) {
 		c.Slug, c.Title, c.Target, c.Demand, c.Summary = form.Slug, form.Title, form.Target, form.Demand, form.Summary
 		c.Status, c.StartsOn, c.EndsOn = form.Status, form.StartsOn, form.EndsOn
@@ -120,10 +106,8 @@ func parseClaimForm(f formValues) (views.ClaimForm, models.CountClaim, models.Fi
 		Headline: f.FormValue("headline") == "on",
 	}
 	fe := models.FieldErrors{}
-	count := parseWhole(fe, "count", "The figure", form.Count)
-	if form.Count == "" {
-		fe.Add("count", "give the figure as a whole number above zero, for example 270000")
-	}
+	count, err := models.ParseWhole(form.Count)
+	fe.AddError("count", err)
 	c := models.CountClaim{
 		Count: count, Qualifier: form.Qualifier, Wording: form.Wording, ClaimedBy: form.ClaimedBy,
 		ClaimedOn: form.ClaimedOn, SourceName: form.SourceName, SourceURL: form.SourceURL,
@@ -151,53 +135,13 @@ func merge(fe models.FieldErrors, err error) models.FieldErrors {
 	return fe
 }
 
-// parseFloat reads an optional decimal number; blank is nil.
-func parseFloat(fe models.FieldErrors, name, msg, s string) *float64 {
-	if s == "" {
-		return nil
-	}
-	v, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		fe.Add(name, msg)
-		return nil
-	}
-	return &v
-}
-
-// parseOptionalWhole reads an optional whole number; blank is nil.
-func parseOptionalWhole(fe models.FieldErrors, name, label, s string) *int64 {
-	if s == "" {
-		return nil
-	}
-	before := len(fe)
-	n := parseWhole(fe, name, label, s)
-	if len(fe) > before {
-		return nil
-	}
-	return &n
-}
-
-// parseTime reads a date, or a date and time in the place's zone, with
-// models.ParseWhen: the rule (the year range included) and the message are
-// the ones a CSV import gives for the same value.
-func parseTime(fe models.FieldErrors, name, s string, loc *time.Location) (*time.Time, bool) {
-	t, dateOnly, err := models.ParseWhen(s, loc)
-	if err != nil {
-		fe.Add(name, err.Error())
-	}
-	return t, dateOnly
-}
-
-// placeZone is the zone a form's times are read in (deliveries, actions,
-// responses): the one chosen, else the place's own, else UTC.
+// placeZone is the zone a form's times without an offset are read in
+// (models.ReadingZone). An unknown zone is named, and no zone is kept.
 func placeZone(fe models.FieldErrors, zone, country, region string) (string, *time.Location) {
-	if zone == "" {
-		zone = models.ZoneFor(country, region)
-	}
-	loc, err := models.LoadZone(zone)
+	loc, err := models.ReadingZone(zone, country, region)
 	if err != nil {
 		fe.Add("time_zone", err.Error())
-		return "", time.UTC
+		return "", loc
 	}
 	return zone, loc
 }
@@ -217,16 +161,24 @@ func parseDeliveryForm(f formValues) (views.DeliveryForm, models.Delivery, model
 	zone, loc := placeZone(fe, form.TimeZone, form.Country, form.Region)
 	d := models.Delivery{
 		City: form.City, Region: form.Region, Country: form.Country, Venue: form.Venue, Address: form.Address,
-		Latitude:  parseFloat(fe, "latitude", "the latitude must be a number between -90 and 90, e.g. 47.6154", form.Latitude),
-		Longitude: parseFloat(fe, "longitude", "the longitude must be a number between -180 and 180, e.g. -122.3391", form.Longitude),
-		Kind:      form.Kind, Status: form.Status, TimeZone: zone, Recipient: form.Recipient,
-		SignaturesDelivered: parseOptionalWhole(fe, "signatures_delivered", "The signatures delivered", form.SignaturesDelivered),
+		Kind: form.Kind, Status: form.Status, Recipient: form.Recipient,
+		SignaturesDelivered: parseOptionalWhole(fe, "signatures_delivered", form.SignaturesDelivered),
 		DeliveryForm:        form.DeliveryForm, Outcome: form.Outcome, LeadOrganisation: form.LeadOrganisation,
 		Attendance: form.Attendance, MediaPresent: form.MediaPresent, Notes: form.Notes,
 		Sources: parseSources(fe, "sources", form.Sources),
 	}
-	d.ScheduledAt, d.ScheduledDateOnly = parseTime(fe, "scheduled_at", form.ScheduledAt, loc)
-	d.DeliveredAt, d.DateOnly = parseTime(fe, "delivered_at", form.DeliveredAt, loc)
+	var err error
+	d.Latitude, err = models.ParseLatitude(form.Latitude)
+	fe.AddError("latitude", err)
+	d.Longitude, err = models.ParseLongitude(form.Longitude)
+	fe.AddError("longitude", err)
+	scheduled, err := models.ParseGiven(form.ScheduledAt, loc)
+	fe.AddError("scheduled_at", err)
+	delivered, err := models.ParseGiven(form.DeliveredAt, loc)
+	fe.AddError("delivered_at", err)
+	d.ScheduledAt, d.ScheduledDateOnly = scheduled.At, scheduled.DateOnly
+	d.DeliveredAt, d.DateOnly = delivered.At, delivered.DateOnly
+	d.TimeZone = models.RecordZone(zone, d.Country, d.Region, scheduled, delivered)
 	d.Normalise()
 	return form, d, fe
 }
@@ -263,16 +215,18 @@ func parseMarkDeliveredForm(f formValues, d *models.Delivery) (views.MarkDeliver
 	}
 	fe := models.FieldErrors{}
 	zone, loc := placeZone(fe, d.TimeZone, d.Country, d.Region)
-	at, dateOnly := parseTime(fe, "delivered_at", form.DeliveredAt, loc)
+	at, err := models.ParseGiven(form.DeliveredAt, loc)
+	fe.AddError("delivered_at", err)
+	zone = models.RecordZone(zone, d.Country, d.Region, at)
 	if form.DeliveredAt == "" {
 		fe.Add("delivered_at", "give the date and time it was delivered")
 	}
 	if form.Outcome == "" {
 		fe.Add("outcome", "say in a few words how it went, e.g. left the printouts at the main reception desk")
 	}
-	signatures := parseOptionalWhole(fe, "signatures_delivered", "The signatures delivered", form.SignaturesDelivered)
+	signatures := parseOptionalWhole(fe, "signatures_delivered", form.SignaturesDelivered)
 	apply := func(rec *models.Delivery) {
-		rec.DeliveredAt, rec.DateOnly, rec.TimeZone = at, dateOnly, zone
+		rec.DeliveredAt, rec.DateOnly, rec.TimeZone = at.At, at.DateOnly, zone
 		rec.Outcome, rec.MediaPresent = form.Outcome, rec.MediaPresent || form.MediaPresent
 		if form.Recipient != "" {
 			rec.Recipient = form.Recipient
@@ -308,11 +262,14 @@ func parseActionForm(f formValues) (views.ActionForm, models.Action, models.Fiel
 	a := models.Action{
 		Kind: form.Kind, Title: form.Title, Description: form.Description, Place: form.Place, City: form.City,
 		Region: form.Region, Country: country, Attendance: form.Attendance, Organisations: form.Organisations,
-		TimeZone: zone, Notes: form.Notes, Sources: parseSources(fe, "sources", form.Sources),
+		Notes: form.Notes, Sources: parseSources(fe, "sources", form.Sources),
 	}
-	if at, dateOnly := parseTime(fe, "occurred_at", form.OccurredAt, loc); at != nil {
-		a.OccurredAt, a.DateOnly = *at, dateOnly
+	at, err := models.ParseGiven(form.OccurredAt, loc)
+	fe.AddError("occurred_at", err)
+	if at.At != nil {
+		a.OccurredAt, a.DateOnly = *at.At, at.DateOnly
 	}
+	a.TimeZone = models.RecordZone(zone, country, form.Region, at)
 	if a.DateOnly {
 		a.TimeZone = form.TimeZone
 	}
@@ -340,12 +297,15 @@ func parseResponseForm(f formValues) (views.ResponseForm, models.Response, model
 	zone, loc := placeZone(fe, form.TimeZone, "", "")
 	r := models.Response{
 		Speaker: form.Speaker, SpeakerRole: form.SpeakerRole, Channel: form.Channel, Kind: form.Kind,
-		Quote: form.Quote, Summary: form.Summary, TimeZone: zone, Notes: form.Notes,
+		Quote: form.Quote, Summary: form.Summary, Notes: form.Notes,
 		Sources: parseSources(fe, "sources", form.Sources),
 	}
-	if at, dateOnly := parseTime(fe, "responded_at", form.RespondedAt, loc); at != nil {
-		r.RespondedAt, r.DateOnly = *at, dateOnly
+	at, err := models.ParseGiven(form.RespondedAt, loc)
+	fe.AddError("responded_at", err)
+	if at.At != nil {
+		r.RespondedAt, r.DateOnly = *at.At, at.DateOnly
 	}
+	r.TimeZone = models.RecordZone(zone, "", "", at)
 	switch kind, id, _ := strings.Cut(form.Answers, ":"); kind {
 	case "", "campaign":
 	case models.AnswersDelivery, models.AnswersAction:

@@ -18,8 +18,8 @@ func TestParseSources(t *testing.T) {
 	if len(got) != 4 || got[0].Name != "The Seattle Times" || got[1].URL != "https://cbsnews.com/x" || got[2].URL != "https://ccaej.org/" || got[2].Name != "" {
 		t.Fatalf("sources = %+v", got)
 	}
-	if !strings.Contains(fe["sources"], "line 5") {
-		t.Errorf("the address with a space is not named by line: %v", fe)
+	if !strings.HasPrefix(fe["sources"], `source 4: the address "https://a b" contains a space`) {
+		t.Errorf("the address with a space is not named by its number: %v", fe)
 	}
 }
 

@@ -414,9 +414,10 @@ func applyColumns(d, row *Delivery, has func(string) bool) {
 	set("source_urls", func() { d.Sources = mergeSources(d.Sources, row.Sources) })
 }
 
-// mergeSources takes a file's list of source addresses as the new list,
-// keeping the name of each address already on record, and the sources on
-// record that have a name but no address (a CSV cannot carry them).
+// mergeSources takes a file's list of sources as the new list, keeping the
+// name of each address already on record, and the sources on record that
+// have a name but no address (an export does not carry them), unless the
+// file names them too: importing a file twice changes nothing.
 func mergeSources(onRecord, fromFile Sources) Sources {
 	names := make(map[string]string, len(onRecord))
 	for _, src := range onRecord {
@@ -432,7 +433,7 @@ func mergeSources(onRecord, fromFile Sources) Sources {
 		out = append(out, src)
 	}
 	for _, src := range onRecord {
-		if src.URL == "" {
+		if src.URL == "" && !slices.Contains(fromFile, src) {
 			out = append(out, src)
 		}
 	}

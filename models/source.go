@@ -72,9 +72,15 @@ func (s Sources) URLs() []string {
 	return out
 }
 
-// validateSources names the first source that is neither named nor linked,
-// or whose address is not a web address.
+// MaxSources is how many sources a record may carry.
+const MaxSources = 50
+
+// validateSources names a list of more than MaxSources, or the first source
+// that is neither named nor linked, or whose address is not a web address.
 func validateSources(fe FieldErrors, field string, sources Sources) {
+	if len(sources) > MaxSources {
+		fe.Add(field, fmt.Sprintf("give at most %d sources (there are %d)", MaxSources, len(sources)))
+	}
 	for i, s := range sources {
 		if strings.TrimSpace(s.Name) == "" && strings.TrimSpace(s.URL) == "" {
 			fe.Add(field, fmt.Sprintf("source %d has neither a name nor an address", i+1))

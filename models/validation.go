@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // FieldErrors maps a form field to what is wrong with it. It is an error,
@@ -58,9 +59,11 @@ func checkURL(s string) string {
 	return ""
 }
 
-// checkLen reports a value that is too long.
+// checkLen reports a value that is too long, counted in characters: a
+// limit is what organisers read beside the field, and "é" is one letter,
+// however many bytes it takes.
 func checkLen(fe FieldErrors, field, label, s string, max int) {
-	if len([]rune(s)) > max {
+	if utf8.RuneCountInString(s) > max {
 		fe.Add(field, label+" must be at most "+strconv.Itoa(max)+" characters")
 	}
 }

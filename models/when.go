@@ -122,10 +122,52 @@ func longYear(s string) bool {
 	return n >= 5 && n < len(s) && s[n] == '-'
 }
 
-// clipValue shortens a value quoted in a message to 40 characters.
-func clipValue(s string) string {
-	if utf8.RuneCountInString(s) <= 40 {
-		return s
+// The zone of a record's times. A form and a file decide it alike: a form
+// may name a zone (its time-zone field), a file cannot, and both give the
+// place and the times as typed, with or without an offset.
+
+// ReadingZone is where a record's times given without an offset are read:
+// the zone named, else the place's own (ZoneFor), else UTC. A named zone
+// that is unknown is an error (LoadZone's message); the times are then
+// read in UTC.
+func ReadingZone(named, country, region string) (*time.Location, error) {
+	if named == "" {
+		named = ZoneFor(country, region)
 	}
-	return string([]rune(s)[:40]) + "…"
+	loc, err := LoadZone(named)
+	if err != nil {
+		return time.UTC, err
+	}
+	return loc, nil
+}
+
+// GivenTime is a time as ParseWhen read it.
+type GivenTime struct {
+	At       *time.Time
+	DateOnly bool
+}
+
+// ParseGiven is ParseWhen giving a GivenTime, as RecordZone takes it.
+func ParseGiven(s string, loc *time.Location) (GivenTime, error) {
+	t, dateOnly, err := ParseWhen(s, loc)
+	return GivenTime{At: t, DateOnly: dateOnly}, err
+}
+
+// RecordZone is the zone a record's times are shown in: the zone named,
+// when one is; else the zone of the last time given with a time of day
+// (ZoneFromOffset: the place's own zone when the offset is the place's,
+// else the offset itself, so the time is shown as it was given), callers
+// listing last the time at which the record happened (a delivery's
+// delivered_at after its scheduled_at); else the place's own zone.
+func RecordZone(named, country, region string, given ...GivenTime) string {
+	if named != "" {
+		return named
+	}
+	zone := ZoneFor(country, region)
+	for _, g := range given {
+		if g.At != nil && !g.DateOnly {
+			zone = ZoneFromOffset(*g.At, country, region)
+		}
+	}
+	return zone
 }
