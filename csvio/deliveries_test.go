@@ -53,6 +53,7 @@ func readDeliveries(t *testing.T, input string) ([]models.Delivery, []int, []csv
 }
 
 func TestDeliveryColumns(t *testing.T) {
+	t.Parallel()
 	if got := strings.Join(csvio.DeliveryColumns, ","); got != deliveryHeader {
 		t.Fatalf("DeliveryColumns = %s\nwant            %s", got, deliveryHeader)
 	}
@@ -62,6 +63,7 @@ func TestDeliveryColumns(t *testing.T) {
 }
 
 func TestWriteDeliveriesNeutralises(t *testing.T) {
+	t.Parallel()
 	d := models.Delivery{
 		City: "=cmd|' /C calc'!A0", Region: "+WA", Country: "US", Venue: "-Spheres", Address: "@SUM(A1)",
 		Latitude: ptr(-47.6062), Longitude: ptr(-122.3), Kind: "office", Status: models.DeliveryDelivered,
@@ -99,6 +101,7 @@ func TestWriteDeliveriesNeutralises(t *testing.T) {
 }
 
 func TestWriteNumericOnlyNeutralisesNonNumbers(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	w, err := csvio.NewWriter(&b, "a", "b")
 	if err != nil {
@@ -184,6 +187,7 @@ func exportCampaign(t *testing.T, store *models.Store, campaignID uint) string {
 // campaign exports byte for byte the same, and importing it again changes
 // nothing.
 func TestDeliveriesRoundTrip(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		if _, err := seed.Load(ctx, store); err != nil {
@@ -261,6 +265,7 @@ func TestDeliveriesRoundTrip(t *testing.T) {
 // sources as the form does (models.ParseSources); importing the file again
 // changes nothing, and an export still writes the addresses alone.
 func TestSourceNamesInAFileImportOnce(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		id := newCampaign(t, store, "named-sources")
@@ -284,6 +289,7 @@ func TestSourceNamesInAFileImportOnce(t *testing.T) {
 // TestReadDeliveriesBadRows: each bad row is named by its line and field,
 // and the good rows of the same file still come back.
 func TestReadDeliveriesBadRows(t *testing.T) {
+	t.Parallel()
 	input := deliveryHeader + "\n" +
 		"Seattle,WA,US,Spheres,,47.6,-122.3,headquarters,delivered,,2019-07-15,,270000,,,,,\n" + // 2: good
 		"Chicago,IL,US,,,,,,shipped,,,,,,,,,\n" + // 3: unknown status
@@ -344,6 +350,7 @@ func TestReadDeliveriesBadRows(t *testing.T) {
 // message on its line and field, the one models.ParseWhen gives (and so
 // the organiser forms), and the row is left out.
 func TestReadDeliveriesDatesOutOfRange(t *testing.T) {
+	t.Parallel()
 	bad := []string{"9999-12-31", "0001-01-01", "2101-01-01", "1899-12-31", "10000-01-01",
 		"9999-12-31T23:00:00-07:00", "2100-12-31 23:00", "2019-02-30", "2019-07-15 25:00"}
 	input := "city,region,country,status,scheduled_at,delivered_at\n"
@@ -370,6 +377,7 @@ func TestReadDeliveriesDatesOutOfRange(t *testing.T) {
 }
 
 func TestReadDeliveriesBrokenQuotes(t *testing.T) {
+	t.Parallel()
 	input := "city,outcome\r\n" +
 		"Seattle,\"two\r\nlines\"\r\n" + // lines 2-3
 		"\r\n" + // 4: empty, skipped
@@ -387,6 +395,7 @@ func TestReadDeliveriesBrokenQuotes(t *testing.T) {
 }
 
 func TestReadDeliveriesFileShapes(t *testing.T) {
+	t.Parallel()
 	t.Run("only a header", func(t *testing.T) {
 		rows, _, errs := readDeliveries(t, deliveryHeader+"\n")
 		if len(rows) != 0 || len(errs) != 0 {
@@ -417,6 +426,7 @@ func TestReadDeliveriesFileShapes(t *testing.T) {
 }
 
 func TestReadDeliveriesValues(t *testing.T) {
+	t.Parallel()
 	const header = "city,region,country,status,kind,delivery_form,signatures_delivered,latitude,longitude,scheduled_at,delivered_at,outcome,source_urls\n"
 	for _, c := range []struct {
 		name, row string
@@ -482,6 +492,7 @@ func TestReadDeliveriesValues(t *testing.T) {
 }
 
 func TestReadDeliveriesRefusesFile(t *testing.T) {
+	t.Parallel()
 	var many strings.Builder
 	many.WriteString("city\n")
 	for i := range csvio.MaxDeliveryRows + 1 {
@@ -515,6 +526,7 @@ func TestReadDeliveriesRefusesFile(t *testing.T) {
 }
 
 func TestUnneutralise(t *testing.T) {
+	t.Parallel()
 	for _, in := range []string{"=1", "+1", "-1", "@a", "\t=1", "\r=1", "Ada", "", "'", "'x"} {
 		if got, want := csvio.Unneutralise(csvio.Neutralise(in)), strings.TrimSpace(in); got != want && in != "'" && in != "'x" {
 			t.Errorf("Unneutralise(Neutralise(%q)) = %q, want %q", in, got, want)

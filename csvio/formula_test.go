@@ -23,6 +23,7 @@ var hiddenFormulas = []string{
 }
 
 func TestNeutraliseSeesThroughUnicode(t *testing.T) {
+	t.Parallel()
 	for _, in := range hiddenFormulas {
 		if got := csvio.Neutralise(in); got != "'"+in {
 			t.Errorf("Neutralise(%q) = %q, want it behind a '", in, got)
@@ -39,6 +40,7 @@ func TestNeutraliseSeesThroughUnicode(t *testing.T) {
 // in a numeric column stays a number holds; a hidden formula there does
 // not pass as one.
 func TestNumericColumnsKeepNegativeNumbers(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	w, _ := csvio.NewWriter(&b, "lng", "text")
 	for _, in := range []string{"-73.98", "-12.5", "\u200b-1", "－1", "\u00a0-1"} {
@@ -60,6 +62,7 @@ func TestNumericColumnsKeepNegativeNumbers(t *testing.T) {
 // come out of every export behind a ', and negative coordinates stay
 // numbers.
 func TestExportsNeutraliseHiddenFormulas(t *testing.T) {
+	t.Parallel()
 	for _, f := range hiddenFormulas {
 		f = strings.TrimSpace(f) // stored text is trimmed (Normalise)
 		if !models.LooksLikeFormula(f) {
@@ -102,6 +105,7 @@ func (o oneBatch) EachSignature(_ context.Context, _ uint, _ int, fn func([]mode
 // TestHiddenFormulasRoundTrip: a delivery whose texts hide a formula
 // exports neutralised, reads back as stored, and exports the same bytes.
 func TestHiddenFormulasRoundTrip(t *testing.T) {
+	t.Parallel()
 	var ds []models.Delivery
 	for i, f := range hiddenFormulas {
 		f = strings.TrimSpace(f)

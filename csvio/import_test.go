@@ -18,6 +18,7 @@ import (
 )
 
 func TestNeutralise(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"=HYPERLINK(\"http://x\")": "'=HYPERLINK(\"http://x\")",
 		"+1 555 0100":              "'+1 555 0100",
@@ -83,6 +84,7 @@ func signersCSV(n, bad int) string {
 }
 
 func TestImportBatchesRejectsAndProgress(t *testing.T) {
+	t.Parallel()
 	store := &fakeStore{}
 	var rejects bytes.Buffer
 	var progress []csvio.Progress
@@ -130,6 +132,7 @@ func TestImportBatchesRejectsAndProgress(t *testing.T) {
 }
 
 func TestImportWritesNoRejectsWhenAllAreGood(t *testing.T) {
+	t.Parallel()
 	var rejects bytes.Buffer
 	sum, err := csvio.Import(context.Background(), &fakeStore{}, 1, strings.NewReader(signersCSV(5, 0)), csvio.ImportOptions{Rejects: &rejects})
 	if err != nil || sum.Imported != 5 || rejects.Len() != 0 {
@@ -138,6 +141,7 @@ func TestImportWritesNoRejectsWhenAllAreGood(t *testing.T) {
 }
 
 func TestImportRejectRowsOfTheWrongWidth(t *testing.T) {
+	t.Parallel()
 	var rejects bytes.Buffer
 	input := "email,first_name,city\nada@example.org\nben@example.org,Ben,Seattle,extra,=more\n"
 	if _, err := csvio.Import(context.Background(), &fakeStore{}, 1, strings.NewReader(input), csvio.ImportOptions{Rejects: &rejects}); err != nil {
@@ -160,6 +164,7 @@ func TestImportRejectRowsOfTheWrongWidth(t *testing.T) {
 }
 
 func TestImportCapsRejects(t *testing.T) {
+	t.Parallel()
 	var rejects bytes.Buffer
 	sum, err := csvio.Import(context.Background(), &fakeStore{}, 1, strings.NewReader(signersCSV(1000, 1)),
 		csvio.ImportOptions{Rejects: &rejects, RejectsLimit: 4096})
@@ -180,6 +185,7 @@ func TestImportCapsRejects(t *testing.T) {
 }
 
 func TestImportBatchFailureSaysWhatWasStored(t *testing.T) {
+	t.Parallel()
 	store := &fakeStore{failAt: 3}
 	sum, err := csvio.Import(context.Background(), store, 1, strings.NewReader(signersCSV(10, 0)), csvio.ImportOptions{BatchSize: 4})
 	var be *csvio.BatchError
@@ -198,6 +204,7 @@ func TestImportBatchFailureSaysWhatWasStored(t *testing.T) {
 }
 
 func TestImportRefusesAFileWithoutEmails(t *testing.T) {
+	t.Parallel()
 	store := &fakeStore{}
 	_, err := csvio.Import(context.Background(), store, 1, strings.NewReader("name,phone\nAda,555\n"), csvio.ImportOptions{})
 	if err == nil || !strings.Contains(err.Error(), "no email column") || len(store.batches) != 0 {
@@ -208,6 +215,7 @@ func TestImportRefusesAFileWithoutEmails(t *testing.T) {
 // TestImportExportRoundTrip imports a file into a real database, exports
 // it, and reads the export back.
 func TestImportExportRoundTrip(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		seed.Load(ctx, store)
@@ -263,6 +271,7 @@ func TestImportExportRoundTrip(t *testing.T) {
 // TestRunJobRecordsTheOutcome runs an import as a job and checks its row
 // and audit entry.
 func TestRunJobRecordsTheOutcome(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		seed.Load(ctx, store)
@@ -333,6 +342,7 @@ func (w *shortWriter) Write(p []byte) (int, error) {
 }
 
 func TestWriteSignaturesStreamsEveryBatch(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	n, err := csvio.WriteSignatures(context.Background(), &out, fakeSource{batches: 7}, 1)
 	if err != nil || n != 7*5000 {
@@ -352,6 +362,7 @@ func TestWriteSignaturesStreamsEveryBatch(t *testing.T) {
 }
 
 func TestWriteSignaturesStopsWhenTheWriterFails(t *testing.T) {
+	t.Parallel()
 	_, err := csvio.WriteSignatures(context.Background(), &shortWriter{n: 300_000}, fakeSource{batches: 50}, 1)
 	if err == nil || !strings.Contains(err.Error(), "the client went away") {
 		t.Fatalf("err = %v, want the writer's error", err)
@@ -359,6 +370,7 @@ func TestWriteSignaturesStopsWhenTheWriterFails(t *testing.T) {
 }
 
 func TestImportAndExportStopWhenCancelled(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	store := &fakeStore{}

@@ -27,6 +27,7 @@ func exportRecords(t *testing.T, write func(*bytes.Buffer) error) (string, [][]s
 }
 
 func TestWriteActions(t *testing.T) {
+	t.Parallel()
 	const header = "kind,title,description,occurred_at,place,city,region,country,attendance,organisations,source_urls,sources"
 	if got := strings.Join(csvio.ActionColumns, ","); got != header {
 		t.Fatalf("ActionColumns = %s, want %s", got, header)
@@ -60,6 +61,7 @@ func TestWriteActions(t *testing.T) {
 }
 
 func TestWriteResponses(t *testing.T) {
+	t.Parallel()
 	const header = "responded_at,speaker,speaker_role,channel,kind,quote,summary,answers,answers_city,source_urls,sources"
 	if got := strings.Join(csvio.ResponseColumns, ","); got != header {
 		t.Fatalf("ResponseColumns = %s, want %s", got, header)

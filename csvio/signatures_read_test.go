@@ -35,6 +35,7 @@ func readAll(t *testing.T, input string) []csvio.Row {
 }
 
 func TestReadSignaturesAliases(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name, input string
 		want        models.Signature
@@ -95,6 +96,7 @@ func TestReadSignaturesAliases(t *testing.T) {
 }
 
 func TestReadSignaturesInvalidRows(t *testing.T) {
+	t.Parallel()
 	const header = "first_name,last_name,email,signed_at,show_name\n"
 	for _, c := range []struct {
 		name, row string
@@ -151,6 +153,7 @@ func TestReadSignaturesInvalidRows(t *testing.T) {
 }
 
 func TestReadSignaturesAcceptedValues(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		date string
 		want time.Time
@@ -178,6 +181,7 @@ func TestReadSignaturesAcceptedValues(t *testing.T) {
 }
 
 func TestReadSignaturesLinesAndBlankRows(t *testing.T) {
+	t.Parallel()
 	input := "email,first_name,comment\r\n" +
 		"a@example.org,Ann,\"two\r\nlines\"\r\n" + // lines 2-3
 		"\r\n" + // line 4: empty, skipped
@@ -196,6 +200,7 @@ func TestReadSignaturesLinesAndBlankRows(t *testing.T) {
 }
 
 func TestReadSignaturesRefusesFile(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ name, input, want string }{
 		{"no email column", "first_name,last_name,mail\nAda,Lopez,ada@example.org\n", "no email column"},
 		{"no name column", "email,city\nada@example.org,Seattle\n", "no first_name column"},

@@ -69,6 +69,7 @@ func sameValues() []sameValue {
 // form and given in a deliveries CSV is refused with the same message, or
 // accepted by both and stored the same.
 func TestFormAndFileGiveTheSameMessage(t *testing.T) {
+	t.Parallel()
 	eachApp(t, func(t *testing.T, a *app) {
 		a.user("organiser@example.org", models.RoleOrganiser)
 		b := a.browser()

@@ -12,6 +12,7 @@ import (
 )
 
 func TestParseOptionalWhole(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in   string
 		want string // the number, "nil", or a part of the message
@@ -42,6 +43,7 @@ func TestParseOptionalWhole(t *testing.T) {
 }
 
 func TestParseWhole(t *testing.T) {
+	t.Parallel()
 	if n, err := models.ParseWhole("270,000"); n != 270000 || err != nil {
 		t.Errorf("ParseWhole(270,000) = %d, %v", n, err)
 	}
@@ -56,6 +58,7 @@ func TestParseWhole(t *testing.T) {
 }
 
 func TestParseCoordinates(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in   string
 		want string // the number, "nil", or the message
@@ -85,6 +88,7 @@ func TestParseCoordinates(t *testing.T) {
 }
 
 func TestParseSources(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, in string
 		want     models.Sources
@@ -138,6 +142,7 @@ func equalSources(a, b models.Sources) bool {
 // line, "Name | address") or as the deliveries CSV writes it (the
 // addresses, a space apart) reads back as it was.
 func TestSourcesRoundTrip(t *testing.T) {
+	t.Parallel()
 	list := models.Sources{{Name: "The Seattle Times", URL: "https://st.example/a"}, {URL: "https://b.example/"}, {Name: "KPIX"}}
 	var lines []string
 	for _, s := range list {
@@ -154,6 +159,7 @@ func TestSourcesRoundTrip(t *testing.T) {
 }
 
 func TestReadingAndRecordZones(t *testing.T) {
+	t.Parallel()
 	la, _ := time.LoadLocation("America/Los_Angeles")
 	if loc, err := models.ReadingZone("", "US", "WA"); err != nil || loc.String() != la.String() {
 		t.Errorf("Seattle reads in %v, %v", loc, err)
@@ -200,6 +206,7 @@ func TestReadingAndRecordZones(t *testing.T) {
 // TestLengthsAreCountedInCharacters: a limit counts letters, not the
 // bytes UTF-8 spends on them.
 func TestLengthsAreCountedInCharacters(t *testing.T) {
+	t.Parallel()
 	city := strings.Repeat("é", 200) // 200 characters, 400 bytes
 	d := models.Delivery{City: city, Status: models.DeliveryPlanned}
 	if fe := d.Validate(); len(fe) != 0 {
@@ -216,6 +223,7 @@ func TestLengthsAreCountedInCharacters(t *testing.T) {
 }
 
 func TestTooManySourcesIsValidated(t *testing.T) {
+	t.Parallel()
 	many := make(models.Sources, models.MaxSources+1)
 	for i := range many {
 		many[i] = models.Source{URL: "https://example.org/" + strconv.Itoa(i)}
