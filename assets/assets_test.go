@@ -2,13 +2,13 @@ package assets
 
 import (
 	"bytes"
-	"compress/gzip"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
+
+	"campaigntrack/negotiate/negotiatetest"
 )
 
 func get(t *testing.T, url string, header ...string) *httptest.ResponseRecorder {
@@ -20,19 +20,6 @@ func get(t *testing.T, url string, header ...string) *httptest.ResponseRecorder 
 	w := httptest.NewRecorder()
 	Handler().ServeHTTP(w, r)
 	return w
-}
-
-func gunzip(t *testing.T, b []byte) []byte {
-	t.Helper()
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		t.Fatalf("not gzip: %v", err)
-	}
-	out, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatalf("bad gzip: %v", err)
-	}
-	return out
 }
 
 func TestPathIsHashed(t *testing.T) {
@@ -69,7 +56,7 @@ func TestServesGzipWhenAccepted(t *testing.T) {
 	if gz.Code != http.StatusOK || gz.Header().Get("Content-Encoding") != "gzip" {
 		t.Fatalf("gzip: %d, Content-Encoding %q", gz.Code, gz.Header().Get("Content-Encoding"))
 	}
-	if !bytes.Equal(gunzip(t, gz.Body.Bytes()), want) {
+	if !bytes.Equal(negotiatetest.Gunzip(t, gz.Body.Bytes()), want) {
 		t.Error("gzip: the body does not decompress to the file")
 	}
 	if gz.Body.Len() >= len(want) {
@@ -145,7 +132,7 @@ func TestEveryGzipCopy(t *testing.T) {
 			t.Errorf("%s: gzip copy %v, compressible %v", name, a.gz != nil, compressible[ext])
 			continue
 		}
-		if a.gz != nil && !bytes.Equal(gunzip(t, a.gz), a.body) {
+		if a.gz != nil && !bytes.Equal(negotiatetest.Gunzip(t, a.gz), a.body) {
 			t.Errorf("%s: gzip copy differs from the file", name)
 		}
 	}

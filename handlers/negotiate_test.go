@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -22,6 +21,7 @@ import (
 	"campaigntrack/handlers"
 	"campaigntrack/models"
 	"campaigntrack/negotiate"
+	"campaigntrack/negotiate/negotiatetest"
 	"campaigntrack/seed"
 	"campaigntrack/testdb"
 )
@@ -63,19 +63,6 @@ func serve(e *echo.Echo, method, path string, cookies []*http.Cookie, header ...
 	rec := httptest.NewRecorder()
 	e.ServeHTTP(rec, req)
 	return rec
-}
-
-func gunzipped(t *testing.T, b []byte) []byte {
-	t.Helper()
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		t.Fatalf("not gzip: %v", err)
-	}
-	out, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatalf("bad gzip: %v", err)
-	}
-	return out
 }
 
 // TestEveryPublicPageIsNegotiated walks every public GET route: asked for
@@ -131,7 +118,7 @@ func checkNegotiated(t *testing.T, e *echo.Echo, path string) bool {
 	body := gz.Body.Bytes()
 	compressed := gh.Get("Content-Encoding") == "gzip"
 	if compressed {
-		body = gunzipped(t, body)
+		body = negotiatetest.Gunzip(t, body)
 	}
 	if !bytes.Equal(body, plain.Body.Bytes()) {
 		t.Errorf("%s: the gzip response decodes to other bytes than the plain one", path)
@@ -214,7 +201,7 @@ func TestSignatureExportStreamsGzipped(t *testing.T) {
 		rec.atFlush[1] == rec.atFlush[0] || rec.atFlush[len(rec.atFlush)-1] >= rec.Body.Len() {
 		t.Errorf("flushes at %v of %d bytes", rec.atFlush, rec.Body.Len())
 	}
-	if lines := bytes.Count(gunzipped(t, rec.Body.Bytes()), []byte("\n")); lines != 1+len(sigs) {
+	if lines := bytes.Count(negotiatetest.Gunzip(t, rec.Body.Bytes()), []byte("\n")); lines != 1+len(sigs) {
 		t.Errorf("%d lines, want %d", lines, 1+len(sigs))
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"campaigntrack/negotiate/negotiatetest"
 )
 
 func serve(h http.Handler, method string, header ...string) *httptest.ResponseRecorder {
@@ -19,19 +21,6 @@ func serve(h http.Handler, method string, header ...string) *httptest.ResponseRe
 	w := httptest.NewRecorder()
 	Gzip(h).ServeHTTP(w, r)
 	return w
-}
-
-func gunzip(t *testing.T, b []byte) []byte {
-	t.Helper()
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		t.Fatalf("not gzip: %v", err)
-	}
-	out, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatalf("bad gzip: %v", err)
-	}
-	return out
 }
 
 // body answers with n bytes of text of the content type, in writes of
@@ -76,7 +65,7 @@ func TestGzipsTextOverMinSize(t *testing.T) {
 		if gz := w.Header().Get("Content-Encoding") == "gzip"; gz != c.want {
 			t.Errorf("%s: gzipped %v, want %v", c.name, gz, c.want)
 		} else if gz {
-			got = gunzip(t, got)
+			got = negotiatetest.Gunzip(t, got)
 		}
 		if !bytes.Equal(got, want) {
 			t.Errorf("%s: body differs (%d bytes, want %d)", c.name, len(got), len(want))
