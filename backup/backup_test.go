@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -35,7 +34,7 @@ import (
 func liveDB(t *testing.T) (*models.Store, *models.Campaign, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "live.db")
-	store := openPath(t, path)
+	store := testdb.OpenFile(t, path)
 	if _, err := seed.Load(context.Background(), store); err != nil {
 		t.Fatal(err)
 	}
@@ -44,21 +43,6 @@ func liveDB(t *testing.T) (*models.Store, *models.Campaign, string) {
 		t.Fatal(err)
 	}
 	return store, c, path
-}
-
-// openPath opens and migrates the SQLite file at path, as the app does.
-func openPath(t *testing.T, path string) *models.Store {
-	t.Helper()
-	db, err := models.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	store := models.NewStore(db)
-	t.Cleanup(func() { store.Close() })
-	if _, _, err := store.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return store
 }
 
 func signers(prefix string, n int) []*models.Signature {
@@ -220,7 +204,7 @@ func TestBackupWhileWritingThenRestore(t *testing.T) {
 	if res.KeptAs != "" || res.Backup != info {
 		t.Errorf("restore into a new path: %+v", res)
 	}
-	restored := openPath(t, target)
+	restored := testdb.OpenFile(t, target)
 	rc, err := restored.CampaignBySlug(ctx, "no-tech-for-ice")
 	if err != nil {
 		t.Fatal(err)
@@ -485,11 +469,11 @@ func TestRestoreRefusesDatabaseInUse(t *testing.T) {
 	if !regexp.MustCompile(`^` + regexp.QuoteMeta(target) + `\.before-restore-\d{8}T\d{6}Z$`).MatchString(res.KeptAs) {
 		t.Errorf("the replaced database is kept as %q", res.KeptAs)
 	}
-	restored := openPath(t, target)
+	restored := testdb.OpenFile(t, target)
 	if n, _ := restored.SignatureCount(ctx, c.ID); n != 0 {
 		t.Errorf("restored database: %d signatures, the backup had 0", n)
 	}
-	kept := openPath(t, res.KeptAs)
+	kept := testdb.OpenFile(t, res.KeptAs)
 	if n, _ := kept.SignatureCount(ctx, c.ID); n != 10 {
 		t.Errorf("the kept database has %d signatures, want the 10 it had", n)
 	}
@@ -540,11 +524,11 @@ func TestRestoreKeepsTheWholeOldDatabase(t *testing.T) {
 			t.Errorf("%s after the restore: %v, want mode 0600", filepath.Base(p), statMode(st, err))
 		}
 	}
-	restored := openPath(t, crashed)
+	restored := testdb.OpenFile(t, crashed)
 	if n, _ := restored.SignatureRows(ctx, c.ID); n != 0 {
 		t.Errorf("the restored database has %d signature rows: the old -wal was applied to it", n)
 	}
-	kept := openPath(t, res.KeptAs)
+	kept := testdb.OpenFile(t, res.KeptAs)
 	if n, _ := kept.SignatureRows(ctx, c.ID); n != 25 {
 		t.Errorf("the kept database has %d signature rows, want the 25 that were in its -wal", n)
 	}
@@ -621,31 +605,15 @@ func TestRestoreMendsADamagedDatabase(t *testing.T) {
 	}
 }
 
-// permissiveUmask runs the test under umask 000, as a careless service
-// file might set, so that only the modes the code asks for count.
-func permissiveUmask(t *testing.T) {
-	old := syscall.Umask(0)
-	t.Cleanup(func() { syscall.Umask(old) })
-}
-
-func perm(t *testing.T, path string) os.FileMode {
-	t.Helper()
-	st, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st.Mode().Perm()
-}
-
 // TestBackupIsOwnerOnly: a backup holds every signer; it is 0600.
 func TestBackupIsOwnerOnly(t *testing.T) {
-	permissiveUmask(t)
+	testdb.PermissiveUmask(t)
 	store, _, _ := liveDB(t)
 	bak := filepath.Join(t.TempDir(), "b.backup")
 	if _, err := backup.To(context.Background(), store, bak, backup.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if m := perm(t, bak); m != 0o600 {
+	if m := testdb.Perm(t, bak); m != 0o600 {
 		t.Errorf("backup mode %o, want 600", m)
 	}
 }

@@ -5,8 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
+
+	"campaigntrack/testdb"
 )
 
 // TestPersonalFilesAreOwnerOnlyEvenOverAnOldFile: the signature export
@@ -14,8 +15,7 @@ import (
 // world-readable (os.OpenFile's mode only applies to a new file), and
 // under umask 000.
 func TestPersonalFilesAreOwnerOnlyEvenOverAnOldFile(t *testing.T) {
-	old := syscall.Umask(0)
-	t.Cleanup(func() { syscall.Umask(old) })
+	testdb.PermissiveUmask(t)
 	db := seededDB(t)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "export.csv")

@@ -4,37 +4,21 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 
 	"campaigntrack/models"
 	"campaigntrack/seed"
+	"campaigntrack/testdb"
 )
-
-// permissiveUmask runs the test under umask 000, as a careless service
-// file might set, so that only the modes the code asks for count.
-func permissiveUmask(t *testing.T) {
-	old := syscall.Umask(0)
-	t.Cleanup(func() { syscall.Umask(old) })
-}
-
-func perm(t *testing.T, path string) os.FileMode {
-	t.Helper()
-	st, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st.Mode().Perm()
-}
 
 // TestNewSQLiteDatabaseIsOwnerOnly: a database the app creates, and the
 // -wal and -shm files SQLite makes beside it (with the database's mode),
 // are readable by their owner only, whatever the umask.
 func TestNewSQLiteDatabaseIsOwnerOnly(t *testing.T) {
-	permissiveUmask(t)
+	testdb.PermissiveUmask(t)
 	_, path := liveDB(t)
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
-		if m := perm(t, p); m != 0o600 {
+		if m := testdb.Perm(t, p); m != 0o600 {
 			t.Errorf("%s: mode %o, want 600", filepath.Base(p), m)
 		}
 	}
@@ -44,7 +28,7 @@ func TestNewSQLiteDatabaseIsOwnerOnly(t *testing.T) {
 // world-readable by an earlier version is made owner-only, and the files
 // that changed are named (the server logs them).
 func TestSecureSQLiteFilesTightensAnExistingDatabase(t *testing.T) {
-	permissiveUmask(t)
+	testdb.PermissiveUmask(t)
 	store, path := liveDB(t)
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
 		os.Chmod(p, 0o644)
@@ -54,7 +38,7 @@ func TestSecureSQLiteFilesTightensAnExistingDatabase(t *testing.T) {
 		t.Fatalf("SecureSQLiteFiles = %q, %v; want the three files", changed, err)
 	}
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
-		if m := perm(t, p); m != 0o600 {
+		if m := testdb.Perm(t, p); m != 0o600 {
 			t.Errorf("%s: mode %o, want 600", filepath.Base(p), m)
 		}
 	}
@@ -70,20 +54,11 @@ func TestSecureSQLiteFilesTightensAnExistingDatabase(t *testing.T) {
 }
 
 // liveDB is a migrated SQLite database in its own directory holding the
-// demo campaign, opened as the server opens it (WAL). (backup's tests have
-// the same helper; test helpers cannot be shared across packages.)
+// demo campaign, opened as the server opens it (WAL, testdb.OpenFile).
 func liveDB(t *testing.T) (*models.Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "live.db")
-	db, err := models.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	store := models.NewStore(db)
-	t.Cleanup(func() { store.Close() })
-	if _, _, err := store.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	store := testdb.OpenFile(t, path)
 	if _, err := seed.Load(context.Background(), store); err != nil {
 		t.Fatal(err)
 	}

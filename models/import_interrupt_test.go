@@ -21,11 +21,8 @@ func TestInterruptImportJobs(t *testing.T) {
 	t.Parallel()
 	for _, e := range testdb.Engines {
 		t.Run(e.Name, func(t *testing.T) {
-			store, db := testdb.OpenDB(t, e)
+			store, db := testdb.OpenMigratedDB(t, e)
 			ctx := context.Background()
-			if _, _, err := store.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
 			seed.Load(ctx, store)
 			c, _ := store.CampaignBySlug(ctx, "no-tech-for-ice")
 			start := func(name string) *models.ImportJob {

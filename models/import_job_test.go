@@ -14,10 +14,7 @@ func TestImportJobMatchesSchema(t *testing.T) {
 	t.Parallel()
 	for _, e := range testdb.Engines {
 		t.Run(e.Name, func(t *testing.T) {
-			store, db := testdb.OpenDB(t, e)
-			if _, _, err := store.Migrate(context.Background()); err != nil {
-				t.Fatal(err)
-			}
+			_, db := testdb.OpenMigratedDB(t, e)
 			checkModel(t, db, &models.ImportJob{})
 		})
 	}

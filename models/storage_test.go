@@ -19,11 +19,8 @@ func TestIsUnwritable(t *testing.T) {
 	t.Parallel()
 	for _, e := range testdb.Engines {
 		t.Run(e.Name, func(t *testing.T) {
-			store, db := testdb.OpenDB(t, e)
+			store, db := testdb.OpenMigratedDB(t, e)
 			ctx := context.Background()
-			if _, _, err := store.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
 			readOnly := writeInReadOnlyTransaction(db, e.Name)
 			if !models.IsUnwritable(readOnly) {
 				t.Errorf("a write to a read-only database: %v, not recognised", readOnly)

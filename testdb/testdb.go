@@ -52,11 +52,19 @@ func Each(t *testing.T, fn func(t *testing.T, store *models.Store)) {
 // Open opens a fresh database on the engine and migrates it.
 func Open(t testing.TB, e Engine) *models.Store {
 	t.Helper()
-	store := OpenUnmigrated(t, e)
+	store, _ := OpenMigratedDB(t, e)
+	return store
+}
+
+// OpenMigratedDB is Open that also returns the gorm handle, for tests
+// that reach past the Store (to age a row, to break a write).
+func OpenMigratedDB(t testing.TB, e Engine) (*models.Store, *gorm.DB) {
+	t.Helper()
+	store, db := OpenDB(t, e)
 	if _, _, err := store.Migrate(context.Background()); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
-	return store
+	return store, db
 }
 
 // OpenUnmigrated opens a fresh, empty database on the engine.
