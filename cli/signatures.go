@@ -169,7 +169,8 @@ func signaturesRecount(ctx context.Context, env Env, args []string) error {
 	defer store.Close()
 	drifts, err := store.Recount(ctx)
 	for _, d := range drifts {
-		fmt.Fprintf(env.Stdout, "%s: kept count %d, signature rows %d (drift %+d); the count now matches the rows\n", d.Slug, d.Kept, d.Rows, d.Rows-d.Kept)
+		fmt.Fprintf(env.Stdout, "%s: kept count %d, signature rows %d (drift %+d); pending kept %d, pending rows %d (drift %+d); the counts now match the rows\n",
+			d.Slug, d.Kept, d.Rows, d.Rows-d.Kept, d.KeptPending, d.RowsPending, d.RowsPending-d.KeptPending)
 	}
 	if err != nil {
 		return err

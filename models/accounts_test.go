@@ -219,6 +219,12 @@ func TestMigrationEndsSessionsStoredInTheClear(t *testing.T) {
 		ctx := context.Background()
 		for _, sql := range []string{
 			"DELETE FROM schema_version WHERE version >= 7",
+			// migration 9, undone so that it runs again
+			"DROP TABLE mail_outbox", "DROP TABLE mail_news", "DROP INDEX signatures_pending",
+			"DROP INDEX signatures_public", "ALTER TABLE signatures DROP COLUMN confirmed_at",
+			"CREATE INDEX signatures_public ON signatures (campaign_id, id) WHERE show_name",
+			"ALTER TABLE signatures DROP COLUMN noticed_at", "ALTER TABLE signature_counters DROP COLUMN pending",
+			"ALTER TABLE campaigns DROP COLUMN confirm_signatures",
 			"DROP TABLE campaign_slugs",
 			"DELETE FROM app_state WHERE key = 'site_id'", // migration 8 makes it again
 			"INSERT INTO sessions (token, data, expiry) VALUES ('plain-old-token', 'x', '2999-01-01 00:00:00')",

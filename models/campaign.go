@@ -26,17 +26,20 @@ var CampaignStatuses = []string{CampaignActive, CampaignPaused, CampaignWon, Cam
 // Campaign is one protest campaign: what it demands of whom, and how many
 // signatures and delivery cities it aims for.
 type Campaign struct {
-	ID                uint      `json:"id"`
-	Slug              string    `json:"slug"`
-	Title             string    `json:"title"`
-	Target            string    `json:"target"`
-	Demand            string    `json:"demand"`
-	Summary           string    `json:"summary"`
-	Status            string    `json:"status"`
-	StartsOn          string    `json:"starts_on,omitempty"` // YYYY-MM-DD, or empty when unknown
-	EndsOn            string    `json:"ends_on,omitempty"`
-	SignatureGoal     int64     `json:"signature_goal"` // 0: no goal set
-	DeliveriesPlanned int       `json:"deliveries_planned"`
+	ID                uint   `json:"id"`
+	Slug              string `json:"slug"`
+	Title             string `json:"title"`
+	Target            string `json:"target"`
+	Demand            string `json:"demand"`
+	Summary           string `json:"summary"`
+	Status            string `json:"status"`
+	StartsOn          string `json:"starts_on,omitempty"` // YYYY-MM-DD, or empty when unknown
+	EndsOn            string `json:"ends_on,omitempty"`
+	SignatureGoal     int64  `json:"signature_goal"` // 0: no goal set
+	DeliveriesPlanned int    `json:"deliveries_planned"`
+	// ConfirmSignatures: a web signature counts only once its signer
+	// follows the mailed link (while an SMTP server is set up).
+	ConfirmSignatures bool      `json:"confirm_signatures"`
 	CreatedAt         time.Time `json:"created_at"`
 	UpdatedAt         time.Time `json:"updated_at"`
 }

@@ -11,7 +11,7 @@ func (s *Store) CountRows(ctx context.Context, table string) (int64, error) {
 
 // AddToCountForTest moves a campaign's kept signature counter.
 func (s *Store) AddToCountForTest(ctx context.Context, campaignID uint, n int64) error {
-	return addToCount(s.db.WithContext(ctx), campaignID, n)
+	return addToCount(s.db.WithContext(ctx), campaignID, n, 0)
 }
 
 // ExecForTest runs SQL on the store's database; tests only.

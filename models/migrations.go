@@ -31,6 +31,7 @@ var migrations = []migration{
 	{"time zones of deliveries, actions and responses; a delivery's planned day apart from its delivery time; deliveries indexed by campaign and status", migrateV6},
 	{"sessions keyed by the SHA-256 of their token (every older session ends); campaign_slugs: a campaign's earlier addresses, which redirect to its current one", migrateV7},
 	{"app_state: site_id, a random name for this site that its feed ids carry", migrateV8},
+	{"signers' mail: signatures confirmed or pending, the pending count, campaigns' confirmation setting, mail_outbox and mail_news", migrateV9},
 }
 
 // SchemaVersion is the schema version this binary migrates to.
@@ -417,4 +418,58 @@ CREATE INDEX campaign_slugs_campaign ON campaign_slugs (campaign_id)
 func migrateV8(tx *gorm.DB) error {
 	return tx.Exec("INSERT INTO app_state (key, value, created_at) VALUES (?, ?, ?)",
 		siteIDKey, strings.ToLower(rand.Text()[:16]), time.Now().UTC()).Error
+}
+
+// migrateV9 makes room for signers' mail (issue 13). Every signature
+// stored before it counts as confirmed: it was counted already, and its
+// signer was never asked. The public signers' index now also leaves out
+// pending signatures, which the public never sees.
+func migrateV9(tx *gorm.DB) error {
+	return execAll(tx, `
+ALTER TABLE campaigns ADD COLUMN confirm_signatures BOOLEAN NOT NULL DEFAULT TRUE;
+ALTER TABLE signatures ADD COLUMN confirmed_at {{ts}};
+ALTER TABLE signatures ADD COLUMN noticed_at {{ts}};
+UPDATE signatures SET confirmed_at = created_at;
+DROP INDEX signatures_public;
+CREATE INDEX signatures_public ON signatures (campaign_id, id) WHERE show_name AND confirmed_at IS NOT NULL;
+CREATE INDEX signatures_pending ON signatures (noticed_at) WHERE confirmed_at IS NULL;
+ALTER TABLE signature_counters ADD COLUMN pending BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE mail_news (
+	id {{id}},
+	campaign_id BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+	subject TEXT NOT NULL,
+	body TEXT NOT NULL,
+	quote TEXT NOT NULL DEFAULT '',
+	quote_by TEXT NOT NULL DEFAULT '',
+	quote_source TEXT NOT NULL DEFAULT '',
+	record_kind TEXT NOT NULL DEFAULT '',
+	record_id BIGINT NOT NULL DEFAULT 0,
+	user_id BIGINT REFERENCES users(id) ON DELETE SET NULL,
+	user_email TEXT NOT NULL DEFAULT '',
+	recipients BIGINT NOT NULL DEFAULT 0,
+	created_at {{ts}} NOT NULL
+);
+CREATE INDEX mail_news_campaign ON mail_news (campaign_id, id);
+CREATE TABLE mail_outbox (
+	id {{id}},
+	campaign_id BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+	signature_id BIGINT,
+	news_id BIGINT REFERENCES mail_news(id) ON DELETE CASCADE,
+	kind TEXT NOT NULL,
+	to_email TEXT NOT NULL DEFAULT '',
+	to_name TEXT NOT NULL DEFAULT '',
+	status TEXT NOT NULL DEFAULT 'queued',
+	attempts INTEGER NOT NULL DEFAULT 0,
+	next_at {{ts}} NOT NULL,
+	claimed_until {{ts}},
+	last_error TEXT NOT NULL DEFAULT '',
+	created_at {{ts}} NOT NULL,
+	sent_at {{ts}},
+	purged BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE INDEX mail_outbox_due ON mail_outbox (next_at, id) WHERE status = 'queued';
+CREATE INDEX mail_outbox_status ON mail_outbox (status, id);
+CREATE INDEX mail_outbox_signature ON mail_outbox (signature_id) WHERE signature_id IS NOT NULL;
+CREATE INDEX mail_outbox_news ON mail_outbox (news_id, status) WHERE news_id IS NOT NULL
+`)
 }

@@ -30,7 +30,18 @@ type Signature struct {
 	Origin      string // "web", or where an import came from
 	SignedAt    time.Time
 	CreatedAt   time.Time
+	ConfirmedAt *time.Time // nil while a web signature waits for its signer to follow the mailed link
+	NoticedAt   *time.Time // when the signer was last sent a link or notice (the repeat and expiry clocks)
+
+	// NeedsConfirmation asks AddSignatures to store the signature pending
+	// and mail its signer a link, rather than count it at once. The
+	// handler sets it from the campaign's setting and the mail setup.
+	NeedsConfirmation bool `gorm:"-"`
 }
+
+// Confirmed reports whether the signature counts: confirmed by its
+// signer, or imported (its source confirmed it).
+func (s *Signature) Confirmed() bool { return s.ConfirmedAt != nil }
 
 // ErrAlreadySigned is returned when the email has signed this petition.
 var ErrAlreadySigned = errors.New("this email address has already signed this petition")
@@ -93,9 +104,10 @@ func (s *Signature) Validate() FieldErrors {
 // Parliament petitions site in March 2019). Slots move in the same
 // transaction as the signatures they count.
 type signatureCounter struct {
-	CampaignID uint `gorm:"primaryKey"`
-	Slot       int  `gorm:"primaryKey"`
-	N          int64
+	CampaignID uint  `gorm:"primaryKey"`
+	Slot       int   `gorm:"primaryKey"`
+	N          int64 // confirmed and imported signatures: the count
+	Pending    int64 // web signatures waiting for their signer's confirmation
 }
 
 func (signatureCounter) TableName() string { return "signature_counters" }
@@ -103,20 +115,36 @@ func (signatureCounter) TableName() string { return "signature_counters" }
 // counterSlots is how many rows a campaign's count is spread over.
 const counterSlots = 16
 
-// addToCount adds n to one of the campaign's counter slots inside tx.
-func addToCount(tx *gorm.DB, campaignID uint, n int64) error {
-	return tx.Exec(`INSERT INTO signature_counters (campaign_id, slot, n) VALUES (?, ?, ?)
-		ON CONFLICT (campaign_id, slot) DO UPDATE SET n = signature_counters.n + excluded.n`,
-		campaignID, rand.IntN(counterSlots), n).Error
+// addToCount adds n to the count and pending to the pending count of one
+// of the campaign's counter slots inside tx. A confirmation moves one
+// from pending to n in one row.
+func addToCount(tx *gorm.DB, campaignID uint, n, pending int64) error {
+	return tx.Exec(`INSERT INTO signature_counters (campaign_id, slot, n, pending) VALUES (?, ?, ?, ?)
+		ON CONFLICT (campaign_id, slot) DO UPDATE SET n = signature_counters.n + excluded.n, pending = signature_counters.pending + excluded.pending`,
+		campaignID, rand.IntN(counterSlots), n, pending).Error
 }
 
-// SignatureCount returns the signatures recorded in this tracker for a
-// campaign, read from the kept counter (never COUNT(*) on a request path).
-func (s *Store) SignatureCount(ctx context.Context, campaignID uint) (int64, error) {
-	var n int64
+// KeptCount is a campaign's kept signature count: the signatures that
+// count (confirmed and imported) and those waiting for confirmation.
+type KeptCount struct {
+	Counted int64
+	Pending int64
+}
+
+// KeptCount reads a campaign's kept counts (never COUNT(*) on a request
+// path).
+func (s *Store) KeptCount(ctx context.Context, campaignID uint) (KeptCount, error) {
+	var k KeptCount
 	err := s.db.WithContext(ctx).Model(&signatureCounter{}).
-		Where("campaign_id = ?", campaignID).Select("COALESCE(SUM(n), 0)").Scan(&n).Error
-	return n, err
+		Where("campaign_id = ?", campaignID).Select("COALESCE(SUM(n), 0) AS counted, COALESCE(SUM(pending), 0) AS pending").Scan(&k).Error
+	return k, err
+}
+
+// SignatureCount returns the signatures that count for a campaign in this
+// tracker (confirmed and imported), read from the kept counter.
+func (s *Store) SignatureCount(ctx context.Context, campaignID uint) (int64, error) {
+	k, err := s.KeptCount(ctx, campaignID)
+	return k.Counted, err
 }
 
 // SignatureCounts returns the kept count of every campaign that has one.
@@ -147,10 +175,27 @@ func (s *Store) AddSignature(ctx context.Context, sig *Signature) error {
 	return errs[0]
 }
 
-// AddSignatures stores signatures in one transaction and moves the kept
-// count and tallies in the same transaction. errs[i] is ErrAlreadySigned
-// for a repeat (which changes nothing) and nil for a new signature; err is
-// a failure of the whole batch, in which case nothing was stored.
+// Mail limits on repeats: a signer who signs again while pending gets a
+// fresh link at most every RepeatLinkEvery, and one who signs again when
+// counted an "already signed" notice at most every RepeatNoticeEvery, so
+// a stranger typing someone's address cannot flood their inbox.
+const (
+	RepeatLinkEvery   = 10 * time.Minute
+	RepeatNoticeEvery = 24 * time.Hour
+)
+
+// AddSignatures stores signatures in one transaction, with the mail each
+// one's signer is owed, and moves the kept counts and tallies in the same
+// transaction: no signature is acknowledged without its mail queued, and
+// no mail is queued for a signature that was not stored. errs[i] is
+// ErrAlreadySigned for a repeat and nil for a new signature; err is a
+// failure of the whole batch, in which case nothing was stored.
+//
+// A new signature with NeedsConfirmation is stored pending (counted apart
+// until its signer follows the link) and gets a confirmation link; any
+// other counts at once and gets a receipt. A repeat changes no signature
+// but may be owed a mail: a fresh link while pending (which also restarts
+// its expiry clock), a notice when counted, within the repeat limits.
 // Signatures must be normalised and valid. The rows go in with one
 // multi-row INSERT per campaign (see signatureInserter), not one per
 // signature.
@@ -170,28 +215,53 @@ func (s *Store) AddSignatures(ctx context.Context, sigs []*Signature) (errs []er
 		}
 		t := newTally()
 		now := time.Now().UTC()
+		var mails []OutboxMail
 		for campaignID, idx := range byCampaign {
 			group := make([]*Signature, len(idx))
 			for j, i := range idx {
-				group[j] = sigs[i]
+				sig := sigs[i]
+				sig.NoticedAt, sig.ConfirmedAt = &now, &now
+				if sig.NeedsConfirmation {
+					sig.ConfirmedAt = nil
+				}
+				group[j] = sig
 			}
 			inserted, err := ins.insert(ctx, campaignID, group, now)
 			if err != nil {
 				return err
 			}
+			var repeats []*Signature
 			for _, i := range idx {
-				if inserted[sigs[i].Email] {
-					delete(inserted, sigs[i].Email) // the same email twice in a batch counts once
-					t.add(sigs[i])
-				} else {
+				sig := sigs[i]
+				id, ok := inserted[sig.Email]
+				if !ok {
 					errs[i] = ErrAlreadySigned
-					// A repeat still writes its campaign's counter (+0), so a
-					// batch of repeats commits a write like a batch of new
-					// signatures: without it, a repeat answered measurably
-					// sooner, which told whether an address had signed.
-					t.counts[sigs[i].CampaignID] += 0
+					repeats = append(repeats, sig)
+					continue
+				}
+				delete(inserted, sig.Email) // the same email twice in a batch counts once
+				sig.ID = id
+				if sig.Confirmed() {
+					t.add(sig)
+					mails = append(mails, signerMail(sig, MailSigned, now))
+				} else {
+					t.addPending(campaignID, 1)
+					mails = append(mails, signerMail(sig, MailConfirm, now))
 				}
 			}
+			// A repeat still writes its campaign's counter (+0), so a
+			// batch of repeats commits a write like a batch of new
+			// signatures: without it, a repeat answered measurably sooner,
+			// which told whether an address had signed.
+			t.counts[campaignID] += 0
+			owed, err := repeatMail(tx, campaignID, repeats, now)
+			if err != nil {
+				return err
+			}
+			mails = append(mails, owed...)
+		}
+		if err := queueMail(tx, mails); err != nil {
+			return err
 		}
 		return t.write(tx)
 	})
@@ -199,6 +269,43 @@ func (s *Store) AddSignatures(ctx context.Context, sigs []*Signature) (errs []er
 		return nil, err
 	}
 	return errs, nil
+}
+
+// repeatMail finds the stored signatures of repeats and returns the mail
+// they are owed within the repeat limits, stamping the signatures it mails
+// (their noticed_at) in tx.
+func repeatMail(tx *gorm.DB, campaignID uint, repeats []*Signature, now time.Time) ([]OutboxMail, error) {
+	if len(repeats) == 0 {
+		return nil, nil
+	}
+	emails := make([]string, len(repeats))
+	for i, r := range repeats {
+		emails[i] = r.Email
+	}
+	var stored []*Signature
+	if err := tx.Select("id, campaign_id, email, first_name, confirmed_at, noticed_at").
+		Where("campaign_id = ? AND email IN ?", campaignID, emails).Find(&stored).Error; err != nil {
+		return nil, err
+	}
+	var out []OutboxMail
+	var stamped []uint
+	for _, sig := range stored {
+		kind, every := MailConfirmAgain, RepeatLinkEvery
+		if sig.Confirmed() {
+			kind, every = MailAlreadySigned, RepeatNoticeEvery
+		}
+		if sig.NoticedAt != nil && now.Sub(*sig.NoticedAt) < every {
+			continue
+		}
+		out = append(out, signerMail(sig, kind, now))
+		stamped = append(stamped, sig.ID)
+	}
+	if len(stamped) > 0 {
+		if err := tx.Model(&Signature{}).Where("id IN ?", stamped).Update("noticed_at", now).Error; err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // SignatureRows counts a campaign's signature rows with COUNT(*): for

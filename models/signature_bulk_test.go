@@ -76,7 +76,10 @@ func TestEachSignatureKeepsEveryField(t *testing.T) {
 			t.Fatalf("EachSignature = %d rows, %v", len(got), err)
 		}
 		g := got[0]
-		g.ID, g.CreatedAt, g.SignedAt = 0, time.Time{}, g.SignedAt.UTC()
+		if g.ConfirmedAt == nil || !g.ConfirmedAt.Equal(*in.ConfirmedAt) {
+			t.Errorf("confirmed at %v, stored %v", g.ConfirmedAt, in.ConfirmedAt)
+		}
+		g.ID, g.CreatedAt, g.SignedAt, g.ConfirmedAt, in.ConfirmedAt = 0, time.Time{}, g.SignedAt.UTC(), nil, nil
 		in.CampaignID = c.ID
 		if g != in {
 			t.Errorf("read back\n%+v\nwant\n%+v", g, in)

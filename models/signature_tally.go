@@ -39,15 +39,26 @@ type Tally struct {
 	N     int64
 }
 
-// tally adds up one batch before it is written.
+// tally adds up one batch before it is written: the counted signatures
+// (with their places and days) and the pending ones, per campaign.
 type tally struct {
-	counts map[uint]int64
-	rows   map[[3]string]*signatureTally
+	counts  map[uint]int64 // every campaign the batch writes to has a key, even at 0
+	pending map[uint]int64
+	rows    map[[3]string]*signatureTally
 }
 
 func newTally() *tally {
-	return &tally{counts: map[uint]int64{}, rows: map[[3]string]*signatureTally{}}
+	return &tally{counts: map[uint]int64{}, pending: map[uint]int64{}, rows: map[[3]string]*signatureTally{}}
 }
+
+// addPending moves a campaign's pending count by d.
+func (t *tally) addPending(campaignID uint, d int64) {
+	t.counts[campaignID] += 0
+	t.pending[campaignID] += d
+}
+
+// remove takes a counted signature out of the count and its tallies.
+func (t *tally) remove(sig *Signature) { t.move(sig, -1) }
 
 func tallyKeys(sig *Signature) [][2]string {
 	out := [][2]string{{TallyDay, sig.SignedAt.UTC().Format(time.DateOnly)}}
@@ -64,8 +75,11 @@ func tallyKeys(sig *Signature) [][2]string {
 	return out
 }
 
-func (t *tally) add(sig *Signature) {
-	t.counts[sig.CampaignID]++
+// add counts a signature, in the count and its tallies.
+func (t *tally) add(sig *Signature) { t.move(sig, 1) }
+
+func (t *tally) move(sig *Signature, d int64) {
+	t.counts[sig.CampaignID] += d
 	for _, k := range tallyKeys(sig) {
 		key := strings.ToLower(k[1])
 		id := [3]string{fmt.Sprint(sig.CampaignID), k[0], key}
@@ -74,7 +88,7 @@ func (t *tally) add(sig *Signature) {
 			row = &signatureTally{CampaignID: sig.CampaignID, Dim: k[0], Key: key, Label: k[1]}
 			t.rows[id] = row
 		}
-		row.N++
+		row.N += d
 	}
 }
 
@@ -90,7 +104,7 @@ func (t *tally) add(sig *Signature) {
 func (t *tally) write(tx *gorm.DB) error {
 	campaigns := slices.Sorted(maps.Keys(t.counts))
 	for _, campaignID := range campaigns {
-		if err := addToCount(tx, campaignID, t.counts[campaignID]); err != nil {
+		if err := addToCount(tx, campaignID, t.counts[campaignID], t.pending[campaignID]); err != nil {
 			return err
 		}
 	}
@@ -187,22 +201,26 @@ type PublicSigner struct {
 func (s *Store) LatestPublicSigners(ctx context.Context, campaignID uint, limit int) ([]PublicSigner, error) {
 	var out []PublicSigner
 	err := s.db.WithContext(ctx).Model(&Signature{}).Select("first_name, city, signed_at").
-		Where("campaign_id = ? AND show_name", campaignID). // matches the partial index signatures_public
+		Where("campaign_id = ? AND show_name AND confirmed_at IS NOT NULL", campaignID). // matches the partial index signatures_public
 		Order("id DESC").Limit(limit).Scan(&out).Error
 	return out, err
 }
 
-// Drift is a campaign whose kept count differed from its rows.
+// Drift is a campaign whose kept counts differed from its rows: Kept and
+// Rows the counted signatures, KeptPending and RowsPending those waiting
+// for confirmation.
 type Drift struct {
-	CampaignID uint
-	Slug       string
-	Kept, Rows int64
+	CampaignID               uint
+	Slug                     string
+	Kept, Rows               int64
+	KeptPending, RowsPending int64
 }
 
-// Recount recomputes every campaign's kept count and tallies from the
-// signature rows, and reports the campaigns whose count had drifted. Each
+// Recount recomputes every campaign's kept counts and tallies from the
+// signature rows, and reports the campaigns whose counts had drifted. Each
 // campaign is recounted in its own transaction that blocks new signatures
-// to it meanwhile.
+// to it meanwhile. The count and the tallies are of confirmed (and
+// imported) signatures; pending ones are counted apart.
 func (s *Store) Recount(ctx context.Context) ([]Drift, error) {
 	campaigns, err := s.Campaigns(ctx)
 	if err != nil {
@@ -217,15 +235,20 @@ func (s *Store) Recount(ctx context.Context) ([]Drift, error) {
 					return err
 				}
 			}
-			var kept, rows int64
-			if err := tx.Model(&signatureCounter{}).Where("campaign_id = ?", c.ID).Select("COALESCE(SUM(n), 0)").Scan(&kept).Error; err != nil {
+			var kept KeptCount
+			if err := tx.Model(&signatureCounter{}).Where("campaign_id = ?", c.ID).
+				Select("COALESCE(SUM(n), 0) AS counted, COALESCE(SUM(pending), 0) AS pending").Scan(&kept).Error; err != nil {
 				return err
 			}
-			if err := tx.Model(&Signature{}).Where("campaign_id = ?", c.ID).Count(&rows).Error; err != nil {
+			var rows, pending int64
+			if err := tx.Model(&Signature{}).Where("campaign_id = ? AND confirmed_at IS NOT NULL", c.ID).Count(&rows).Error; err != nil {
 				return err
 			}
-			if kept != rows {
-				drifts = append(drifts, Drift{CampaignID: c.ID, Slug: c.Slug, Kept: kept, Rows: rows})
+			if err := tx.Model(&Signature{}).Where("campaign_id = ? AND confirmed_at IS NULL", c.ID).Count(&pending).Error; err != nil {
+				return err
+			}
+			if kept.Counted != rows || kept.Pending != pending {
+				drifts = append(drifts, Drift{CampaignID: c.ID, Slug: c.Slug, Kept: kept.Counted, Rows: rows, KeptPending: kept.Pending, RowsPending: pending})
 			}
 			if err := tx.Where("campaign_id = ?", c.ID).Delete(&signatureCounter{}).Error; err != nil {
 				return err
@@ -234,8 +257,9 @@ func (s *Store) Recount(ctx context.Context) ([]Drift, error) {
 				return err
 			}
 			t := newTally()
+			t.addPending(c.ID, pending)
 			var batch []*Signature
-			err := tx.Model(&Signature{}).Select("id, campaign_id, city, region, signed_at").Where("campaign_id = ?", c.ID).
+			err := tx.Model(&Signature{}).Select("id, campaign_id, city, region, signed_at").Where("campaign_id = ? AND confirmed_at IS NOT NULL", c.ID).
 				FindInBatches(&batch, 5000, func(*gorm.DB, int) error {
 					for _, sig := range batch {
 						t.add(sig)

@@ -141,6 +141,7 @@ func Parse(data []byte) (*models.CampaignBundle, error) {
 		Demand: f.Campaign.Demand, Summary: f.Campaign.Summary, Status: f.Campaign.Status,
 		StartsOn: f.Campaign.StartsOn, EndsOn: f.Campaign.EndsOn,
 		SignatureGoal: f.Campaign.SignatureGoal, DeliveriesPlanned: f.Campaign.DeliveriesPlanned,
+		ConfirmSignatures: true,
 	}}
 	if b.Campaign.Status == "" {
 		b.Campaign.Status = models.CampaignActive
