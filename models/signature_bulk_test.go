@@ -76,7 +76,7 @@ func TestEachSignatureKeepsEveryField(t *testing.T) {
 			t.Fatalf("EachSignature = %d rows, %v", len(got), err)
 		}
 		g := got[0]
-		if g.ConfirmedAt == nil || !g.ConfirmedAt.Equal(in.ConfirmedAt.Truncate(time.Microsecond)) {
+		if g.ConfirmedAt == nil || g.ConfirmedAt.Sub(*in.ConfirmedAt).Abs() >= time.Microsecond {
 			t.Errorf("confirmed at %v, stored %v", g.ConfirmedAt, in.ConfirmedAt)
 		}
 		g.ID, g.CreatedAt, g.SignedAt, g.ConfirmedAt, in.ConfirmedAt = 0, time.Time{}, g.SignedAt.UTC(), nil, nil
