@@ -144,13 +144,24 @@ func serve(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "%s\n", `No organiser accounts yet. Create the first admin with: printf '%s\n' "$PASSWORD" | campaigntrack users add --email you@example.org --role admin   (a password of at least 12 characters), then sign in at /login`)
 	}
 	go pruneExpired(ctx, store, log)
-	defer afterCrash(ctx, store, log)() // sweeps what a crash left; lets the instance lock go on return
+	release, alone := afterCrash(ctx, store, log) // sweeps what a crash left
+	defer release()                               // lets the instance lock go on return
 
 	if cfg.PprofAddr != "" {
 		go servePprof(cfg.PprofAddr, log)
 	}
 	hs := handlers.New(store, log, cfg)
 	defer hs.Close()
+	// The outbox's sender: it stops with ctx, after the message under way,
+	// and before the database closes.
+	if cfg.Mailing() {
+		log.Info("mail goes to the SMTP server", "smtp", cfg.SMTP.String(), "from", cfg.MailFrom.Email)
+	} else {
+		log.Info("no --smtp-url: mail to signers is kept in the outbox (Mail, in the admin) and never sent")
+	}
+	sent := make(chan struct{})
+	go func() { hs.Mail().Run(ctx, alone); close(sent) }()
+	defer func() { <-sent }()
 	e := hs.Router()
 	ln, err := hs.Listen(cfg.Addr)
 	if err != nil {

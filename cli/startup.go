@@ -30,8 +30,9 @@ func secureDatabaseFiles(dsn string, log *slog.Logger) {
 // returned function lets go, and keeps sweeping every minute until ctx
 // ends, so a survivor marks the imports of an instance that died.
 // Nothing here stops the server: a failure is logged, and the next sweep
-// tries again.
-func afterCrash(ctx context.Context, store *models.Store, log *slog.Logger) (release func()) {
+// tries again. alone reports that no other instance holds a lock on the
+// database, so whatever another instance left claimed is an orphan.
+func afterCrash(ctx context.Context, store *models.Store, log *slog.Logger) (release func(), alone bool) {
 	if n, err := private.Sweep(); err != nil {
 		log.Warn("removing temporary files left by a crash failed", "error", err, "removed", n)
 	} else if n > 0 {
@@ -60,7 +61,7 @@ func afterCrash(ctx context.Context, store *models.Store, log *slog.Logger) (rel
 			}
 		}
 	}()
-	return lock.Release
+	return lock.Release, alone
 }
 
 // interruptImports marks interrupted the imports whose server stopped and

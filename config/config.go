@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"campaigntrack/mail"
 )
 
 // Config is everything the server needs to know, validated once.
@@ -34,6 +36,9 @@ type Config struct {
 	ShutdownTimeout time.Duration // grace period for requests in flight
 	ReadTimeout     time.Duration // time to read a request; 0: the server's default (30 s). For tests
 	UploadTimeout   time.Duration // time to read a signature upload; 0: the default (10 min). For tests
+	SMTP            *mail.SMTP    // where mail goes; nil: kept in the outbox, nothing leaves the machine; CAMPAIGNTRACK_SMTP_URL
+	MailFrom        mail.Address  // the sender of every mail; CAMPAIGNTRACK_MAIL_FROM
+	MailKeep        time.Duration // how long a sent message keeps its address; CAMPAIGNTRACK_MAIL_KEEP
 }
 
 // DefaultPublicPlaceMin is the fewest signers a place needs before public
@@ -60,6 +65,9 @@ var Settings = []Setting{
 	{"base-url", "CAMPAIGNTRACK_BASE_URL", "http://localhost:8080", "the public address of the site (scheme, host, optional path), used for every absolute URL (feed links, mail); feed ids do not change with it"},
 	{"public-place-min", "CAMPAIGNTRACK_PUBLIC_PLACE_MIN", strconv.Itoa(DefaultPublicPlaceMin), "a city or state is named in public counts only when at least this many signers are from it; smaller places are summed as other places"},
 	{"max-conns", "CAMPAIGNTRACK_MAX_CONNS", "4096", "open client connections the server accepts at once; more wait in the kernel's queue"},
+	{"smtp-url", "CAMPAIGNTRACK_SMTP_URL", "", "SMTP server for mail to signers: smtp://[user:pass@]host:port (STARTTLS when offered) or smtps://... (TLS); empty: mail is kept in the outbox, shown in the admin, never sent"},
+	{"mail-from", "CAMPAIGNTRACK_MAIL_FROM", "", "sender of mail to signers, such as \"No Tech for ICE <petition@example.org>\"; empty: campaigntrack@ the base URL's host"},
+	{"mail-keep", "CAMPAIGNTRACK_MAIL_KEEP", "168h", "how long a sent (or failed, or kept) message keeps the address it went to before it is blanked, from 1m to 8760h"},
 }
 
 // Parse reads flags from args, falling back on getenv and then on the
@@ -129,7 +137,47 @@ func ParseWith(name string, args []string, getenv func(string) string, output io
 	if cfg.MaxConns, err = strconv.Atoi(strings.TrimSpace(*values["max-conns"])); err != nil || cfg.MaxConns < 16 || cfg.MaxConns > 1_000_000 {
 		return Config{}, fmt.Errorf("--max-conns / CAMPAIGNTRACK_MAX_CONNS: %q is not a whole number from 16 to 1000000", *values["max-conns"])
 	}
+	if v := strings.TrimSpace(*values["smtp-url"]); v != "" {
+		smtp, err := mail.ParseSMTPURL(v)
+		if err != nil {
+			return Config{}, fmt.Errorf("--smtp-url / CAMPAIGNTRACK_SMTP_URL: %w", err)
+		}
+		cfg.SMTP = &smtp
+	}
+	from := strings.TrimSpace(*values["mail-from"])
+	if from == "" {
+		from = "campaigntrack@" + cfg.BaseURL.Hostname()
+	}
+	if cfg.MailFrom, err = mail.ParseFrom(from); err != nil {
+		return Config{}, fmt.Errorf("--mail-from / CAMPAIGNTRACK_MAIL_FROM: %w", err)
+	}
+	if cfg.MailKeep, err = time.ParseDuration(strings.TrimSpace(*values["mail-keep"])); err != nil || cfg.MailKeep < time.Minute || cfg.MailKeep > 8760*time.Hour {
+		return Config{}, fmt.Errorf("--mail-keep / CAMPAIGNTRACK_MAIL_KEEP: %q is not a duration from 1m to 8760h, such as 168h", *values["mail-keep"])
+	}
 	return cfg, cfg.Validate()
+}
+
+// Mailing reports whether mail leaves the machine (an SMTP server is set
+// up). Only then are signatures asked to be confirmed: a link no one can
+// receive would leave every signature pending.
+func (c Config) Mailing() bool { return c.SMTP != nil }
+
+// MailSender is MailFrom, or for a Config made in code that sets none,
+// campaigntrack@ the public address's host.
+func (c Config) MailSender() mail.Address {
+	if c.MailFrom.Email != "" {
+		return c.MailFrom
+	}
+	return mail.Address{Email: "campaigntrack@" + c.PublicURL().Hostname()}
+}
+
+// KeepMailFor is MailKeep, or a week in a Config built in code that sets
+// none.
+func (c Config) KeepMailFor() time.Duration {
+	if c.MailKeep <= 0 {
+		return 7 * 24 * time.Hour
+	}
+	return c.MailKeep
 }
 
 // ParseBaseURL reads the site's public address: http or https, a host,

@@ -102,6 +102,7 @@ func (h *Handler) campaignView(c echo.Context, cp *models.Campaign) (views.Campa
 	ctx := c.Request().Context()
 	v := views.CampaignView{Campaign: *cp, Sign: views.SignView{
 		Slug: cp.Slug, CSRF: csrfToken(c), Open: cp.Status == models.CampaignActive, Form: views.SignForm{Country: "US"},
+		Confirming: h.confirms(cp),
 	}}
 	var err error
 	if v.Petition, err = h.store.PetitionFor(ctx, cp.ID); err != nil {
@@ -110,7 +111,7 @@ func (h *Handler) campaignView(c echo.Context, cp *models.Campaign) (views.Campa
 	if v.Claims, err = h.store.ClaimsFor(ctx, cp.ID); err != nil {
 		return v, err
 	}
-	if v.Recorded, err = h.store.SignatureCount(ctx, cp.ID); err != nil {
+	if v.Kept, err = h.store.KeptCount(ctx, cp.ID); err != nil {
 		return v, err
 	}
 	if v.PerDay, err = h.store.SignaturesPerDay(ctx, cp.ID); err != nil {
@@ -143,7 +144,8 @@ type campaignJSON struct {
 	Target            string         `json:"target"`
 	Demand            string         `json:"demand"`
 	Status            string         `json:"status"`
-	SignatureCount    int64          `json:"signature_count"`
+	SignatureCount    int64          `json:"signature_count"`    // confirmed and imported: the count
+	SignaturesPending int64          `json:"signatures_pending"` // waiting for their signers to confirm by email
 	SignatureGoal     int64          `json:"signature_goal"`
 	Claims            []claimJSON    `json:"claims"`
 	DeliveriesPlanned int            `json:"deliveries_planned"`
@@ -204,9 +206,11 @@ func (h *Handler) campaignJSON(c echo.Context) error {
 		SignatureGoal: cp.SignatureGoal, DeliveriesPlanned: cp.DeliveriesPlanned,
 		Claims: []claimJSON{},
 	}
-	if out.SignatureCount, err = h.store.SignatureCount(ctx, cp.ID); err != nil {
+	kept, err := h.store.KeptCount(ctx, cp.ID)
+	if err != nil {
 		return err
 	}
+	out.SignatureCount, out.SignaturesPending = kept.Counted, kept.Pending
 	claims, err := h.store.ClaimsFor(ctx, cp.ID)
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"campaigntrack/config"
+	"campaigntrack/mail"
 	"campaigntrack/models"
 )
 
@@ -44,6 +45,9 @@ type Handler struct {
 	logs        struct{ access, refused, failed *logBudget }
 	formKey     kept[[]byte] // the key of public form tokens (csrf.go)
 	siteID      kept[string] // the site's name in feed ids (Store.SiteID)
+	signerLinks kept[models.SignerLinks]
+	composer    *mail.Composer // makes signers' messages from the outbox, to send and to show
+	sender      *mail.Sender   // the outbox's sender; cli runs it (Mail)
 }
 
 // New builds the handlers over a store. Sessions live in the store's
@@ -61,6 +65,8 @@ func New(store *models.Store, log *slog.Logger, cfg config.Config) *Handler {
 	h := &Handler{store: store, log: log, config: cfg, sessions: sm, signatures: store.NewSignatureWriter(256),
 		pages: newPageCache(cfg.PageCache), campaigns: newCampaignCache(cfg.PageCache), now: time.Now,
 		signLimit: newSignLimiter(cfg.SignRateLimit, maxSignKeys)}
+	h.composer = mail.NewComposer(store, cfg.PublicURL(), cfg.MailSender())
+	h.sender = mail.NewSender(store, h.composer, cfg.SMTP, nil, cfg.KeepMailFor(), log)
 	sm.ErrorFunc = h.sessionError
 	h.crossOrigin = h.newCrossOrigin()
 	h.logs.access, h.logs.refused, h.logs.failed = newLogBudgets()
@@ -69,6 +75,9 @@ func New(store *models.Store, log *slog.Logger, cfg config.Config) *Handler {
 	_, _ = h.csrfKey(context.Background())
 	return h
 }
+
+// Mail is the outbox's sender, for the server to run.
+func (h *Handler) Mail() *mail.Sender { return h.sender }
 
 // Close finishes the signatures still being written and the imports still
 // running. Call it after the HTTP server has stopped taking requests.

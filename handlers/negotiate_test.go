@@ -27,8 +27,8 @@ import (
 )
 
 // publicGETs lists the router's public GET routes with their parameters
-// filled in: :slug with the demo campaign, the assets' * with a real
-// asset. Routes under /admin, and those with parameters that cannot be
+// filled in: :slug with the demo campaign, :token with a forged token,
+// the assets' * with a real asset. Routes under /admin, and those with parameters that cannot be
 // filled (:id), are left out.
 func publicGETs(t *testing.T, e *echo.Echo) []string {
 	var out []string
@@ -38,6 +38,7 @@ func publicGETs(t *testing.T, e *echo.Echo) []string {
 			continue
 		}
 		p = strings.ReplaceAll(p, ":slug", "no-tech-for-ice")
+		p = strings.ReplaceAll(p, ":token", "1.not-a-real-token") // a signer's link: its page refuses this one (404)
 		if p == assets.Prefix+"*" {
 			p = assets.Path("app.css")
 		}

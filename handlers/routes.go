@@ -50,6 +50,15 @@ func (h *Handler) Router() *echo.Echo {
 	e.GET("/campaigns/:slug", h.campaignPage, h.publicCSRF)
 	e.POST("/campaigns/:slug/sign", h.sign, middleware.BodyLimit("16K"), h.publicCSRF)
 	e.GET("/campaigns/:slug/signed", h.signed)
+	// The links mailed to signers: a page with a button, which posts.
+	// The one-click unsubscribe (RFC 8058) is posted by mail clients with
+	// no cookie, so it carries no CSRF token: the link's token is the proof.
+	e.GET("/campaigns/:slug/confirm/:token", h.confirmPage, h.publicCSRF)
+	e.POST("/campaigns/:slug/confirm/:token", h.confirm, middleware.BodyLimit("16K"), h.publicCSRF)
+	e.GET("/campaigns/:slug/withdraw/:token", h.withdrawPage, h.publicCSRF)
+	e.POST("/campaigns/:slug/withdraw/:token", h.withdraw, middleware.BodyLimit("16K"), h.publicCSRF)
+	e.GET("/campaigns/:slug/unsubscribe/:token", h.unsubscribePage)
+	e.POST("/campaigns/:slug/unsubscribe/:token", h.unsubscribe, middleware.BodyLimit("16K"))
 	// The campaign's record: the timeline and its Atom feed, the company's
 	// answers and what still waits for one, and their public CSVs.
 	e.GET("/campaigns/:slug/timeline", h.timelinePage)

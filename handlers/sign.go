@@ -54,7 +54,7 @@ func (h *Handler) sign(c echo.Context) error {
 		return refuse(http.StatusConflict, "This petition is not taking signatures now.")
 	}
 	form, sig := parseSignForm(c)
-	v := views.SignView{Slug: cp.Slug, CSRF: csrfToken(c), Form: form, Open: true}
+	v := views.SignView{Slug: cp.Slug, CSRF: csrfToken(c), Form: form, Open: true, Confirming: h.confirms(cp)}
 
 	// The honeypot: people never see this field; bots fill it in. They get
 	// the answer a signer gets, and nothing is stored.
@@ -63,6 +63,7 @@ func (h *Handler) sign(c echo.Context) error {
 		return h.signAnswer(c, cp, v)
 	}
 	sig.CampaignID = cp.ID
+	sig.NeedsConfirmation = v.Confirming
 	if v.Errors = sig.Validate(); len(v.Errors) > 0 {
 		if isHTMX(c) {
 			return render(c, http.StatusUnprocessableEntity, views.SignSection(v))
@@ -97,12 +98,12 @@ func (h *Handler) signAnswer(c echo.Context, cp *models.Campaign, v views.SignVi
 	if !isHTMX(c) {
 		return c.Redirect(http.StatusSeeOther, "/campaigns/"+cp.Slug+"/signed")
 	}
-	n, err := h.store.SignatureCount(c.Request().Context(), cp.ID)
+	count, err := h.countView(c, cp)
 	if err != nil {
 		return err
 	}
 	v.Signed = true
-	return render(c, http.StatusOK, views.SignAnswer(v, views.CountView{Slug: cp.Slug, Recorded: n, Goal: cp.SignatureGoal}))
+	return render(c, http.StatusOK, views.SignAnswer(v, count))
 }
 
 // signThrottled refuses a signature over the rate limit (429), in place
@@ -121,16 +122,26 @@ func (h *Handler) signThrottled(c echo.Context, cp *models.Campaign) error {
 
 // signed is the thank-you page after a signature without JavaScript.
 func (h *Handler) signed(c echo.Context) error {
-	ctx := c.Request().Context()
 	cp, err := h.campaign(c, cached)
 	if err != nil {
 		return err
 	}
-	n, err := h.store.SignatureCount(ctx, cp.ID)
+	count, err := h.countView(c, cp)
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.SignedPage(views.SignedView{
-		Campaign: *cp, Count: views.CountView{Slug: cp.Slug, Recorded: n, Goal: cp.SignatureGoal},
-	}))
+	return render(c, http.StatusOK, views.SignedPage(views.SignedView{Campaign: *cp, Count: count, Confirming: h.confirms(cp)}))
+}
+
+// confirms reports whether new web signatures to a campaign wait for
+// their signer to confirm by mail: the campaign asks for it and mail can
+// reach them. The one place the rule is decided.
+func (h *Handler) confirms(cp *models.Campaign) bool {
+	return cp.ConfirmSignatures && h.config.Mailing()
+}
+
+// countView is a campaign's live count as the public sees it.
+func (h *Handler) countView(c echo.Context, cp *models.Campaign) (views.CountView, error) {
+	k, err := h.store.KeptCount(c.Request().Context(), cp.ID)
+	return views.CountView{Slug: cp.Slug, Recorded: k.Counted, Pending: k.Pending, Goal: cp.SignatureGoal}, err
 }

@@ -63,6 +63,15 @@ func (s *Store) CampaignBySlug(ctx context.Context, slug string) (*Campaign, err
 	return &c, nil
 }
 
+// CampaignByID returns the campaign with that id, or ErrNotFound.
+func (s *Store) CampaignByID(ctx context.Context, id uint) (*Campaign, error) {
+	var c Campaign
+	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&c).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &c, nil
+}
+
 // campaignSlug is an address a campaign had before a rename: requests for
 // it are sent on to the campaign's current address (migration 7).
 type campaignSlug struct {

@@ -130,6 +130,24 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, n int, lease time.
 	return out, nil
 }
 
+// MailDue reports whether a queued message is due and unclaimed: a read,
+// so an idle sender's poll takes no write lock.
+func (s *Store) MailDue(ctx context.Context, now time.Time) (bool, error) {
+	var ids []uint
+	err := s.db.WithContext(ctx).Model(&OutboxMail{}).
+		Where("status = 'queued' AND next_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)", now.UTC(), now.UTC()).
+		Order("next_at").Limit(1).Pluck("id", &ids).Error
+	return len(ids) > 0, err
+}
+
+// ReleaseMail gives claimed messages back to the outbox unsent.
+func (s *Store) ReleaseMail(ctx context.Context, ids []uint) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.db.WithContext(ctx).Exec("UPDATE mail_outbox SET claimed_until = NULL WHERE id IN ? AND status = 'queued'", ids).Error
+}
+
 // ReleaseMailClaims ends every claim: for a sender that starts alone on
 // its database, whose claims can only be a dead sender's.
 func (s *Store) ReleaseMailClaims(ctx context.Context) error {

@@ -22,7 +22,7 @@ type CampaignView struct {
 	Campaign   models.Campaign
 	Petition   *models.Petition
 	Claims     []models.CountClaim
-	Recorded   int64
+	Kept       models.KeptCount
 	Deliveries []models.Delivery
 	Progress   models.DeliveryProgress
 	Responses  []models.Response
@@ -37,7 +37,7 @@ type CampaignView struct {
 
 // Count is the live count of the page.
 func (v CampaignView) Count() CountView {
-	return CountView{Slug: v.Campaign.Slug, Recorded: v.Recorded, Goal: v.Campaign.SignatureGoal}
+	return CountView{Slug: v.Campaign.Slug, Recorded: v.Kept.Counted, Pending: v.Kept.Pending, Goal: v.Campaign.SignatureGoal}
 }
 
 // ErrorView is an error page.
@@ -63,12 +63,16 @@ type SignView struct {
 	Open    bool   // the campaign takes signatures
 	Signed  bool   // the thanks replaces the form: the same for a new and a repeated signature
 	Problem string // why the signature was not taken (not saved, too many): shown above the form
+	// Confirming: new signatures wait for their signer to follow a
+	// mailed link, so the thanks asks them to look in their mail.
+	Confirming bool
 }
 
 // CountView is the live count with what it is measured against.
 type CountView struct {
 	Slug     string
-	Recorded int64
+	Recorded int64 // the signatures that count: confirmed and imported
+	Pending  int64 // web signatures waiting for their signer's confirmation
 	Goal     int64
 }
 
@@ -82,8 +86,9 @@ func (c CountView) Percent() int64 {
 
 // SignedView is the page a signer lands on without JavaScript.
 type SignedView struct {
-	Campaign models.Campaign
-	Count    CountView
+	Campaign   models.Campaign
+	Count      CountView
+	Confirming bool // see SignView.Confirming
 }
 
 // DeliveriesView is a campaign's public deliveries page.
@@ -97,4 +102,17 @@ type DeliveriesView struct {
 	Located    map[uint]string               // how each marker was placed: "recorded" or "city centre"
 	Answers    map[string]models.AnswerState // whether the target answered each delivery
 	Today      string                        // for the CSV's file name
+}
+
+// SignerLinkView is the page of a link mailed to a signer (confirm,
+// withdraw, stop updates): a button, or what the link did.
+type SignerLinkView struct {
+	Campaign   models.Campaign
+	Heading    string
+	Paragraphs []string
+	Action     string // where the button posts
+	CSRF       string // empty for the one-click unsubscribe, which mail clients post without a cookie
+	Button     string // empty: the link can do nothing more
+	Done       string // what the button did
+	Count      *CountView
 }
