@@ -31,7 +31,7 @@ type Signature struct {
 	SignedAt    time.Time
 	CreatedAt   time.Time
 	ConfirmedAt *time.Time // nil while a web signature waits for its signer to follow the mailed link
-	NoticedAt   *time.Time // when the signer was last sent a link or notice (the repeat and expiry clocks)
+	NoticedAt   *time.Time // when a repeat last got a fresh link or notice (the repeat limits; a pending signature expires 7 days after it, or after CreatedAt)
 
 	// NeedsConfirmation asks AddSignatures to store the signature pending
 	// and mail its signer a link, rather than count it at once. The
@@ -195,7 +195,8 @@ const (
 // until its signer follows the link) and gets a confirmation link; any
 // other counts at once and gets a receipt. A repeat changes no signature
 // but may be owed a mail: a fresh link while pending (which also restarts
-// its expiry clock), a notice when counted, within the repeat limits.
+// its expiry clock), a notice when counted, within the repeat limits:
+// the first repeat is always answered, later ones once per limit.
 // Signatures must be normalised and valid. The rows go in with one
 // multi-row INSERT per campaign (see signatureInserter), not one per
 // signature.
@@ -220,7 +221,9 @@ func (s *Store) AddSignatures(ctx context.Context, sigs []*Signature) (errs []er
 			group := make([]*Signature, len(idx))
 			for j, i := range idx {
 				sig := sigs[i]
-				sig.NoticedAt, sig.ConfirmedAt = &now, &now
+				// NoticedAt stays empty: the first mail is not a repeat's,
+				// so a repeat straight after signing still gets its mail.
+				sig.NoticedAt, sig.ConfirmedAt = nil, &now
 				if sig.NeedsConfirmation {
 					sig.ConfirmedAt = nil
 				}

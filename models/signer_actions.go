@@ -17,7 +17,8 @@ import (
 var ErrAlreadyConfirmed = errors.New("this signature is already confirmed")
 
 // PendingExpiry is how long a pending signature waits for its signer,
-// counted from the latest link it was sent.
+// counted from the latest link it was sent (NoticedAt, or when it was
+// made).
 const PendingExpiry = 7 * 24 * time.Hour
 
 // SignatureForLink returns what a signer's link page may show of the
@@ -135,7 +136,8 @@ func (s *Store) ExpirePending(ctx context.Context, now time.Time) (int64, error)
 		var n int64
 		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			var stale []Signature
-			if err := tx.Select("id, campaign_id").Where("confirmed_at IS NULL AND noticed_at < ?", cutoff).
+			if err := tx.Select("id, campaign_id").
+				Where("confirmed_at IS NULL AND (noticed_at < ? OR (noticed_at IS NULL AND created_at < ?))", cutoff, cutoff).
 				Limit(1000).Find(&stale).Error; err != nil {
 				return err
 			}
