@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -288,4 +289,176 @@ func TestOutboxOnlyConfirmsNothing(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	})
+}
+
+// confirmedSigners stores signers straight through the store: n confirmed
+// who agreed to updates, and beside them one confirmed who did not and
+// one pending who did.
+func (a *mailApp) confirmedSigners(n int) {
+	a.t.Helper()
+	ctx := context.Background()
+	c, _ := a.store.CampaignBySlug(ctx, "no-tech-for-ice")
+	var sigs []*models.Signature
+	for i := range n {
+		sigs = append(sigs, &models.Signature{CampaignID: c.ID, FirstName: "Signer", Email: "s" + strings.Repeat("x", i%3) + strconv.Itoa(i) + "@example.org", SendUpdates: true})
+	}
+	sigs = append(sigs, &models.Signature{CampaignID: c.ID, FirstName: "Quiet", Email: "quiet@example.org"})
+	sigs = append(sigs, &models.Signature{CampaignID: c.ID, FirstName: "Waiting", Email: "waiting@example.org", SendUpdates: true, NeedsConfirmation: true})
+	if _, err := a.store.AddSignatures(ctx, sigs); err != nil {
+		a.t.Fatal(err)
+	}
+}
+
+// TestUpdateReachesOnlyConfirmedSignersWhoAgreed: news goes to confirmed
+// signers who agreed to updates, each message with both unsubscribe
+// headers, and the one-click POST (no cookie, no CSRF) stops updates.
+func TestUpdateReachesOnlyConfirmedSignersWhoAgreed(t *testing.T) {
+	t.Parallel()
+	eachMailApp(t, func(t *testing.T, a *mailApp) {
+		ctx := context.Background()
+		a.confirmedSigners(3)
+		receipts := len(a.smtp.Wait(t, 5, 10*time.Second)) // 3 receipts, 1 receipt, 1 confirmation link
+		c, _ := a.store.CampaignBySlug(ctx, "no-tech-for-ice")
+		n := &models.News{CampaignID: c.ID, Subject: "Delivered in Seattle", Body: "We handed the petition over.\n\nThank you.",
+			Quote: "We are reviewing it.", QuoteBy: "Amazon", QuoteSource: "email to Mijente"}
+		if err := a.store.SendNews(ctx, models.CommandLine, n); err != nil || n.Recipients != 3 {
+			t.Fatalf("send news: %d recipients, %v", n.Recipients, err)
+		}
+		all := a.smtp.Wait(t, receipts+3, 10*time.Second)
+		updates := all[receipts:]
+		a.noMore(receipts + 3)
+		for _, m := range updates {
+			if strings.Contains(m.To[0], "quiet") || strings.Contains(m.To[0], "waiting") {
+				t.Errorf("an update went to %s", m.To[0])
+			}
+			lu := m.Header.Get("List-Unsubscribe")
+			if !strings.HasPrefix(lu, "<http") || !strings.Contains(lu, "/unsubscribe/") || m.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" {
+				t.Errorf("unsubscribe headers: %q %q", lu, m.Header.Get("List-Unsubscribe-Post"))
+			}
+			if !strings.Contains(m.Text, "We are reviewing it.") || !strings.Contains(m.Text, "email to Mijente") {
+				t.Errorf("the quote or its source is missing:\n%s", m.Text)
+			}
+		}
+		// One-click: a mail client's POST, with no cookie and no token.
+		lu := strings.Trim(updates[0].Header.Get("List-Unsubscribe"), "<>")
+		path := lu[strings.Index(lu, "/campaigns/"):]
+		req, _ := http.NewRequest(http.MethodPost, a.srv.URL+path, strings.NewReader("List-Unsubscribe=One-Click"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("one-click unsubscribe: %d", resp.StatusCode)
+		}
+		if got, _ := a.store.NewsRecipients(ctx, c.ID); got != 2 {
+			t.Errorf("after one unsubscribed, news would go to %d, want 2", got)
+		}
+		if a.count() != 4 {
+			t.Errorf("unsubscribing changed the count: %d", a.count())
+		}
+		entries, _ := a.store.AuditForCampaign(ctx, c.ID, 10)
+		found := false
+		for _, e := range entries {
+			if e.Action == models.AuditSend && strings.Contains(e.Changes, "Delivered in Seattle") {
+				found = true
+			}
+		}
+		if !found {
+			t.Error("the send is not in the audit log")
+		}
+	})
+}
+
+// TestExpiryDeletesUnconfirmed: pending signatures past seven days are
+// deleted with their mail; the counts stay right.
+func TestExpiryDeletesUnconfirmed(t *testing.T) {
+	t.Parallel()
+	eachMailApp(t, func(t *testing.T, a *mailApp) {
+		ctx := context.Background()
+		a.confirmedSigners(2)
+		if a.pending() != 1 || a.count() != 3 {
+			t.Fatalf("before: pending %d count %d", a.pending(), a.count())
+		}
+		if n, err := a.store.ExpirePending(ctx, time.Now().Add(6*24*time.Hour)); err != nil || n != 0 {
+			t.Fatalf("after six days: %d expired, %v", n, err)
+		}
+		n, err := a.store.ExpirePending(ctx, time.Now().Add(8*24*time.Hour))
+		if err != nil || n != 1 || a.pending() != 0 || a.count() != 3 || a.rows() != 3 {
+			t.Fatalf("after eight days: %d expired (%v), pending %d, count %d, rows %d", n, err, a.pending(), a.count(), a.rows())
+		}
+		if drifts, err := a.store.Recount(ctx); err != nil || len(drifts) != 0 {
+			t.Errorf("recount: %+v %v", drifts, err)
+		}
+	})
+}
+
+// TestUnreachableAndRefusingSMTP: a server that is down leaves messages
+// queued with the error kept for the Mail page; one that refuses for now
+// (451) leaves them queued for a retry, one that refuses for good (550)
+// fails them; once the server is back, queued mail goes.
+func TestUnreachableAndRefusingSMTP(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, store *models.Store) {
+		smtp := mailtest.Start(t)
+		a := newMailApp(t, store, smtp)
+		ctx := context.Background()
+		smtp.Stop()
+		a.browser().sign(signForm("ed@example.org"))
+		stats := waitStats(t, store, func(s models.MailStats) bool { return len(s.Errors) > 0 })
+		if stats.ByStatus[models.MailQueued] != 1 || !strings.Contains(stats.Errors[0].Error, "SMTP") {
+			t.Fatalf("server down: %+v", stats)
+		}
+
+		smtp.Restart(t)
+		smtp.Refuse(550, "5.1.1 no such mailbox")
+		// The queued message waits its retry; an organiser may call it now.
+		if _, err := store.RetryMailNow(ctx, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		waitStats(t, store, func(s models.MailStats) bool { return s.ByStatus[models.MailFailed] == 1 })
+
+		smtp.Refuse(451, "4.3.0 try again later")
+		a.browser().sign(signForm("fi@example.org"))
+		stats = waitStats(t, store, func(s models.MailStats) bool {
+			for _, e := range s.Errors {
+				if strings.Contains(e.Error, "451") {
+					return true
+				}
+			}
+			return false
+		})
+		if stats.ByStatus[models.MailQueued] != 1 {
+			t.Fatalf("451: %+v", stats)
+		}
+		smtp.Refuse(0, "")
+		if _, err := store.RetryMailNow(ctx, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		waitStats(t, store, func(s models.MailStats) bool { return s.ByStatus[models.MailSent] == 1 })
+		for _, e := range stats.Errors {
+			if strings.Contains(e.Error, "@example.org") {
+				t.Errorf("an error names the signer's address: %q", e.Error)
+			}
+		}
+	})
+}
+
+func waitStats(t *testing.T, store *models.Store, ok func(models.MailStats) bool) models.MailStats {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		s, err := store.MailStats(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the outbox did not get there: %+v", s)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

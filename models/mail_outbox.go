@@ -148,6 +148,14 @@ func (s *Store) ReleaseMail(ctx context.Context, ids []uint) error {
 	return s.db.WithContext(ctx).Exec("UPDATE mail_outbox SET claimed_until = NULL WHERE id IN ? AND status = 'queued'", ids).Error
 }
 
+// RetryMailNow makes every queued message due now, for an organiser who
+// has fixed what kept them waiting (the SMTP server was down); it returns
+// how many.
+func (s *Store) RetryMailNow(ctx context.Context, now time.Time) (int64, error) {
+	res := s.db.WithContext(ctx).Exec("UPDATE mail_outbox SET next_at = ? WHERE status = 'queued' AND next_at > ?", now.UTC(), now.UTC())
+	return res.RowsAffected, res.Error
+}
+
 // ReleaseMailClaims ends every claim: for a sender that starts alone on
 // its database, whose claims can only be a dead sender's.
 func (s *Store) ReleaseMailClaims(ctx context.Context) error {
@@ -208,7 +216,6 @@ type MailStats struct {
 type MailError struct {
 	Error    string
 	Messages int64
-	Last     time.Time
 }
 
 // MailStats counts the outbox by status, with its latest errors.
@@ -232,8 +239,8 @@ func (s *Store) MailStats(ctx context.Context) (MailStats, error) {
 	if len(oldest) == 1 {
 		out.OldestQueued = &oldest[0]
 	}
-	err := db.Model(&OutboxMail{}).Select("last_error AS error, COUNT(*) AS messages, MAX(next_at) AS last").
-		Where("status IN ('queued', 'failed') AND last_error <> ''").Group("last_error").Order("last DESC").Limit(10).Scan(&out.Errors).Error
+	err := db.Model(&OutboxMail{}).Select("last_error AS error, COUNT(*) AS messages").
+		Where("status IN ('queued', 'failed') AND last_error <> ''").Group("last_error").Order("MAX(id) DESC").Limit(10).Scan(&out.Errors).Error
 	return out, err
 }
 
