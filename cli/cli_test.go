@@ -212,3 +212,31 @@ func TestUsersAddBeforeFirstServeStillSeeds(t *testing.T) {
 		t.Fatalf("the demo campaign answers %d after users add then serve, want 200", resp.StatusCode)
 	}
 }
+
+// TestMalformedMailSettingsStopStartUp: a wrong --smtp-url, --mail-from
+// or --mail-keep stops start-up with one line naming the setting, and the
+// password in an SMTP URL is never echoed.
+func TestMalformedMailSettingsStopStartUp(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "x.db")
+	for _, c := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"--smtp-url", "ftp://mail.example.org"}, nil, "--smtp-url"},
+		{[]string{"--smtp-url", "smtp://user:hunter2secret@:25"}, nil, "--smtp-url"},
+		{[]string{"--smtp-url", "smtp://user:hunter2secret@mail.example.org:99999"}, nil, "--smtp-url"},
+		{[]string{"--smtp-url", "smtp://user:hunter2secret@mail example.org"}, nil, "--smtp-url"},
+		{nil, map[string]string{"CAMPAIGNTRACK_SMTP_URL": "smtps://"}, "CAMPAIGNTRACK_SMTP_URL"},
+		{[]string{"--mail-from", "not an address"}, nil, "--mail-from"},
+		{[]string{"--mail-from", "Evil\r\nBcc: x@example.org <a@example.org>"}, nil, "--mail-from"},
+		{[]string{"--mail-keep", "forever"}, nil, "--mail-keep"},
+	} {
+		r := run(t, context.Background(), c.env, append([]string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, c.args...)...)
+		lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+		if r.code == 0 || len(lines) != 1 || !strings.Contains(lines[0], c.want) || strings.Contains(r.stderr, "hunter2secret") {
+			t.Errorf("%v %v: exit %d, stderr %q; want one line naming %s, no password", c.args, c.env, r.code, r.stderr, c.want)
+		}
+	}
+}
