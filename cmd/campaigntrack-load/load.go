@@ -374,8 +374,12 @@ func (t target) signatureCount(ctx context.Context, tr http.RoundTripper) (int64
 		io.Copy(io.Discard, resp.Body)
 		return 0, fmt.Errorf("GET %s: %s", t.apiURL(), resp.Status)
 	}
+	// With confirmation on, a new signature waits in signatures_pending
+	// until its signer follows the mailed link: the signatures the server
+	// took are the count and the pending ones together.
 	var v struct {
-		Count *int64 `json:"signature_count"`
+		Count   *int64 `json:"signature_count"`
+		Pending int64  `json:"signatures_pending"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
 		return 0, fmt.Errorf("GET %s: %w", t.apiURL(), err)
@@ -383,7 +387,7 @@ func (t target) signatureCount(ctx context.Context, tr http.RoundTripper) (int64
 	if v.Count == nil {
 		return 0, fmt.Errorf("GET %s: no signature_count in the answer", t.apiURL())
 	}
-	return *v.Count, nil
+	return *v.Count + v.Pending, nil
 }
 
 // The sign form and its CSRF field, as views/sign.templ and
