@@ -52,6 +52,7 @@ func parseCampaignForm(f formValues) (views.CampaignForm, func(*models.Campaign)
 		Demand: field(f, "demand"), Summary: field(f, "summary"), Status: field(f, "status"),
 		StartsOn: field(f, "starts_on"), EndsOn: field(f, "ends_on"),
 		SignatureGoal: field(f, "signature_goal"), DeliveriesPlanned: field(f, "deliveries_planned"),
+		ConfirmSignatures: f.FormValue("confirm_signatures") == "on",
 	}
 	fe := models.FieldErrors{}
 	goal := parseWhole(fe, "signature_goal", form.SignatureGoal)
@@ -59,7 +60,7 @@ func parseCampaignForm(f formValues) (views.CampaignForm, func(*models.Campaign)
 	apply := func(c *models.Campaign) {
 		c.Slug, c.Title, c.Target, c.Demand, c.Summary = form.Slug, form.Title, form.Target, form.Demand, form.Summary
 		c.Status, c.StartsOn, c.EndsOn = form.Status, form.StartsOn, form.EndsOn
-		c.SignatureGoal = goal
+		c.SignatureGoal, c.ConfirmSignatures = goal, form.ConfirmSignatures
 		if planned >= -1000 && planned <= 100000 {
 			c.DeliveriesPlanned = int(planned)
 		} else {
@@ -74,6 +75,7 @@ func campaignToForm(c *models.Campaign) views.CampaignForm {
 		Slug: c.Slug, Title: c.Title, Target: c.Target, Demand: c.Demand, Summary: c.Summary,
 		Status: c.Status, StartsOn: c.StartsOn, EndsOn: c.EndsOn,
 		SignatureGoal: strconv.FormatInt(c.SignatureGoal, 10), DeliveriesPlanned: strconv.Itoa(c.DeliveriesPlanned),
+		ConfirmSignatures: c.ConfirmSignatures,
 	}
 }
 

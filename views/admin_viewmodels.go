@@ -40,6 +40,7 @@ type CampaignDashboardView struct {
 // CampaignForm holds a campaign's settings as typed.
 type CampaignForm struct {
 	Slug, Title, Target, Demand, Summary, Status, StartsOn, EndsOn, SignatureGoal, DeliveriesPlanned string
+	ConfirmSignatures                                                                                bool
 }
 
 // CampaignFormView is the new-campaign and settings form.
@@ -49,6 +50,7 @@ type CampaignFormView struct {
 	Errors  models.FieldErrors
 	New     bool
 	History []models.AuditEntry
+	Mailing bool // an SMTP server is set up, so the confirmation setting applies now
 }
 
 // PetitionForm holds the petition text as typed.
