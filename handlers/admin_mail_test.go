@@ -6,9 +6,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"campaigntrack/config"
 	"campaigntrack/mail"
+	"campaigntrack/models"
 	"campaigntrack/testdb"
 )
 
@@ -75,5 +77,141 @@ func TestConfirmSettingTurnsOffAndOn(t *testing.T) {
 	state := text(mailing.organiser().get(settings).doc(t).Find(`[data-testid=confirm-setting-state]`))
 	if !strings.Contains(state, "An SMTP server is set up now") {
 		t.Errorf("with --smtp-url the setting's note says %q", state)
+	}
+}
+
+// addSigner stores a web signature on the seeded campaign, counted at
+// once (confirmed) or pending, with or without updates.
+func (a *app) addSigner(first, email string, updates, pending bool) *models.Signature {
+	a.t.Helper()
+	ctx := context.Background()
+	cp, err := a.store.CampaignBySlug(ctx, "no-tech-for-ice")
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	sig := &models.Signature{CampaignID: cp.ID, FirstName: first, Email: email, City: "Seattle", Region: "WA", Country: "US",
+		SendUpdates: updates, NeedsConfirmation: pending}
+	sig.Normalise()
+	if err := a.store.AddSignature(ctx, sig); err != nil {
+		a.t.Fatal(err)
+	}
+	return sig
+}
+
+// outbox is every message of a status, newest first.
+func (a *app) outbox(status string) []models.OutboxMail {
+	a.t.Helper()
+	rows, err := a.store.OutboxPage(context.Background(), status, 0, 1000)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return rows
+}
+
+// keepQueued does what the sender does with no SMTP server: every queued
+// message is marked kept.
+func (a *app) keepQueued() {
+	a.t.Helper()
+	var ids []uint
+	for _, m := range a.outbox(models.MailQueued) {
+		ids = append(ids, m.ID)
+	}
+	if err := a.store.MarkMailKept(context.Background(), ids, time.Now()); err != nil {
+		a.t.Fatal(err)
+	}
+}
+
+// TestMailPageOutboxOnly: with no SMTP server the Mail page says nothing
+// leaves the machine, counts the kept messages and lists them for an
+// organiser, whose message page shows the mail as the signer gets it (the
+// text part, the HTML part in a sandboxed frame); a purged message says
+// its address was removed. A viewer sees the counts but no address, not
+// even inside a server's error, and cannot open the list or a message.
+func TestMailPageOutboxOnly(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
+	ctx := context.Background()
+	a.addSigner("Ana", "ana@example.org", true, false)
+	a.keepQueued()
+	kept := a.outbox(models.MailKept)
+	if len(kept) != 1 {
+		t.Fatalf("%d kept messages, want Ana's receipt", len(kept))
+	}
+	a.addSigner("Bob", "bob@example.org", false, false)
+	failed := a.outbox(models.MailQueued)[0]
+	if err := a.store.MarkMailFailed(ctx, failed.ID, "550 5.1.1 <bob@example.org>: Recipient address rejected"); err != nil {
+		t.Fatal(err)
+	}
+
+	org := a.organiser()
+	page := org.get("/admin/mail")
+	doc := page.doc(t)
+	if page.status != http.StatusOK {
+		t.Fatalf("GET /admin/mail: %d\n%s", page.status, page.body)
+	}
+	if mode := text(doc.Find(`[data-testid=mail-mode]`)); !strings.Contains(mode, "nothing leaves this machine") {
+		t.Errorf("outbox-only mode reads %q", mode)
+	}
+	for status, want := range map[string]string{models.MailKept: "1", models.MailFailed: "1", models.MailQueued: "0", models.MailSent: "0"} {
+		if got := text(doc.Find(`[data-testid=mail-count-` + status + `] dd`)); got != want {
+			t.Errorf("%s count %q, want %s", status, got, want)
+		}
+	}
+	if got := text(doc.Find(`[data-testid=mail-error] code`)); !strings.Contains(got, "bob@example.org") {
+		t.Errorf("an organiser's latest errors: %q", got)
+	}
+	row := doc.Find(`[data-testid=mail-row]`)
+	if row.Length() != 1 || text(row.Find(`[data-testid=mail-to]`)) != "ana@example.org" {
+		t.Fatalf("kept messages listed: %d, %q", row.Length(), text(row))
+	}
+	href := row.Find("a").AttrOr("href", "")
+	if href != "/admin/mail/"+itoa(kept[0].ID) {
+		t.Fatalf("the kept message links to %q", href)
+	}
+	if r := org.get("/admin/mail/messages?status=failed"); !strings.Contains(text(r.doc(t).Find(`[data-testid=mail-to]`)), "bob@example.org") {
+		t.Errorf("failed messages list: %d\n%s", r.status, r.body)
+	}
+
+	msg := org.get(href)
+	mdoc := msg.doc(t)
+	if msg.status != http.StatusOK {
+		t.Fatalf("GET %s: %d\n%s", href, msg.status, msg.body)
+	}
+	if got := text(mdoc.Find(`[data-testid=mail-text]`)); !strings.Contains(got, "Hello Ana,") || !strings.Contains(got, "/campaigns/no-tech-for-ice/withdraw/") {
+		t.Errorf("the text part shown: %q", got)
+	}
+	if got := text(mdoc.Find(`[data-testid=mail-to]`)); got != "Ana <ana@example.org>" {
+		t.Errorf("To: %q", got)
+	}
+	frame := mdoc.Find(`iframe[data-testid=mail-html]`)
+	if sandbox, ok := frame.Attr("sandbox"); !ok || sandbox != "" || !strings.Contains(frame.AttrOr("srcdoc", ""), "Hello Ana,") {
+		t.Errorf("the HTML part's frame: sandbox %q (%v), srcdoc %.80q", sandbox, ok, frame.AttrOr("srcdoc", ""))
+	}
+	if csp := msg.header.Get("Content-Security-Policy"); !strings.Contains(csp, "style-src 'self' 'unsafe-inline'") || !strings.Contains(csp, "script-src 'self';") {
+		t.Errorf("a message page's policy: %q", csp)
+	}
+
+	// Once purged, the message cannot be made again.
+	if _, err := a.store.PurgeMail(ctx, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(org.get(href).doc(t).Find(`[data-testid=mail-message-problem]`)); !strings.Contains(got, "address was removed") {
+		t.Errorf("a purged message's page: %q", got)
+	}
+
+	a.user("viewer@example.org", models.RoleViewer)
+	viewer := a.browser()
+	viewer.login("viewer@example.org")
+	vpage := viewer.get("/admin/mail")
+	if vpage.status != http.StatusOK || strings.Contains(vpage.body, "@example.org</") || strings.Contains(vpage.body, "bob@example.org") || strings.Contains(vpage.body, "ana@example.org") {
+		t.Errorf("a viewer's Mail page: %d, addresses shown\n%s", vpage.status, vpage.body)
+	}
+	if vdoc := vpage.doc(t); vdoc.Find(`[data-testid=mail-list]`).Length() != 0 || !strings.Contains(text(vdoc.Find(`[data-testid=mail-error] code`)), "(address hidden)") {
+		t.Errorf("a viewer's Mail page lists messages or shows an error's address")
+	}
+	for _, path := range []string{"/admin/mail/messages", "/admin/mail/messages?status=failed", href} {
+		if r := viewer.get(path); r.status != http.StatusForbidden {
+			t.Errorf("viewer GET %s = %d, want 403", path, r.status)
+		}
 	}
 }

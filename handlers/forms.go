@@ -341,3 +341,36 @@ func responseToForm(r *models.Response) views.ResponseForm {
 	}
 	return form
 }
+
+// parseNewsForm reads the "Tell the signers" form. The record it tells of
+// is hidden in the form; the handler checks it is the campaign's.
+func parseNewsForm(f formValues) (views.NewsForm, models.News, models.FieldErrors) {
+	form := views.NewsForm{
+		Subject: field(f, "subject"), Body: field(f, "body"), Quote: field(f, "quote"),
+		QuoteBy: field(f, "quote_by"), QuoteSource: field(f, "quote_source"),
+		RecordKind: field(f, "record_kind"), RecordID: field(f, "record_id"),
+	}
+	fe := models.FieldErrors{}
+	n := models.News{Subject: form.Subject, Body: form.Body, Quote: form.Quote, QuoteBy: form.QuoteBy, QuoteSource: form.QuoteSource}
+	switch form.RecordKind {
+	case "":
+	case newsDelivery, newsResponse:
+		id, err := strconv.ParseUint(form.RecordID, 10, 32)
+		if err != nil || id == 0 {
+			fe.Add("record", newsNoRecord)
+			break
+		}
+		n.RecordKind, n.RecordID = form.RecordKind, uint(id)
+	default:
+		fe.Add("record", newsNoRecord)
+	}
+	return form, n, fe
+}
+
+func newsToForm(n models.News) views.NewsForm {
+	form := views.NewsForm{Subject: n.Subject, Body: n.Body, Quote: n.Quote, QuoteBy: n.QuoteBy, QuoteSource: n.QuoteSource, RecordKind: n.RecordKind}
+	if n.RecordID != 0 {
+		form.RecordID = strconv.FormatUint(uint64(n.RecordID), 10)
+	}
+	return form
+}
