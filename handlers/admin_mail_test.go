@@ -129,7 +129,10 @@ func (a *app) keepQueued() {
 // even inside a server's error, and cannot open the list or a message.
 func TestMailPageOutboxOnly(t *testing.T) {
 	t.Parallel()
-	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
+	eachApp(t, mailPageOutboxOnly)
+}
+
+func mailPageOutboxOnly(t *testing.T, a *app) {
 	ctx := context.Background()
 	a.addSigner("Ana", "ana@example.org", true, false)
 	a.keepQueued()
@@ -213,5 +216,29 @@ func TestMailPageOutboxOnly(t *testing.T) {
 		if r := viewer.get(path); r.status != http.StatusForbidden {
 			t.Errorf("viewer GET %s = %d, want 403", path, r.status)
 		}
+	}
+}
+
+// TestMailPageNamesTheServerNotItsPassword: with an SMTP server set up the
+// Mail page names it, its password hidden, and lists failed messages by
+// default.
+func TestMailPageNamesTheServerNotItsPassword(t *testing.T) {
+	t.Parallel()
+	smtp := &mail.SMTP{Host: "mail.example.org", Port: 587, Username: "news", Password: "s3cret-pass"}
+	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{SMTP: smtp})
+	a.addSigner("Ana", "ana@example.org", true, false)
+	page := a.organiser().get("/admin/mail")
+	doc := page.doc(t)
+	if got := text(doc.Find(`[data-testid=mail-server]`)); page.status != http.StatusOK || got != "smtp://news:xxxxx@mail.example.org:587" {
+		t.Errorf("Mail page: %d, server shown as %q", page.status, got)
+	}
+	if strings.Contains(page.body, "s3cret-pass") {
+		t.Error("the Mail page shows the SMTP password")
+	}
+	if got := text(doc.Find(`[data-testid=mail-count-queued] dd`)); got != "1" {
+		t.Errorf("queued count %q, want Ana's receipt", got)
+	}
+	if got := text(doc.Find(`#mail-list-heading`)); !strings.Contains(got, "Failed") {
+		t.Errorf("with mail sent, the list shows %q, want the failed messages", got)
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
@@ -82,7 +84,10 @@ func newsFormValues(doc *goquery.Document) url.Values {
 // queued; a second Send of the same news sends nothing.
 func TestTellTheSignersOfADelivery(t *testing.T) {
 	t.Parallel()
-	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
+	eachApp(t, tellTheSignersOfADelivery)
+}
+
+func tellTheSignersOfADelivery(t *testing.T, a *app) {
 	ctx := context.Background()
 	cp := a.seededCampaign()
 	a.signersForNews()
@@ -189,6 +194,9 @@ func TestTellTheSignersOfADelivery(t *testing.T) {
 	pg := progress.doc(t)
 	if q := text(pg.Find(`[data-testid=news-count-queued] dd`)); q != "2" || text(pg.Find(`[data-testid=news-recipient-count]`)) != "2" {
 		t.Errorf("progress: %q queued of %q", q, text(pg.Find(`[data-testid=news-recipient-count]`)))
+	}
+	if n := pg.Find(`[data-testid=news-body] p`).Length(); n < 2 {
+		t.Errorf("the news's body is shown in %d paragraphs", n)
 	}
 	a.keepQueued()
 	progress = org.get(progressPath)
@@ -320,4 +328,41 @@ func TestViewerCannotSendNews(t *testing.T) {
 	if n := len(a.updates()); n != 0 {
 		t.Errorf("a viewer queued %d messages", n)
 	}
+}
+
+// TestNewsSentAtOnceTwiceQueuesOnce: two Sends of the same news at the
+// same moment (a double click that reaches the server twice) queue it
+// once; the other lands on the news already sent.
+func TestNewsSentAtOnceTwiceQueuesOnce(t *testing.T) {
+	t.Parallel()
+	eachApp(t, func(t *testing.T, a *app) {
+		a.signersForNews()
+		org := a.organiser()
+		form := url.Values{"subject": {"The petition was delivered"}, "body": {"It went well."}, "_csrf": {org.csrf()}}
+		const clicks = 4
+		locations := make(chan string, clicks)
+		var wg sync.WaitGroup
+		for range clicks {
+			wg.Go(func() {
+				r := org.postRaw(newsBase, form)
+				locations <- strconv.Itoa(r.status) + " " + r.header.Get("Location")
+			})
+		}
+		wg.Wait()
+		close(locations)
+		seen := map[string]int{}
+		for l := range locations {
+			seen[l]++
+		}
+		if len(seen) != 1 {
+			t.Errorf("the sends answered %v, want every one a redirect to the one news", seen)
+		}
+		news, err := a.store.NewsOf(context.Background(), a.seededCampaign().ID, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(news) != 1 || len(a.updates()) != 2 {
+			t.Errorf("%d news and %d messages, want 1 news to 2 signers", len(news), len(a.updates()))
+		}
+	})
 }

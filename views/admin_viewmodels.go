@@ -359,10 +359,11 @@ type NewsListView struct {
 
 // NewsProgressView is one news and how its messages are going.
 type NewsProgressView struct {
-	Frame     AdminFrame
-	News      *models.News
-	AboutPath string
-	Counts    []MailCount
-	Pending   bool // some are still queued: the page refreshes itself
-	Mailing   bool
+	Frame      AdminFrame
+	News       *models.News
+	Paragraphs []string // the news's body, a paragraph each
+	AboutPath  string
+	Counts     []MailCount
+	Pending    bool // some are still queued: the page refreshes itself
+	Mailing    bool
 }
