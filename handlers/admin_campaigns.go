@@ -12,8 +12,8 @@ import (
 // newCampaignForm shows an empty campaign form.
 func (h *Handler) newCampaignForm(c echo.Context) error {
 	return render(c, http.StatusOK, views.CampaignFormPage(views.CampaignFormView{
-		Frame: h.frame(c, "New campaign", nil, ""), New: true,
-		Form: views.CampaignForm{Status: models.CampaignActive, SignatureGoal: "0", DeliveriesPlanned: "0"},
+		Frame: h.frame(c, "New campaign", nil, ""), New: true, Mailing: h.config.Mailing(),
+		Form: views.CampaignForm{Status: models.CampaignActive, SignatureGoal: "0", DeliveriesPlanned: "0", ConfirmSignatures: true},
 	}))
 }
 
@@ -30,7 +30,7 @@ func (h *Handler) createCampaign(c echo.Context) error {
 	}
 	if errs, ok := formErrors(err); ok {
 		return renderForm(c, merge(fe, errs), views.CampaignFormPage(views.CampaignFormView{
-			Frame: h.frame(c, "New campaign", nil, ""), New: true, Form: form, Errors: merge(fe, errs),
+			Frame: h.frame(c, "New campaign", nil, ""), New: true, Form: form, Errors: merge(fe, errs), Mailing: h.config.Mailing(),
 		}))
 	}
 	if err != nil {
@@ -51,7 +51,7 @@ func (h *Handler) campaignSettingsForm(c echo.Context) error {
 		return err
 	}
 	return render(c, http.StatusOK, views.CampaignFormPage(views.CampaignFormView{
-		Frame: h.frame(c, "Settings · "+cp.Title, cp, "settings"), Form: campaignToForm(cp), History: history,
+		Frame: h.frame(c, "Settings · "+cp.Title, cp, "settings"), Form: campaignToForm(cp), History: history, Mailing: h.config.Mailing(),
 	}))
 }
 
@@ -77,7 +77,7 @@ func (h *Handler) updateCampaignSettings(c echo.Context) error {
 			return herr
 		}
 		return renderForm(c, merge(fe, errs), views.CampaignFormPage(views.CampaignFormView{
-			Frame: h.frame(c, "Settings · "+cp.Title, cp, "settings"), Form: form, Errors: merge(fe, errs), History: history,
+			Frame: h.frame(c, "Settings · "+cp.Title, cp, "settings"), Form: form, Errors: merge(fe, errs), History: history, Mailing: h.config.Mailing(),
 		}))
 	}
 	if err != nil {

@@ -52,6 +52,7 @@ func parseCampaignForm(f formValues) (views.CampaignForm, func(*models.Campaign)
 		Demand: field(f, "demand"), Summary: field(f, "summary"), Status: field(f, "status"),
 		StartsOn: field(f, "starts_on"), EndsOn: field(f, "ends_on"),
 		SignatureGoal: field(f, "signature_goal"), DeliveriesPlanned: field(f, "deliveries_planned"),
+		ConfirmSignatures: f.FormValue("confirm_signatures") == "on",
 	}
 	fe := models.FieldErrors{}
 	goal := parseWhole(fe, "signature_goal", form.SignatureGoal)
@@ -59,7 +60,7 @@ func parseCampaignForm(f formValues) (views.CampaignForm, func(*models.Campaign)
 	apply := func(c *models.Campaign) {
 		c.Slug, c.Title, c.Target, c.Demand, c.Summary = form.Slug, form.Title, form.Target, form.Demand, form.Summary
 		c.Status, c.StartsOn, c.EndsOn = form.Status, form.StartsOn, form.EndsOn
-		c.SignatureGoal = goal
+		c.SignatureGoal, c.ConfirmSignatures = goal, form.ConfirmSignatures
 		if planned >= -1000 && planned <= 100000 {
 			c.DeliveriesPlanned = int(planned)
 		} else {
@@ -74,6 +75,7 @@ func campaignToForm(c *models.Campaign) views.CampaignForm {
 		Slug: c.Slug, Title: c.Title, Target: c.Target, Demand: c.Demand, Summary: c.Summary,
 		Status: c.Status, StartsOn: c.StartsOn, EndsOn: c.EndsOn,
 		SignatureGoal: strconv.FormatInt(c.SignatureGoal, 10), DeliveriesPlanned: strconv.Itoa(c.DeliveriesPlanned),
+		ConfirmSignatures: c.ConfirmSignatures,
 	}
 }
 
@@ -336,6 +338,39 @@ func responseToForm(r *models.Response) views.ResponseForm {
 		form.Answers = models.AnswerKey(models.AnswersDelivery, *r.DeliveryID)
 	} else if r.ActionID != nil {
 		form.Answers = models.AnswerKey(models.AnswersAction, *r.ActionID)
+	}
+	return form
+}
+
+// parseNewsForm reads the "Tell the signers" form. The record it tells of
+// is hidden in the form; the handler checks it is the campaign's.
+func parseNewsForm(f formValues) (views.NewsForm, models.News, models.FieldErrors) {
+	form := views.NewsForm{
+		Subject: field(f, "subject"), Body: field(f, "body"), Quote: field(f, "quote"),
+		QuoteBy: field(f, "quote_by"), QuoteSource: field(f, "quote_source"),
+		RecordKind: field(f, "record_kind"), RecordID: field(f, "record_id"),
+	}
+	fe := models.FieldErrors{}
+	n := models.News{Subject: form.Subject, Body: form.Body, Quote: form.Quote, QuoteBy: form.QuoteBy, QuoteSource: form.QuoteSource}
+	switch form.RecordKind {
+	case "":
+	case newsDelivery, newsResponse:
+		id, err := strconv.ParseUint(form.RecordID, 10, 32)
+		if err != nil || id == 0 {
+			fe.Add("record", newsNoRecord)
+			break
+		}
+		n.RecordKind, n.RecordID = form.RecordKind, uint(id)
+	default:
+		fe.Add("record", newsNoRecord)
+	}
+	return form, n, fe
+}
+
+func newsToForm(n models.News) views.NewsForm {
+	form := views.NewsForm{Subject: n.Subject, Body: n.Body, Quote: n.Quote, QuoteBy: n.QuoteBy, QuoteSource: n.QuoteSource, RecordKind: n.RecordKind}
+	if n.RecordID != 0 {
+		form.RecordID = strconv.FormatUint(uint64(n.RecordID), 10)
 	}
 	return form
 }

@@ -139,6 +139,18 @@ func (h *Handler) Router() *echo.Echo {
 	// read at all), the form parsed mostly to disk, then the CSRF check.
 	e.POST(signatureUploadPath, h.importSignatures,
 		append(append([]echo.MiddlewareFunc{h.slowUpload, middleware.BodyLimit(signatureUploadLimit)}, session...), h.requireUser, requireEditor, parseUpload, h.sessionCSRF)...)
+	// Signers' mail: the outbox's counts for everyone signed in; the
+	// messages, which carry addresses, for organisers and admins
+	// (admin_mail.go). News to a campaign's signers, "Tell the signers",
+	// written from a delivery or a response (admin_news.go).
+	admin.GET("/mail", h.mailPage)
+	admin.GET("/mail/messages", h.mailMessages, requireEditor)
+	admin.GET("/mail/:id", h.mailMessage, requireEditor)
+	admin.GET("/campaigns/:slug/news", h.newsList)
+	admin.GET("/campaigns/:slug/news/new", h.newsForm, requireEditor)
+	admin.POST("/campaigns/:slug/news/preview", h.previewNews, requireEditor)
+	admin.POST("/campaigns/:slug/news", h.sendNews, requireEditor)
+	admin.GET("/campaigns/:slug/news/:id", h.newsPage)
 	admin.GET("/users", h.listUsers, requireAdmin)
 	admin.POST("/users", h.createUser, requireAdmin)
 	admin.POST("/users/:id", h.updateUser, requireAdmin)

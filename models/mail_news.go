@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -73,7 +74,9 @@ func (s *Store) NewsRecipients(ctx context.Context, campaignID uint) (int64, err
 // SendNews stores news and queues one message for every signer who agreed
 // to updates and counts, with its audit entry (who, what, to how many), in
 // one transaction: one INSERT ... SELECT, so 300,000 signers are queued in
-// seconds and no signer is queued twice or missed.
+// seconds and no signer is queued twice or missed. News with the subject
+// and body of the campaign's news of the last NewsRepeatWindow is refused
+// with a *NewsRepeated, and nothing is queued.
 func (s *Store) SendNews(ctx context.Context, actor Actor, n *News) error {
 	if err := n.Validate().Err(); err != nil {
 		return err
@@ -82,6 +85,9 @@ func (s *Store) SendNews(ctx context.Context, actor Actor, n *News) error {
 	return s.db.WithContext(bulkContext(ctx)).Transaction(func(tx *gorm.DB) error {
 		now := time.Now().UTC()
 		n.CreatedAt = now
+		if err := refuseRepeat(tx, n, now); err != nil {
+			return err
+		}
 		if err := tx.Create(n).Error; err != nil {
 			return err
 		}
@@ -103,6 +109,41 @@ func (s *Store) SendNews(ctx context.Context, actor Actor, n *News) error {
 			"Record":     {After: strings.TrimSpace(n.RecordKind + " " + itoaNonZero(n.RecordID))},
 		})
 	})
+}
+
+// NewsRepeatWindow is how long SendNews refuses news with the subject and
+// body of news already sent for the campaign: a double-clicked Send, or a
+// reload that posts the form again, sends once.
+const NewsRepeatWindow = 10 * time.Minute
+
+// NewsRepeated is SendNews's refusal of a repeat; Earlier is the news
+// already sent.
+type NewsRepeated struct{ Earlier News }
+
+func (e *NewsRepeated) Error() string {
+	return fmt.Sprintf("the same news was sent to the signers at %s (news %d); it is not sent again", e.Earlier.CreatedAt.UTC().Format("15:04 MST"), e.Earlier.ID)
+}
+
+// refuseRepeat is SendNews's check for a repeat, inside its transaction.
+// The check and the send must not interleave with another send's, or two
+// clicks a moment apart would both find nothing and both send: SQLite's
+// write transactions take turns already (_txlock=immediate), and on
+// PostgreSQL the campaign's row is locked for the rest of the transaction.
+func refuseRepeat(tx *gorm.DB, n *News, now time.Time) error {
+	if isPostgres(tx) {
+		if err := tx.Exec("SELECT id FROM campaigns WHERE id = ? FOR UPDATE", n.CampaignID).Error; err != nil {
+			return err
+		}
+	}
+	var earlier []News
+	if err := tx.Where("campaign_id = ? AND subject = ? AND body = ? AND created_at > ?", n.CampaignID, n.Subject, n.Body, now.Add(-NewsRepeatWindow)).
+		Order("id DESC").Limit(1).Find(&earlier).Error; err != nil {
+		return err
+	}
+	if len(earlier) > 0 {
+		return &NewsRepeated{Earlier: earlier[0]}
+	}
+	return nil
 }
 
 func itoaNonZero(id uint) string {

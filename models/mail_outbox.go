@@ -216,6 +216,7 @@ type MailStats struct {
 type MailError struct {
 	Error    string
 	Messages int64
+	Last     time.Time
 }
 
 // MailStats counts the outbox by status, with its latest errors.
@@ -239,9 +240,37 @@ func (s *Store) MailStats(ctx context.Context) (MailStats, error) {
 	if len(oldest) == 1 {
 		out.OldestQueued = &oldest[0]
 	}
-	err := db.Model(&OutboxMail{}).Select("last_error AS error, COUNT(*) AS messages").
-		Where("status IN ('queued', 'failed') AND last_error <> ''").Group("last_error").Order("MAX(id) DESC").Limit(10).Scan(&out.Errors).Error
-	return out, err
+	// SQLite gives MAX() of a time column as text, which does not scan
+	// into a time.Time: each error's latest message is found by its id,
+	// and that message's time read with a second query.
+	var groups []struct {
+		Error    string
+		Messages int64
+		LastID   uint
+	}
+	if err := db.Model(&OutboxMail{}).Select("last_error AS error, COUNT(*) AS messages, MAX(id) AS last_id").
+		Where("status IN ('queued', 'failed') AND last_error <> ''").Group("last_error").Order("last_id DESC").Limit(10).Scan(&groups).Error; err != nil {
+		return out, err
+	}
+	if len(groups) == 0 {
+		return out, nil
+	}
+	ids := make([]uint, len(groups))
+	for i, g := range groups {
+		ids[i] = g.LastID
+	}
+	var latest []OutboxMail
+	if err := db.Select("id, next_at").Where("id IN ?", ids).Find(&latest).Error; err != nil {
+		return out, err
+	}
+	at := make(map[uint]time.Time, len(latest))
+	for _, m := range latest {
+		at[m.ID] = m.NextAt
+	}
+	for _, g := range groups {
+		out.Errors = append(out.Errors, MailError{Error: g.Error, Messages: g.Messages, Last: at[g.LastID]})
+	}
+	return out, nil
 }
 
 // OutboxPage lists messages of a status, newest first, before the id

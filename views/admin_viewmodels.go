@@ -1,6 +1,10 @@
 package views
 
-import "campaigntrack/models"
+import (
+	"time"
+
+	"campaigntrack/models"
+)
 
 // AdminFrame is what every admin page shows around its content.
 type AdminFrame struct {
@@ -40,6 +44,7 @@ type CampaignDashboardView struct {
 // CampaignForm holds a campaign's settings as typed.
 type CampaignForm struct {
 	Slug, Title, Target, Demand, Summary, Status, StartsOn, EndsOn, SignatureGoal, DeliveriesPlanned string
+	ConfirmSignatures                                                                                bool
 }
 
 // CampaignFormView is the new-campaign and settings form.
@@ -49,6 +54,7 @@ type CampaignFormView struct {
 	Errors  models.FieldErrors
 	New     bool
 	History []models.AuditEntry
+	Mailing bool // an SMTP server is set up, so the confirmation setting applies now
 }
 
 // PetitionForm holds the petition text as typed.
@@ -262,4 +268,102 @@ type ResponseEditView struct {
 	Form     ResponseForm
 	Errors   models.FieldErrors
 	History  []models.AuditEntry
+}
+
+// MailView is the Mail page: the outbox's counts and latest errors, this
+// instance's sender, and where mail goes.
+type MailView struct {
+	Frame        AdminFrame
+	Mailing      bool   // an SMTP server is set up; else mail is kept and nothing leaves the machine
+	Server       string // the SMTP server as logs show it (password hidden); "" when outbox-only
+	From         string
+	Counts       []MailCount
+	OldestQueued *time.Time
+	Errors       []models.MailError // addresses hidden for viewers
+	Sender       MailSenderState
+	List         *MailList // the messages themselves, for organisers and admins; nil for viewers
+}
+
+// MailCount is how many messages have one outbox status.
+type MailCount struct {
+	Status string
+	N      int64
+}
+
+// MailSenderState is what this instance's sender last did.
+type MailSenderState struct {
+	Sent        int64
+	LastSentAt  *time.Time
+	LastError   string
+	LastErrorAt *time.Time
+}
+
+// MailList is one page of the outbox's messages of one status, newest
+// first.
+type MailList struct {
+	Status   string
+	Statuses []string // the statuses whose messages can be listed
+	Messages []models.OutboxMail
+	Older    string // the next page's address; "" on the last
+}
+
+// MailListView is the list of messages on a page of its own.
+type MailListView struct {
+	Frame AdminFrame
+	List  MailList
+}
+
+// MailMessageView is one outbox message as its signer gets (or got) it.
+type MailMessageView struct {
+	Frame   AdminFrame
+	Mail    models.OutboxMail
+	Message *MailMessage // nil when it cannot be made again
+	Problem string       // why not, e.g. its address was removed
+}
+
+// MailMessage is a composed mail, both parts.
+type MailMessage struct {
+	From, To, Subject string
+	Headers           []MailHeader // sorted by name
+	Text, HTML        string
+}
+
+// MailHeader is one extra header of a mail.
+type MailHeader struct{ Name, Value string }
+
+// NewsForm holds news as typed, with the record it tells of (hidden).
+type NewsForm struct {
+	Subject, Body, Quote, QuoteBy, QuoteSource string
+	RecordKind, RecordID                       string
+}
+
+// NewsFormView is "Tell the signers": the news prefilled from a record,
+// and once previewed, the message as a signer gets it.
+type NewsFormView struct {
+	Frame      AdminFrame
+	Form       NewsForm
+	Errors     models.FieldErrors
+	About      string // what the news tells of, e.g. "the delivery in Seattle, WA"
+	AboutPath  string // that record's admin page; "" for none
+	Recipients int64  // the signers it would go to now
+	Mailing    bool
+	Preview    *MailMessage // nil before a preview
+	CanSend    bool         // previewed, valid and with someone to send to
+}
+
+// NewsListView is a campaign's news, newest first.
+type NewsListView struct {
+	Frame AdminFrame
+	News  []models.News
+}
+
+// NewsProgressView is one news and how its messages are going.
+type NewsProgressView struct {
+	Frame      AdminFrame
+	News       *models.News
+	Paragraphs []string // the news's body, a paragraph each
+	AboutPath  string
+	Counts     []MailCount
+	Pending    bool // some are still queued: the page refreshes itself
+	Mailing    bool
 }
