@@ -35,6 +35,8 @@ func auditVerb(action string) string {
 		return "deleted"
 	case models.AuditExport:
 		return "exported"
+	case models.AuditSend:
+		return "sent"
 	default:
 		return "changed"
 	}
