@@ -58,7 +58,7 @@ func Confirmation(cp Campaign, s Signer, l Links, again bool) Message {
 			"If you did not sign, someone else gave your address: ignore this mail and nothing is counted, or withdraw the signature with the link below.",
 		},
 		Action: link("Confirm my signature", l.Confirm),
-		Footer: []string{"You get this mail because this address was given to sign “" + cp.Title + "”. We write again only if you asked for news."},
+		Footer: []string{"You get this mail because this address was given to sign “" + cp.Title + "”."},
 		Links:  links(cp, l, false),
 	}
 	return compose(s, subject, b, nil)
@@ -173,7 +173,7 @@ func links(cp Campaign, l Links, news bool) []views.MailLink {
 	if a := link("Withdraw my signature", l.Withdraw); a != nil {
 		out = append(out, *a)
 	}
-	if a := link("The petition: "+cp.Title, cp.URL); a != nil {
+	if a := link(cp.Title, cp.URL); a != nil {
 		out = append(out, *a)
 	}
 	return out

@@ -62,7 +62,7 @@ func ParseSMTPURL(s string) (SMTP, error) {
 	if cfg.Host = u.Hostname(); cfg.Host == "" {
 		return SMTP{}, fmt.Errorf("no host in %q", shown)
 	}
-	if strings.ContainsAny(cfg.Host, " \t%") {
+	if !validHost(cfg.Host) {
 		return SMTP{}, fmt.Errorf("host %q is not a host name or IP address", cfg.Host)
 	}
 	if p := u.Port(); p != "" {
@@ -83,6 +83,24 @@ func ParseSMTPURL(s string) (SMTP, error) {
 		}
 	}
 	return cfg, nil
+}
+
+// validHost accepts an IP address or an ASCII host name (an
+// internationalised one written in its xn-- form).
+func validHost(h string) bool {
+	if net.ParseIP(h) != nil {
+		return true
+	}
+	if len(h) > 253 || strings.HasPrefix(h, "-") || strings.HasPrefix(h, ".") || strings.Contains(h, "..") {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // String is the setting as logs may show it: the password, if any, is

@@ -235,7 +235,7 @@ func classify(err error, to string) error {
 	text := redact(affectedTail.ReplaceAllString(oneLine(se.Error()), ""), to)
 	code := se.ErrorCode()
 	permanent := code >= 500 && code <= 599 && se.Reason != gomail.ErrSMTPMailFrom && se.Reason != gomail.ErrConnCheck
-	return &sendError{text: "SMTP " + text, temporary: !permanent, code: code}
+	return &sendError{text: "mail not sent: " + text, temporary: !permanent, code: code}
 }
 
 // redact takes the address out of s, in any case, and keeps s to one

@@ -39,6 +39,8 @@ type Received struct {
 	// encoded as sent (see Decoded).
 	Header     mail.Header
 	Text, HTML string // the text/plain and text/html parts, transfer encoding undone
+	TLS        bool   // the message came over TLS (smtps or after STARTTLS)
+	User       string // the AUTH PLAIN user, "" when the client did not authenticate
 }
 
 // Decoded is a header's value with RFC 2047 encoded words decoded.
@@ -264,10 +266,14 @@ func (c *trackedConn) Close() error {
 
 type backend struct{ s *Server }
 
-func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{s: b.s}, nil }
+func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &session{s: b.s, conn: c}, nil
+}
 
 type session struct {
 	s    *Server
+	conn *smtp.Conn
+	user string
 	from string
 	to   []string
 }
@@ -276,8 +282,11 @@ type session struct {
 // client authenticates, not whom as.
 func (*session) AuthMechanisms() []string { return []string{sasl.Plain} }
 
-func (*session) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, _, _ string) error { return nil }), nil
+func (x *session) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, _ string) error {
+		x.user = user
+		return nil
+	}), nil
 }
 
 func (x *session) Mail(from string, _ *smtp.MailOptions) error {
@@ -301,7 +310,8 @@ func (x *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	rec := Received{From: x.from, To: append([]string(nil), x.to...), Data: data}
+	_, isTLS := x.conn.TLSConnectionState()
+	rec := Received{From: x.from, To: append([]string(nil), x.to...), Data: data, TLS: isTLS, User: x.user}
 	if err := parse(&rec); err != nil {
 		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "mailtest: " + err.Error()}
 	}
