@@ -111,6 +111,11 @@ func signerMail(sig *Signature, kind string, now time.Time) OutboxMail {
 // picked with FOR UPDATE SKIP LOCKED, so instances sending at once take
 // different messages without waiting on each other; on SQLite there is
 // one writer, and the one statement claims atomically.
+//
+// Oldest first by id, read along the (status, id) index: the walk stops at
+// the first n due rows. Ordering by next_at instead sorted every queued
+// row on each claim, and with an update to 300,000 signers queued the
+// sender managed 130 messages a second.
 func (s *Store) ClaimMail(ctx context.Context, now time.Time, n int, lease time.Duration) ([]OutboxMail, error) {
 	lock := ""
 	if isPostgres(s.db) {
@@ -119,7 +124,7 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, n int, lease time.
 	var out []OutboxMail
 	err := s.db.WithContext(ctx).Raw(`UPDATE mail_outbox SET claimed_until = ? WHERE id IN (
 		SELECT id FROM mail_outbox WHERE status = 'queued' AND next_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
-		ORDER BY next_at, id LIMIT ?`+lock+`)
+		ORDER BY id LIMIT ?`+lock+`)
 		RETURNING id, campaign_id, signature_id, news_id, kind, to_email, to_name, status, attempts, next_at, claimed_until, last_error, created_at`,
 		now.Add(lease).UTC(), now.UTC(), now.UTC(), n).Scan(&out).Error
 	if err != nil {
@@ -136,7 +141,7 @@ func (s *Store) MailDue(ctx context.Context, now time.Time) (bool, error) {
 	var ids []uint
 	err := s.db.WithContext(ctx).Model(&OutboxMail{}).
 		Where("status = 'queued' AND next_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)", now.UTC(), now.UTC()).
-		Order("next_at").Limit(1).Pluck("id", &ids).Error
+		Order("id").Limit(1).Pluck("id", &ids).Error
 	return len(ids) > 0, err
 }
 

@@ -470,7 +470,6 @@ CREATE TABLE mail_outbox (
 	sent_at {{ts}},
 	purged BOOLEAN NOT NULL DEFAULT FALSE
 );
-CREATE INDEX mail_outbox_due ON mail_outbox (next_at, id) WHERE status = 'queued';
 CREATE INDEX mail_outbox_status ON mail_outbox (status, id);
 CREATE INDEX mail_outbox_signature ON mail_outbox (signature_id) WHERE signature_id IS NOT NULL;
 CREATE INDEX mail_outbox_news ON mail_outbox (news_id, status) WHERE news_id IS NOT NULL
