@@ -218,7 +218,7 @@ func TestSignaturesExport(t *testing.T) {
 	check := func(t *testing.T, out string) {
 		t.Helper()
 		lines := strings.Split(out, "\n")
-		if lines[0] != "first_name,last_name,email,city,region,country,postal_code,comment,show_name,send_updates,origin,signed_at" {
+		if lines[0] != "first_name,last_name,email,city,region,country,postal_code,comment,show_name,send_updates,origin,signed_at,confirmed_at" {
 			t.Fatalf("first line = %q, want the header", lines[0])
 		}
 		records, err := csv.NewReader(strings.NewReader(out)).ReadAll()

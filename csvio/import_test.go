@@ -249,6 +249,10 @@ func TestImportExportRoundTrip(t *testing.T) {
 		}
 		ada := records[1]
 		want := []string{"Ada", "Lopez", "ada@example.org", "Seattle", "WA", "US", "98101", "Stop, now", "true", "false", "import: signers.csv", "2019-07-15T14:30:00Z"}
+		if confirmed, err := time.Parse(time.RFC3339, ada[len(ada)-1]); err != nil || time.Since(confirmed) > time.Hour {
+			t.Errorf("an imported signature's confirmed_at = %q, want the time of the import", ada[len(ada)-1])
+		}
+		ada = ada[:len(ada)-1]
 		if strings.Join(ada, "|") != strings.Join(want, "|") {
 			t.Errorf("export row = %q\nwant         %q", ada, want)
 		}

@@ -12,11 +12,13 @@ import (
 )
 
 // SignatureColumns are the columns of a signature export, every field an
-// import can fill and where the signature came from. The import reads
-// them back (origin is ignored).
+// import can fill, where the signature came from and when its signer
+// confirmed it (empty while it waits for the signer's confirmation, so it
+// does not count). The import reads them back (origin and confirmed_at are
+// ignored: an imported signature counts as its source confirmed it).
 var SignatureColumns = []string{
 	"first_name", "last_name", "email", "city", "region", "country", "postal_code",
-	"comment", "show_name", "send_updates", "origin", "signed_at",
+	"comment", "show_name", "send_updates", "origin", "signed_at", "confirmed_at",
 }
 
 // exportBatch is how many signatures are read, written and flushed at a
@@ -100,6 +102,10 @@ func writeBatch(cw *Writer, batch []models.Signature) error {
 		row[0], row[1], row[2], row[3], row[4], row[5], row[6] = s.FirstName, s.LastName, s.Email, s.City, s.Region, s.Country, s.PostalCode
 		row[7], row[8], row[9], row[10] = s.Comment, strconv.FormatBool(s.ShowName), strconv.FormatBool(s.SendUpdates), s.Origin
 		row[11] = s.SignedAt.UTC().Format(time.RFC3339)
+		row[12] = ""
+		if s.ConfirmedAt != nil {
+			row[12] = s.ConfirmedAt.UTC().Format(time.RFC3339)
+		}
 		if err := cw.Write(row); err != nil {
 			return err
 		}

@@ -305,7 +305,7 @@ func TestOrganiserExportsSignatures(t *testing.T) {
 			t.Errorf("headers = %v", r.header)
 		}
 		first, _, _ := strings.Cut(r.body, "\n")
-		if first != "first_name,last_name,email,city,region,country,postal_code,comment,show_name,send_updates,origin,signed_at" {
+		if first != "first_name,last_name,email,city,region,country,postal_code,comment,show_name,send_updates,origin,signed_at,confirmed_at" {
 			t.Errorf("first line = %q, want the header", first)
 		}
 		records, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
