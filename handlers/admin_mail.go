@@ -56,7 +56,18 @@ func (h *Handler) mailPage(c echo.Context) error {
 		return err
 	}
 	v.List = &list
+	v.CanRetry = h.config.Mailing() && stats.ByStatus[models.MailQueued] > 0
 	return render(c, http.StatusOK, views.MailPage(v))
+}
+
+// retryMail makes every queued message due now (audited), for after the
+// SMTP server was fixed.
+func (h *Handler) retryMail(c echo.Context) error {
+	n, err := h.store.RetryMailNow(c.Request().Context(), actor(c), h.now())
+	if err != nil {
+		return err
+	}
+	return h.redirectWithFlash(c, "/admin/mail", strconv.FormatInt(n, 10)+" queued messages will be tried now.")
 }
 
 // mailMessages is the list of messages of one status, a page at a time

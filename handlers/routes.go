@@ -144,6 +144,7 @@ func (h *Handler) Router() *echo.Echo {
 	// (admin_mail.go). News to a campaign's signers, "Tell the signers",
 	// written from a delivery or a response (admin_news.go).
 	admin.GET("/mail", h.mailPage)
+	admin.POST("/mail/retry", h.retryMail, requireEditor)
 	admin.GET("/mail/messages", h.mailMessages, requireEditor)
 	admin.GET("/mail/:id", h.mailMessage, requireEditor)
 	admin.GET("/campaigns/:slug/news", h.newsList)

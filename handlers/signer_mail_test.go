@@ -414,7 +414,7 @@ func TestUnreachableAndRefusingSMTP(t *testing.T) {
 		smtp.Restart(t)
 		smtp.Refuse(550, "5.1.1 no such mailbox")
 		// The queued message waits its retry; an organiser may call it now.
-		if _, err := store.RetryMailNow(ctx, time.Now()); err != nil {
+		if _, err := store.RetryMailNow(ctx, models.CommandLine, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		waitStats(t, store, func(s models.MailStats) bool { return s.ByStatus[models.MailFailed] == 1 })
@@ -433,8 +433,17 @@ func TestUnreachableAndRefusingSMTP(t *testing.T) {
 			t.Fatalf("451: %+v", stats)
 		}
 		smtp.Refuse(0, "")
-		if _, err := store.RetryMailNow(ctx, time.Now()); err != nil {
-			t.Fatal(err)
+		// The organiser presses "Try every queued message now".
+		org := a.organiser()
+		if page := org.get("/admin/mail"); page.doc(t).Find(`[data-testid=mail-retry]`).Length() != 1 {
+			t.Fatalf("no retry button on the Mail page with a message queued:\n%s", page.body)
+		}
+		if r := org.post("/admin/mail/retry", url.Values{}); r.status != http.StatusSeeOther {
+			t.Fatalf("retry: %d\n%s", r.status, r.body)
+		}
+		entries, _ := store.AuditLatest(ctx, 5)
+		if len(entries) == 0 || entries[0].RecordType != "mail_outbox" {
+			t.Errorf("the retry is not in the audit log: %+v", entries)
 		}
 		waitStats(t, store, func(s models.MailStats) bool { return s.ByStatus[models.MailSent] == 1 })
 		for _, e := range stats.Errors {

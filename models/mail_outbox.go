@@ -154,11 +154,19 @@ func (s *Store) ReleaseMail(ctx context.Context, ids []uint) error {
 }
 
 // RetryMailNow makes every queued message due now, for an organiser who
-// has fixed what kept them waiting (the SMTP server was down); it returns
-// how many.
-func (s *Store) RetryMailNow(ctx context.Context, now time.Time) (int64, error) {
-	res := s.db.WithContext(ctx).Exec("UPDATE mail_outbox SET next_at = ? WHERE status = 'queued' AND next_at > ?", now.UTC(), now.UTC())
-	return res.RowsAffected, res.Error
+// has fixed what kept them waiting (the SMTP server was down), with its
+// audit entry; it returns how many.
+func (s *Store) RetryMailNow(ctx context.Context, actor Actor, now time.Time) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Exec("UPDATE mail_outbox SET next_at = ? WHERE status = 'queued' AND next_at > ?", now.UTC(), now.UTC())
+		if res.Error != nil {
+			return res.Error
+		}
+		n = res.RowsAffected
+		return writeAudit(tx, actor, nil, AuditUpdate, "mail_outbox", 0, map[string]Change{"RetriedNow": {After: n}})
+	})
+	return n, err
 }
 
 // ReleaseMailClaims ends every claim: for a sender that starts alone on

@@ -282,6 +282,7 @@ type MailView struct {
 	Errors       []models.MailError // addresses hidden for viewers
 	Sender       MailSenderState
 	List         *MailList // the messages themselves, for organisers and admins; nil for viewers
+	CanRetry     bool      // an organiser may make every queued message due now
 }
 
 // MailCount is how many messages have one outbox status.
