@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"campaigntrack/mail"
 	"campaigntrack/models"
 	"campaigntrack/views"
 )
@@ -213,7 +213,7 @@ func (h *Handler) newsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.NewsProgressView{Frame: h.frame(c, n.Subject+" · News", cp, "news"), News: n, Paragraphs: paragraphsOf(n.Body),
+	v := views.NewsProgressView{Frame: h.frame(c, n.Subject+" · News", cp, "news"), News: n, Paragraphs: mail.Paragraphs(n.Body),
 		Counts: mailCounts(progress), Pending: progress[models.MailQueued] > 0, Mailing: h.config.Mailing()}
 	switch n.RecordKind {
 	case newsDelivery:
@@ -226,20 +226,6 @@ func (h *Handler) newsPage(c echo.Context) error {
 	}
 	return render(c, http.StatusOK, views.NewsProgressPage(v))
 }
-
-// paragraphsOf splits news's body where the mail does (mail.paragraphs):
-// at lines that are blank or only spaces.
-func paragraphsOf(body string) []string {
-	var out []string
-	for _, p := range blankLine.Split(strings.ReplaceAll(body, "\r\n", "\n"), -1) {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-var blankLine = regexp.MustCompile(`\n[ \t]*\n`)
 
 func newsPath(cp *models.Campaign, id uint) string {
 	return "/admin/campaigns/" + cp.Slug + "/news/" + strconv.FormatUint(uint64(id), 10)

@@ -108,7 +108,7 @@ func Update(cp Campaign, s Signer, n News, l Links) Message {
 	}
 	b := views.MailBody{
 		Greeting:   greeting(s),
-		Paragraphs: paragraphs(n.Body),
+		Paragraphs: Paragraphs(n.Body),
 		Action:     link("See the petition", cp.URL),
 		Footer: []string{
 			"You get this news because you signed “" + cp.Title + "” and asked to hear how it goes.",
@@ -203,9 +203,9 @@ func httpURL(u string) string {
 
 var blankLines = regexp.MustCompile(`\n[ \t]*\n`)
 
-// paragraphs splits an organiser's text on blank lines; a line break
+// Paragraphs splits an organiser's text on blank lines; a line break
 // inside a paragraph is a space, as in HTML.
-func paragraphs(body string) []string {
+func Paragraphs(body string) []string {
 	body = strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\r", "\n")
 	var out []string
 	for _, p := range blankLines.Split(body, -1) {

@@ -251,7 +251,7 @@ func TestRenderText(t *testing.T) {
 }
 
 func TestParagraphs(t *testing.T) {
-	got := paragraphs("One\nline.\r\n\r\n\n  Two.  \n \t\nThree\r\rFour")
+	got := Paragraphs("One\nline.\r\n\r\n\n  Two.  \n \t\nThree\r\rFour")
 	want := []string{"One line.", "Two.", "Three", "Four"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("paragraphs = %q, want %q", got, want)
