@@ -85,7 +85,7 @@ func (h *Handler) campaignDashboard(c echo.Context) error {
 		return err
 	}
 	v := views.CampaignDashboardView{Frame: h.frame(c, cp.Title, cp, "")}
-	if v.Recorded, err = h.store.SignatureCount(ctx, cp.ID); err != nil {
+	if v.Kept, err = h.store.KeptCount(ctx, cp.ID); err != nil {
 		return err
 	}
 	if v.Progress, err = h.store.DeliveryProgressFor(ctx, cp); err != nil {

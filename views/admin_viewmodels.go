@@ -33,7 +33,7 @@ type AdminHomeView struct {
 // CampaignDashboardView is one campaign's page in the admin area.
 type CampaignDashboardView struct {
 	Frame    AdminFrame
-	Recorded int64
+	Kept     models.KeptCount // counted, and waiting for their signers to confirm
 	Progress models.DeliveryProgress
 	Claims   int
 	Partners int
