@@ -211,11 +211,26 @@ func (s *Store) MarkMailFailed(ctx context.Context, id uint, reason string) erro
 
 // PurgeMail blanks the address and name of every message done with (sent,
 // failed or kept) since before cutoff, and returns how many it blanked:
-// the outbox keeps that a message went, not to whom.
+// the outbox keeps that a message went, not to whom. It works in batches
+// of 10,000, each its own transaction: at once, the first purge after an
+// update to 300,000 signers held SQLite's write lock for 0.44 s, and
+// signatures waited behind it.
 func (s *Store) PurgeMail(ctx context.Context, cutoff time.Time) (int64, error) {
-	res := s.db.WithContext(ctx).Exec(`UPDATE mail_outbox SET to_email = '', to_name = '', purged = TRUE
-		WHERE status <> 'queued' AND NOT purged AND COALESCE(sent_at, next_at) < ?`, cutoff.UTC())
-	return res.RowsAffected, res.Error
+	var total int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+		res := s.db.WithContext(ctx).Exec(`UPDATE mail_outbox SET to_email = '', to_name = '', purged = TRUE WHERE id IN (
+			SELECT id FROM mail_outbox WHERE status <> 'queued' AND NOT purged AND COALESCE(sent_at, next_at) < ? LIMIT 10000)`, cutoff.UTC())
+		if res.Error != nil {
+			return total, res.Error
+		}
+		total += res.RowsAffected
+		if res.RowsAffected < 10000 {
+			return total, nil
+		}
+	}
 }
 
 // MailStats is what the Mail page shows of the outbox.
