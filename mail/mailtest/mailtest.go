@@ -206,9 +206,15 @@ func (s *Server) DropConnections() {
 // Stopping a stopped server does nothing.
 func (s *Server) Stop() {
 	s.mu.Lock()
-	srv := s.smtp
-	s.smtp = nil
+	srv, ln := s.smtp, s.ln
+	s.smtp, s.ln = nil, nil
 	s.mu.Unlock()
+	// The listener is closed here as well: Serve runs in its own goroutine
+	// and may not have handed the listener to the server yet, and a server
+	// closed before that would go on to serve it.
+	if ln != nil {
+		_ = ln.Close()
+	}
 	if srv != nil {
 		_ = srv.Close()
 	}
