@@ -56,7 +56,7 @@ func signers(prefix string, n int) []*models.Signature {
 
 func importSigners(t *testing.T, store *models.Store, c *models.Campaign, prefix string, n int) {
 	t.Helper()
-	if _, err := store.ImportSignatures(context.Background(), c.ID, signers(prefix, n)); err != nil {
+	if _, err := store.ImportSignatures(context.Background(), c.ID, testdb.Source(t, store, c.ID, "Test list"), signers(prefix, n)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -119,7 +119,7 @@ func TestBackupWhileWritingThenRestore(t *testing.T) {
 				return
 			default:
 			}
-			if _, err := store.ImportSignatures(ctx, c.ID, signers(fmt.Sprintf("bulk%d-", i), 200)); err != nil {
+			if _, err := store.ImportSignatures(ctx, c.ID, testdb.Source(t, store, c.ID, "Test list"), signers(fmt.Sprintf("bulk%d-", i), 200)); err != nil {
 				failures <- err
 				return
 			}

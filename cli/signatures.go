@@ -18,9 +18,9 @@ import (
 
 // signaturesVerbs are the verbs of campaigntrack signatures.
 var signaturesVerbs = newVerbSet("signatures", "Import, export and recount a campaign's signatures.", signaturesNotes,
-	verb{name: "import", flags: "--campaign SLUG [--rejects FILE] FILE.csv", summary: "import signatures from a CSV file; rows that cannot be imported go to FILE.rejects.csv with the reason", run: signaturesImport},
+	verb{name: "import", flags: "--campaign SLUG [--source NAME [--new-source]] [--rejects FILE] FILE.csv", summary: "import signatures from a CSV file into one of the campaign's sources; rows that cannot be imported go to FILE.rejects.csv with the reason", run: signaturesImport},
 	verb{name: "export", flags: "--campaign SLUG [--out FILE]", summary: "write a campaign's signatures as CSV to FILE (standard output by default)", run: signaturesExport},
-	verb{name: "recount", summary: "recompute every campaign's kept signature count from its rows and report any drift", run: signaturesRecount},
+	verb{name: "recount", summary: "recompute every campaign's kept signature count, tallies and source figures from its rows and report any drift", run: signaturesRecount},
 )
 
 const signaturesNotes = `
@@ -28,9 +28,13 @@ An import needs a header row with an email column and a first_name (or
 name) column; it also reads last_name, city, state/region, country, zip or
 postal_code, created_at/signed_at/date, comment, show_name/public and
 send_updates/opt_in. Other columns are ignored. Valid rows are stored in
-batches of 50,000, each all or nothing; an email that has signed already is
-counted as a duplicate. The import is recorded in the audit log as
-"(command line)".
+batches of 50,000, each all or nothing. Every row is credited to one
+signature source of the campaign: --source names it (an unknown name is
+refused with the list of the campaign's sources, unless --new-source makes
+it); without --source, a source named after the file, made the first time.
+A person who has signed already (the same email under the identity rules:
+case, +tags, Gmail's dots) is a duplicate, stored once and credited to this
+source too. The import is recorded in the audit log as "(command line)".
 
 Exports hold signers' personal data: keep the file safe. Cells that a
 spreadsheet would read as a formula start with a single quote.
@@ -40,10 +44,13 @@ campaigntrack --help.
 `
 
 func signaturesImport(ctx context.Context, env Env, args []string) error {
-	var campaign, rejectsPath *string
+	var campaign, rejectsPath, sourceName *string
+	var newSource *bool
 	flagArgs, files := splitArgs(args)
 	cfg, err := config.ParseWith("signatures import", flagArgs, env.Getenv, env.Stderr, func(fs *flag.FlagSet) {
 		campaign = fs.String("campaign", "", "the campaign's slug (required)")
+		sourceName = fs.String("source", "", "the signature source the rows are credited to (default: a source named after the file)")
+		newSource = fs.Bool("new-source", false, "make the --source if the campaign has none of that name")
 		rejectsPath = fs.String("rejects", "", "where to write the rows that cannot be imported, with the reasons (default FILE.rejects.csv, written only when there are such rows)")
 	})
 	if err != nil {
@@ -94,7 +101,15 @@ func signaturesImport(ctx context.Context, env Env, args []string) error {
 	defer lock.Release()
 
 	name := filepath.Base(path)
-	job, err := store.StartImportJob(ctx, models.CommandLine, cp.ID, name, st.Size())
+	create := *newSource
+	if *sourceName == "" {
+		*sourceName, create = models.Clip(name, 100), true
+	}
+	src, err := store.SourceForImport(ctx, models.CommandLine, cp.ID, *sourceName, create)
+	if err != nil {
+		return err
+	}
+	job, err := store.StartImportJob(ctx, models.CommandLine, cp.ID, src.ID, name, st.Size())
 	if err != nil {
 		return err
 	}
@@ -112,7 +127,7 @@ func signaturesImport(ctx context.Context, env Env, args []string) error {
 	if cerr := rejects.Close(); cerr != nil && err == nil {
 		err = fmt.Errorf("writing %s: %w", rejects.path, cerr)
 	}
-	fmt.Fprintf(env.Stdout, "%s into %s: %s\n", name, cp.Slug, sum)
+	fmt.Fprintf(env.Stdout, "%s into %s, source %q: %s\n", name, cp.Slug, src.Name, sum)
 	if rejects.f != nil {
 		fmt.Fprintf(env.Stdout, "the invalid rows are listed, with their line and the reason, in %s\n", rejects.path)
 	}
@@ -169,14 +184,14 @@ func signaturesRecount(ctx context.Context, env Env, args []string) error {
 	defer store.Close()
 	drifts, err := store.Recount(ctx)
 	for _, d := range drifts {
-		fmt.Fprintf(env.Stdout, "%s: kept count %d, signature rows %d (drift %+d); pending kept %d, pending rows %d (drift %+d); the counts now match the rows\n",
-			d.Slug, d.Kept, d.Rows, d.Rows-d.Kept, d.KeptPending, d.RowsPending, d.RowsPending-d.KeptPending)
+		fmt.Fprintf(env.Stdout, "%s: kept count %d, signature rows %d (drift %+d); pending kept %d, pending rows %d (drift %+d); %d source figures drifted; the counts now match the rows\n",
+			d.Slug, d.Kept, d.Rows, d.Rows-d.Kept, d.KeptPending, d.RowsPending, d.RowsPending-d.KeptPending, d.SourceFigures)
 	}
 	if err != nil {
 		return err
 	}
 	if len(drifts) == 0 {
-		fmt.Fprintln(env.Stdout, "no drift: every campaign's kept count matches its signature rows")
+		fmt.Fprintln(env.Stdout, "no drift: every campaign's kept count and source figures match its signature rows")
 	}
 	return nil
 }

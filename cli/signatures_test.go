@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"campaigntrack/models"
+	"campaigntrack/testdb"
 )
 
 // seededDB is a new SQLite file holding the demo campaign.
@@ -208,7 +209,7 @@ func TestSignaturesExport(t *testing.T) {
 	store, c := openDB(t, db)
 	// Crafted rows the import would refuse, stored directly, to show the
 	// export neutralises whatever the database holds.
-	_, err := store.ImportSignatures(context.Background(), c.ID, []*models.Signature{
+	_, err := store.ImportSignatures(context.Background(), c.ID, testdb.Source(t, store, c.ID, "Test list"), []*models.Signature{
 		{FirstName: "=cmd|' /C calc'!A0", LastName: "+Evil", Email: "evil@example.org", City: `=HYPERLINK("http://evil.example","x")`, Comment: "@SUM(A1)"},
 		{FirstName: "Ada", LastName: "Lopez", Email: "ada@example.org", City: "Seattle", Region: "WA", Country: "US", PostalCode: "98101", ShowName: true},
 	})
@@ -218,7 +219,7 @@ func TestSignaturesExport(t *testing.T) {
 	check := func(t *testing.T, out string) {
 		t.Helper()
 		lines := strings.Split(out, "\n")
-		if lines[0] != "first_name,last_name,email,city,region,country,postal_code,comment,show_name,send_updates,origin,signed_at,confirmed_at" {
+		if lines[0] != "first_name,last_name,email,city,region,country,postal_code,comment,show_name,send_updates,origin,signed_at,confirmed_at,sources" {
 			t.Fatalf("first line = %q, want the header", lines[0])
 		}
 		records, err := csv.NewReader(strings.NewReader(out)).ReadAll()

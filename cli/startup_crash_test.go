@@ -11,6 +11,7 @@ import (
 
 	"campaigntrack/cli"
 	"campaigntrack/models"
+	"campaigntrack/testdb"
 )
 
 // TestServeTidiesWhatACrashLeft: a server starting alone on its database
@@ -25,7 +26,7 @@ func TestServeTidiesWhatACrashLeft(t *testing.T) {
 	store, c := openDB(t, db)
 	ctx := context.Background()
 	start := func(name string) *models.ImportJob {
-		job, err := store.StartImportJob(ctx, models.CommandLine, c.ID, name, 100)
+		job, err := store.StartImportJob(ctx, models.CommandLine, c.ID, testdb.Source(t, store, c.ID, "Test list"), name, 100)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -45,7 +45,7 @@ func BenchmarkImportCSV300k(b *testing.B) {
 		seed.Load(ctx, store)
 		c, _ := store.CampaignBySlug(ctx, "no-tech-for-ice")
 		b.StartTimer()
-		sum, err := csvio.Import(ctx, store, c.ID, bytes.NewReader(data), csvio.ImportOptions{Rejects: io.Discard})
+		sum, err := csvio.Import(ctx, store, c.ID, bytes.NewReader(data), csvio.ImportOptions{SourceID: testdb.Source(b, store, c.ID, "Bench list"), Rejects: io.Discard})
 		b.StopTimer()
 		if err != nil || sum.Imported != benchRows {
 			b.Fatalf("%+v %v", sum, err)

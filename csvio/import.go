@@ -27,19 +27,24 @@ const progressEvery = 1000
 // SignatureImporter is the part of the Store an import writes to: one
 // batch, one transaction, all or nothing.
 type SignatureImporter interface {
-	ImportSignatures(ctx context.Context, campaignID uint, sigs []*models.Signature) (models.ImportResult, error)
+	ImportSignatures(ctx context.Context, campaignID, sourceID uint, sigs []*models.Signature) (models.ImportResult, error)
 }
 
 // Summary is what an import did with a file's rows.
 type Summary struct {
 	Rows       int // data rows read
 	Imported   int // new signatures stored
-	Duplicates int // rows whose email had signed already, before or earlier in the file
+	Duplicates int // rows of people who had signed already, before or earlier in the file
+	Credited   int // of the duplicates, people who had signed through another source, now credited to this one too
 	Invalid    int // rows refused, each listed in the reject file
 }
 
 func (s Summary) String() string {
-	return fmt.Sprintf("%d rows read: %d imported, %d duplicates, %d invalid", s.Rows, s.Imported, s.Duplicates, s.Invalid)
+	out := fmt.Sprintf("%d rows read: %d imported, %d duplicates, %d invalid", s.Rows, s.Imported, s.Duplicates, s.Invalid)
+	if s.Credited > 0 {
+		out += fmt.Sprintf("; %d of the duplicates had signed through another source and are now credited to this one too", s.Credited)
+	}
+	return out
 }
 
 // Progress is an import on its way.
@@ -52,6 +57,9 @@ type Progress struct {
 // ImportOptions tune an import; the zero value imports with origin
 // "import" and lists no rejects.
 type ImportOptions struct {
+	// SourceID is the signature source every row is attributed to
+	// (required).
+	SourceID uint
 	// Origin is recorded on each signature: where it came from.
 	Origin string
 	// BatchSize overrides BatchSize (for tests).
@@ -108,6 +116,9 @@ func Import(ctx context.Context, store SignatureImporter, campaignID uint, r io.
 	sr, err := NewSignatureReader(r)
 	if err != nil {
 		return Summary{}, err
+	}
+	if opt.SourceID == 0 {
+		return Summary{}, errors.New("import: no signature source given: every row is attributed to one")
 	}
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = BatchSize
@@ -237,7 +248,7 @@ func (im *importer) flush(b batch) *BatchError {
 	if err := im.ctx.Err(); err != nil {
 		return &BatchError{Line: b.line, Done: im.summary(), Err: err}
 	}
-	res, err := im.store.ImportSignatures(im.ctx, im.campaignID, b.sigs)
+	res, err := im.store.ImportSignatures(im.ctx, im.campaignID, im.opt.SourceID, b.sigs)
 	if err != nil {
 		return &BatchError{Line: b.line, Done: im.summary(), Err: err}
 	}
@@ -245,6 +256,7 @@ func (im *importer) flush(b batch) *BatchError {
 	defer im.mu.Unlock()
 	im.sum.Imported += res.Imported
 	im.sum.Duplicates += res.Duplicates
+	im.sum.Credited += res.Credited
 	im.report(true)
 	return nil
 }

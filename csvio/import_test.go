@@ -44,7 +44,7 @@ type fakeStore struct {
 	seen    map[string]bool
 }
 
-func (f *fakeStore) ImportSignatures(_ context.Context, _ uint, sigs []*models.Signature) (models.ImportResult, error) {
+func (f *fakeStore) ImportSignatures(_ context.Context, _, _ uint, sigs []*models.Signature) (models.ImportResult, error) {
 	if len(f.batches)+1 == f.failAt {
 		return models.ImportResult{}, errors.New("disk full")
 	}
@@ -89,7 +89,7 @@ func TestImportBatchesRejectsAndProgress(t *testing.T) {
 	var rejects bytes.Buffer
 	var progress []csvio.Progress
 	input := signersCSV(7, 3) + "Signer,Again,signer0@example.org,Seattle\n"
-	sum, err := csvio.Import(context.Background(), store, 1, strings.NewReader(input), csvio.ImportOptions{
+	sum, err := csvio.Import(context.Background(), store, 1, strings.NewReader(input), csvio.ImportOptions{SourceID: 1,
 		BatchSize: 3, Rejects: &rejects, Progress: func(p csvio.Progress) { progress = append(progress, p) },
 	})
 	if err != nil {
@@ -134,7 +134,7 @@ func TestImportBatchesRejectsAndProgress(t *testing.T) {
 func TestImportWritesNoRejectsWhenAllAreGood(t *testing.T) {
 	t.Parallel()
 	var rejects bytes.Buffer
-	sum, err := csvio.Import(context.Background(), &fakeStore{}, 1, strings.NewReader(signersCSV(5, 0)), csvio.ImportOptions{Rejects: &rejects})
+	sum, err := csvio.Import(context.Background(), &fakeStore{}, 1, strings.NewReader(signersCSV(5, 0)), csvio.ImportOptions{SourceID: 1, Rejects: &rejects})
 	if err != nil || sum.Imported != 5 || rejects.Len() != 0 {
 		t.Fatalf("sum %+v, err %v, rejects %q", sum, err, rejects.String())
 	}
@@ -144,7 +144,7 @@ func TestImportRejectRowsOfTheWrongWidth(t *testing.T) {
 	t.Parallel()
 	var rejects bytes.Buffer
 	input := "email,first_name,city\nada@example.org\nben@example.org,Ben,Seattle,extra,=more\n"
-	if _, err := csvio.Import(context.Background(), &fakeStore{}, 1, strings.NewReader(input), csvio.ImportOptions{Rejects: &rejects}); err != nil {
+	if _, err := csvio.Import(context.Background(), &fakeStore{}, 1, strings.NewReader(input), csvio.ImportOptions{SourceID: 1, Rejects: &rejects}); err != nil {
 		t.Fatal(err)
 	}
 	records, err := csv.NewReader(strings.NewReader(rejects.String())).ReadAll()
@@ -167,7 +167,7 @@ func TestImportCapsRejects(t *testing.T) {
 	t.Parallel()
 	var rejects bytes.Buffer
 	sum, err := csvio.Import(context.Background(), &fakeStore{}, 1, strings.NewReader(signersCSV(1000, 1)),
-		csvio.ImportOptions{Rejects: &rejects, RejectsLimit: 4096})
+		csvio.ImportOptions{SourceID: 1, Rejects: &rejects, RejectsLimit: 4096})
 	if err != nil || sum.Invalid != 1000 {
 		t.Fatalf("sum %+v, err %v", sum, err)
 	}
@@ -187,7 +187,7 @@ func TestImportCapsRejects(t *testing.T) {
 func TestImportBatchFailureSaysWhatWasStored(t *testing.T) {
 	t.Parallel()
 	store := &fakeStore{failAt: 3}
-	sum, err := csvio.Import(context.Background(), store, 1, strings.NewReader(signersCSV(10, 0)), csvio.ImportOptions{BatchSize: 4})
+	sum, err := csvio.Import(context.Background(), store, 1, strings.NewReader(signersCSV(10, 0)), csvio.ImportOptions{SourceID: 1, BatchSize: 4})
 	var be *csvio.BatchError
 	if !errors.As(err, &be) {
 		t.Fatalf("err = %v, want a BatchError", err)
@@ -206,7 +206,7 @@ func TestImportBatchFailureSaysWhatWasStored(t *testing.T) {
 func TestImportRefusesAFileWithoutEmails(t *testing.T) {
 	t.Parallel()
 	store := &fakeStore{}
-	_, err := csvio.Import(context.Background(), store, 1, strings.NewReader("name,phone\nAda,555\n"), csvio.ImportOptions{})
+	_, err := csvio.Import(context.Background(), store, 1, strings.NewReader("name,phone\nAda,555\n"), csvio.ImportOptions{SourceID: 1})
 	if err == nil || !strings.Contains(err.Error(), "no email column") || len(store.batches) != 0 {
 		t.Fatalf("err = %v, batches %v", err, store.batches)
 	}
@@ -225,7 +225,7 @@ func TestImportExportRoundTrip(t *testing.T) {
 			"ben@example.org,Ben,Okafor,\"=HYPERLINK(\"\"http://evil.example\"\")\",,,,,,,\n" +
 			"ADA@example.org,Ada,Again,,,,,,,,\n" +
 			"bad,Bad,Row,,,,,,,,\n"
-		sum, err := csvio.Import(ctx, store, c.ID, strings.NewReader(input), csvio.ImportOptions{Origin: csvio.Origin("signers.csv")})
+		sum, err := csvio.Import(ctx, store, c.ID, strings.NewReader(input), csvio.ImportOptions{SourceID: testdb.Source(t, store, c.ID, "signers.csv"), Origin: csvio.Origin("signers.csv")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -249,6 +249,10 @@ func TestImportExportRoundTrip(t *testing.T) {
 		}
 		ada := records[1]
 		want := []string{"Ada", "Lopez", "ada@example.org", "Seattle", "WA", "US", "98101", "Stop, now", "true", "false", "import: signers.csv", "2019-07-15T14:30:00Z"}
+		if sources := ada[len(ada)-1]; sources != "signers.csv" {
+			t.Errorf("sources = %q, want the import's", sources)
+		}
+		ada = ada[:len(ada)-1]
 		if confirmed, err := time.Parse(time.RFC3339, ada[len(ada)-1]); err != nil || time.Since(confirmed) > time.Hour {
 			t.Errorf("an imported signature's confirmed_at = %q, want the time of the import", ada[len(ada)-1])
 		}
@@ -281,11 +285,11 @@ func TestRunJobRecordsTheOutcome(t *testing.T) {
 		seed.Load(ctx, store)
 		c, _ := store.CampaignBySlug(ctx, "no-tech-for-ice")
 		input := signersCSV(25, 10)
-		job, err := store.StartImportJob(ctx, models.CommandLine, c.ID, "signers.csv", int64(len(input)))
+		job, err := store.StartImportJob(ctx, models.CommandLine, c.ID, testdb.Source(t, store, c.ID, "Test list"), "signers.csv", int64(len(input)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		sum, err := csvio.RunJob(ctx, store, job, strings.NewReader(input), csvio.ImportOptions{BatchSize: 10})
+		sum, err := csvio.RunJob(ctx, store, job, strings.NewReader(input), csvio.ImportOptions{SourceID: 1, BatchSize: 10})
 		if err != nil || sum.Imported != 25 || sum.Invalid != 2 {
 			t.Fatalf("sum %+v, err %v", sum, err)
 		}
@@ -303,8 +307,8 @@ func TestRunJobRecordsTheOutcome(t *testing.T) {
 		}
 
 		// A batch that fails leaves the job failed, saying why.
-		job, _ = store.StartImportJob(ctx, models.CommandLine, c.ID, "again.csv", 1)
-		_, err = csvio.RunJob(ctx, &failingStore{store}, job, strings.NewReader(signersCSV(5, 0)), csvio.ImportOptions{})
+		job, _ = store.StartImportJob(ctx, models.CommandLine, c.ID, testdb.Source(t, store, c.ID, "Test list"), "again.csv", 1)
+		_, err = csvio.RunJob(ctx, &failingStore{store}, job, strings.NewReader(signersCSV(5, 0)), csvio.ImportOptions{SourceID: 1})
 		got, _ = store.ImportJob(ctx, c.ID, job.ID)
 		if err == nil || got.Status != models.ImportFailed || !strings.Contains(got.Error, "line 2") {
 			t.Errorf("failed job = %+v, err %v", got, err)
@@ -314,7 +318,7 @@ func TestRunJobRecordsTheOutcome(t *testing.T) {
 
 type failingStore struct{ *models.Store }
 
-func (failingStore) ImportSignatures(context.Context, uint, []*models.Signature) (models.ImportResult, error) {
+func (failingStore) ImportSignatures(context.Context, uint, uint, []*models.Signature) (models.ImportResult, error) {
 	return models.ImportResult{}, errors.New("the database is down")
 }
 
@@ -378,7 +382,7 @@ func TestImportAndExportStopWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	store := &fakeStore{}
-	_, err := csvio.Import(ctx, store, 1, strings.NewReader(signersCSV(25, 0)), csvio.ImportOptions{BatchSize: 10})
+	_, err := csvio.Import(ctx, store, 1, strings.NewReader(signersCSV(25, 0)), csvio.ImportOptions{SourceID: 1, BatchSize: 10})
 	var be *csvio.BatchError
 	if !errors.As(err, &be) || !errors.Is(err, context.Canceled) || be.Line != 2 || len(store.batches) != 0 {
 		t.Errorf("cancelled import: err %v, batches %v", err, store.batches)

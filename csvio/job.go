@@ -52,9 +52,13 @@ func RunJob(ctx context.Context, store JobStore, job *models.ImportJob, r io.Rea
 			progress(p)
 		}
 	}
+	if job.SourceID != nil {
+		opt.SourceID = *job.SourceID
+	}
 	sum, err := Import(ctx, store, job.CampaignID, r, opt)
 	p := jobProgress(last)
 	job.BytesRead, job.RowsRead, job.Imported, job.Duplicates, job.Invalid = p.BytesRead, int64(sum.Rows), int64(sum.Imported), int64(sum.Duplicates), int64(sum.Invalid)
+	job.Credited = int64(sum.Credited)
 	job.Status = models.ImportDone
 	if err != nil {
 		job.Status, job.Error = models.ImportFailed, err.Error()
@@ -74,5 +78,5 @@ func RunJob(ctx context.Context, store JobStore, job *models.ImportJob, r io.Rea
 
 func jobProgress(p Progress) models.ImportProgress {
 	return models.ImportProgress{BytesRead: p.Bytes, RowsRead: int64(p.Rows), Imported: int64(p.Imported),
-		Duplicates: int64(p.Duplicates), Invalid: int64(p.Invalid)}
+		Duplicates: int64(p.Duplicates), Credited: int64(p.Credited), Invalid: int64(p.Invalid)}
 }

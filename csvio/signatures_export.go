@@ -14,11 +14,13 @@ import (
 // SignatureColumns are the columns of a signature export, every field an
 // import can fill, where the signature came from and when its signer
 // confirmed it (empty while it waits for the signer's confirmation, so it
-// does not count). The import reads them back (origin and confirmed_at are
-// ignored: an imported signature counts as its source confirmed it).
+// does not count), and every source that had the signer, separated by
+// "; ". The import reads them back (origin, confirmed_at and sources are
+// ignored: an imported signature counts as its source confirmed it, and
+// the import's source is the one it is credited to).
 var SignatureColumns = []string{
 	"first_name", "last_name", "email", "city", "region", "country", "postal_code",
-	"comment", "show_name", "send_updates", "origin", "signed_at", "confirmed_at",
+	"comment", "show_name", "send_updates", "origin", "signed_at", "confirmed_at", "sources",
 }
 
 // exportBatch is how many signatures are read, written and flushed at a
@@ -106,6 +108,7 @@ func writeBatch(cw *Writer, batch []models.Signature) error {
 		if s.ConfirmedAt != nil {
 			row[12] = s.ConfirmedAt.UTC().Format(time.RFC3339)
 		}
+		row[13] = s.Sources
 		if err := cw.Write(row); err != nil {
 			return err
 		}

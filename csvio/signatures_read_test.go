@@ -43,7 +43,7 @@ func TestReadSignaturesAliases(t *testing.T) {
 		{"canonical names",
 			"first_name,last_name,email,city,state,country,zip,created_at,comment,show_name,send_updates\n" +
 				"Ada,Lopez,ADA@Example.org ,Seattle,wa,us,98101,2019-07-15,Stop it,yes,no\n",
-			models.Signature{FirstName: "Ada", LastName: "Lopez", Email: "ada@example.org", City: "Seattle", Region: "WA",
+			models.Signature{FirstName: "Ada", LastName: "Lopez", Email: "ADA@Example.org", City: "Seattle", Region: "WA", // the address as typed: who signed is decided when it is stored
 				Country: "US", PostalCode: "98101", Comment: "Stop it", ShowName: true, SignedAt: time.Date(2019, 7, 15, 0, 0, 0, 0, time.UTC)}},
 		{"aliases, any case, padded, unknown columns ignored",
 			" First Name ,SURNAME,E-Mail,Postal_Code,Town,Province,Country_Code,Signed_At,Public,Opt_In,Member ID\n" +

@@ -11,6 +11,7 @@ import (
 	"campaigntrack/mail/mailtest"
 	"campaigntrack/models"
 	"campaigntrack/seed"
+	"campaigntrack/testdb"
 )
 
 // crashMailSigners is how many signers an update goes to in the crash
@@ -50,7 +51,7 @@ func TestCrashWhileSendingLosesNoMail(t *testing.T) {
 	for i := range sigs {
 		sigs[i] = &models.Signature{FirstName: "Signer", Email: fmt.Sprintf("signer%05d@example.org", i), SendUpdates: true, Origin: "import: test"}
 	}
-	if _, err := store.ImportSignatures(ctx, cp.ID, sigs); err != nil {
+	if _, err := store.ImportSignatures(ctx, cp.ID, testdb.Source(t, store, cp.ID, "Test list"), sigs); err != nil {
 		t.Fatal(err)
 	}
 	news := &models.News{CampaignID: cp.ID, Subject: "Delivered in Seattle", Body: "We handed the petition to Amazon."}

@@ -39,7 +39,7 @@ func (a *app) signersForNews() {
 	a.addSigner("Cleo", "cleo@example.org", true, true)
 	imported := &models.Signature{CampaignID: a.seededCampaign().ID, FirstName: "Dan", Email: "dan@example.org", SendUpdates: true, Origin: "import"}
 	imported.Normalise()
-	if _, err := a.store.ImportSignatures(context.Background(), imported.CampaignID, []*models.Signature{imported}); err != nil {
+	if _, err := a.store.ImportSignatures(context.Background(), imported.CampaignID, testdb.Source(a.t, a.store, imported.CampaignID, "Test list"), []*models.Signature{imported}); err != nil {
 		a.t.Fatal(err)
 	}
 }

@@ -112,7 +112,14 @@ func (h *Handler) importSignatures(c echo.Context) error {
 	if _, err := up.file.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	job, err := h.store.StartImportJob(c.Request().Context(), actor(c), cp.ID, uploadName(up.name), up.size)
+	src, errs, err := h.uploadSource(c, cp, uploadName(up.name))
+	if err != nil {
+		return err
+	}
+	if errs != nil {
+		return h.renderSignatures(c, cp, errs)
+	}
+	job, err := h.store.StartImportJob(c.Request().Context(), actor(c), cp.ID, src.ID, uploadName(up.name), up.size)
 	if err != nil {
 		return err
 	}
@@ -123,6 +130,35 @@ func (h *Handler) importSignatures(c echo.Context) error {
 		h.runImport(job, f)
 	}()
 	return c.Redirect(http.StatusSeeOther, importPath(cp, job.ID))
+}
+
+// uploadSource is the source an upload's rows are credited to: the one
+// chosen (field source, an id), or a new one named in new_source, or
+// after the file when neither is given.
+func (h *Handler) uploadSource(c echo.Context, cp *models.Campaign, filename string) (*models.SignatureSource, models.FieldErrors, error) {
+	ctx := c.Request().Context()
+	choice := strings.TrimSpace(c.FormValue("source"))
+	if choice == "" || choice == "new" {
+		name := strings.Join(strings.Fields(c.FormValue("new_source")), " ")
+		if name == "" {
+			name = models.Clip(filename, 100)
+		}
+		src, err := h.store.SourceForImport(ctx, actor(c), cp.ID, name, true)
+		var fe models.FieldErrors
+		if errors.As(err, &fe) {
+			return nil, models.FieldErrors{"new_source": fe.Error()}, nil
+		}
+		return src, nil, err
+	}
+	id, err := strconv.ParseUint(choice, 10, 32)
+	if err != nil {
+		return nil, models.FieldErrors{"source": "Choose one of the campaign's sources, or a new one."}, nil
+	}
+	src, err := h.store.SignatureSource(ctx, cp.ID, uint(id))
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, models.FieldErrors{"source": "Choose one of the campaign's sources, or a new one: that source does not exist."}, nil
+	}
+	return src, nil, err
 }
 
 // uploadName is the uploaded file's name as the browser gave it, made

@@ -284,7 +284,7 @@ func TestOrganiserExportsSignatures(t *testing.T) {
 		ctx := context.Background()
 		c, _ := a.store.CampaignBySlug(ctx, "no-tech-for-ice")
 		// Crafted rows the sign form would refuse, stored directly.
-		if _, err := a.store.ImportSignatures(ctx, c.ID, []*models.Signature{
+		if _, err := a.store.ImportSignatures(ctx, c.ID, testdb.Source(t, a.store, c.ID, "Test list"), []*models.Signature{
 			{FirstName: "=cmd|' /C calc'!A0", LastName: "Evil", Email: "evil@example.org", City: `=HYPERLINK("http://evil.example","x")`},
 			{FirstName: "Ada", LastName: "Lopez", Email: "ada@example.org", City: "Seattle", Region: "WA", Country: "US", PostalCode: "98101", SendUpdates: true},
 		}); err != nil {
@@ -305,7 +305,7 @@ func TestOrganiserExportsSignatures(t *testing.T) {
 			t.Errorf("headers = %v", r.header)
 		}
 		first, _, _ := strings.Cut(r.body, "\n")
-		if first != "first_name,last_name,email,city,region,country,postal_code,comment,show_name,send_updates,origin,signed_at,confirmed_at" {
+		if first != "first_name,last_name,email,city,region,country,postal_code,comment,show_name,send_updates,origin,signed_at,confirmed_at,sources" {
 			t.Errorf("first line = %q, want the header", first)
 		}
 		records, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()

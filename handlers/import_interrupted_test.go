@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"campaigntrack/models"
+	"campaigntrack/testdb"
 )
 
 // TestInterruptedImportPage: an import whose server stopped says so on
@@ -18,7 +19,7 @@ func TestInterruptedImportPage(t *testing.T) {
 		ctx := context.Background()
 		u := a.user("organiser@example.org", models.RoleOrganiser)
 		c, _ := a.store.CampaignBySlug(ctx, "no-tech-for-ice")
-		job, err := a.store.StartImportJob(ctx, models.UserActor(u), c.ID, "big.csv", 1000)
+		job, err := a.store.StartImportJob(ctx, models.UserActor(u), c.ID, testdb.Source(t, a.store, c.ID, "Test list"), "big.csv", 1000)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -178,7 +178,7 @@ func TestSignatureExportStreamsGzipped(t *testing.T) {
 		sigs[i] = &models.Signature{FirstName: "Signer", LastName: "Number", Email: fmt.Sprintf("s%d@example.org", i),
 			City: "Seattle", Region: "WA", Country: "US", PostalCode: "98101", SignedAt: time.Date(2019, 7, 15, 12, 0, 0, 0, time.UTC)}
 	}
-	if _, err := a.store.ImportSignatures(ctx, cp.ID, sigs); err != nil {
+	if _, err := a.store.ImportSignatures(ctx, cp.ID, testdb.Source(t, a.store, cp.ID, "Test list"), sigs); err != nil {
 		t.Fatal(err)
 	}
 	a.user("organiser@example.org", models.RoleOrganiser)

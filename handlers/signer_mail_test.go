@@ -136,7 +136,7 @@ func TestSignConfirmWithdraw(t *testing.T) {
 		}
 		msgs := a.smtp.Wait(t, 1, 10*time.Second)
 		m := msgs[0]
-		if len(m.To) != 1 || m.To[0] != "ana.lopez@example.org" || !strings.Contains(m.Decoded("Subject"), "onfirm") {
+		if len(m.To) != 1 || m.To[0] != "Ana.Lopez@Example.org" || !strings.Contains(m.Decoded("Subject"), "onfirm") { // the address as typed
 			t.Fatalf("confirmation mail: to %v, subject %q", m.To, m.Decoded("Subject"))
 		}
 		if m.HTML == "" || !strings.Contains(m.HTML, "/withdraw/") {

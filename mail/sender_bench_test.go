@@ -34,7 +34,7 @@ func BenchmarkSenderUpdate(b *testing.B) {
 				for i := range sigs {
 					sigs[i] = &models.Signature{FirstName: "Signer", Email: fmt.Sprintf("s%d@example.org", i), SendUpdates: true}
 				}
-				if _, err := store.ImportSignatures(ctx, c.ID, sigs); err != nil {
+				if _, err := store.ImportSignatures(ctx, c.ID, testdb.Source(b, store, c.ID, "Test list"), sigs); err != nil {
 					b.Fatal(err)
 				}
 				if err := store.SendNews(ctx, models.CommandLine, &models.News{CampaignID: c.ID, Subject: "Delivered", Body: "It reached Amazon."}); err != nil {

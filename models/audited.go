@@ -32,6 +32,12 @@ func setCampaign(rec any, campaignID uint) {
 
 // createAudited stores a new record of a campaign with its audit entry.
 func createAudited[T any](ctx context.Context, s *Store, actor Actor, campaignID uint, kind string, rec *T) error {
+	return createAuditedThen(ctx, s, actor, campaignID, kind, rec, nil)
+}
+
+// createAuditedThen is createAudited with then, when set, run in the same
+// transaction after the record is stored and audited.
+func createAuditedThen[T any](ctx context.Context, s *Store, actor Actor, campaignID uint, kind string, rec *T, then func(tx *gorm.DB, rec *T) error) error {
 	setCampaign(rec, campaignID)
 	if err := validate(rec); err != nil {
 		return err
@@ -40,7 +46,13 @@ func createAudited[T any](ctx context.Context, s *Store, actor Actor, campaignID
 		if err := tx.Create(rec).Error; err != nil {
 			return err
 		}
-		return writeAudit(tx, actor, &campaignID, AuditCreate, kind, idOf(rec), diff(nil, rec))
+		if err := writeAudit(tx, actor, &campaignID, AuditCreate, kind, idOf(rec), diff(nil, rec)); err != nil {
+			return err
+		}
+		if then != nil {
+			return then(tx, rec)
+		}
+		return nil
 	})
 }
 
@@ -48,6 +60,13 @@ func createAudited[T any](ctx context.Context, s *Store, actor Actor, campaignID
 // validates and saves it, and audits the fields that changed. A record of
 // another campaign is ErrNotFound.
 func updateAudited[T any](ctx context.Context, s *Store, actor Actor, campaignID uint, kind string, id uint, change func(*T) error) (*T, error) {
+	return updateAuditedThen(ctx, s, actor, campaignID, kind, id, change, nil)
+}
+
+// updateAuditedThen is updateAudited with then, when set, run in the same
+// transaction after the record is saved and audited, with the record as it
+// was before and after.
+func updateAuditedThen[T any](ctx context.Context, s *Store, actor Actor, campaignID uint, kind string, id uint, change func(*T) error, then func(tx *gorm.DB, before, after *T) error) (*T, error) {
 	var after T
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var before T
@@ -67,7 +86,13 @@ func updateAudited[T any](ctx context.Context, s *Store, actor Actor, campaignID
 		if err := tx.Omit(clause.Associations).Save(&after).Error; err != nil {
 			return err
 		}
-		return writeAudit(tx, actor, &campaignID, AuditUpdate, kind, id, diff(&before, &after))
+		if err := writeAudit(tx, actor, &campaignID, AuditUpdate, kind, id, diff(&before, &after)); err != nil {
+			return err
+		}
+		if then != nil {
+			return then(tx, &before, &after)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -233,17 +233,31 @@ func (s *Store) Delivery(ctx context.Context, campaignID, id uint) (*Delivery, e
 }
 
 // CreateDelivery logs a delivery, audited.
+// A delivery logged as delivered freezes the count, as marking it does.
 func (s *Store) CreateDelivery(ctx context.Context, actor Actor, campaignID uint, d *Delivery) error {
 	d.Normalise()
-	return createAudited(ctx, s, actor, campaignID, "delivery", d)
+	return createAuditedThen(ctx, s, actor, campaignID, "delivery", d, func(tx *gorm.DB, d *Delivery) error {
+		if !becameDelivered(nil, d) {
+			return nil
+		}
+		_, err := s.recordDeliveryCount(tx, actor, d, time.Now())
+		return err
+	})
 }
 
-// UpdateDelivery edits a delivery, audited field by field.
+// UpdateDelivery edits a delivery, audited field by field. An edit that
+// makes it delivered freezes the count, as marking it does.
 func (s *Store) UpdateDelivery(ctx context.Context, actor Actor, campaignID, id uint, change func(*Delivery)) (*Delivery, error) {
-	return updateAudited(ctx, s, actor, campaignID, "delivery", id, func(d *Delivery) error {
+	return updateAuditedThen(ctx, s, actor, campaignID, "delivery", id, func(d *Delivery) error {
 		change(d)
 		d.Normalise()
 		return nil
+	}, func(tx *gorm.DB, before, after *Delivery) error {
+		if !becameDelivered(before, after) {
+			return nil
+		}
+		_, err := s.recordDeliveryCount(tx, actor, after, time.Now())
+		return err
 	})
 }
 
@@ -259,8 +273,11 @@ var ErrStatusFlow = errors.New("not allowed by the status flow")
 // MoveDelivery moves a delivery along its status flow, letting change fill
 // in what the move records (the outcome, the time). A delivery marked
 // delivered without a time is stamped now.
+//
+// Marking a delivery delivered freezes the count at that moment (total and
+// per source) in the same transaction: see RecordDeliveryCount.
 func (s *Store) MoveDelivery(ctx context.Context, actor Actor, campaignID, id uint, to string, now time.Time, change func(*Delivery)) (*Delivery, error) {
-	return updateAudited(ctx, s, actor, campaignID, "delivery", id, func(d *Delivery) error {
+	return updateAuditedThen(ctx, s, actor, campaignID, "delivery", id, func(d *Delivery) error {
 		if !slices.Contains(deliveryFlow[d.Status], to) {
 			return FieldErrors{"status": fmt.Sprintf("a delivery that is %s cannot be marked %s", StatusLabel(d.Status), StatusLabel(to))}
 		}
@@ -277,6 +294,12 @@ func (s *Store) MoveDelivery(ctx context.Context, actor Actor, campaignID, id ui
 		}
 		d.Normalise()
 		return nil
+	}, func(tx *gorm.DB, before, d *Delivery) error {
+		if !becameDelivered(before, d) {
+			return nil
+		}
+		_, err := s.recordDeliveryCount(tx, actor, d, now)
+		return err
 	})
 }
 
@@ -331,6 +354,7 @@ func (s *Store) ImportDeliveries(ctx context.Context, actor Actor, campaignID ui
 	if columns != nil {
 		has = func(c string) bool { return slices.Contains(columns, c) }
 	}
+	now := time.Now()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res = DeliveryImport{}
 		var existing []Delivery
@@ -354,6 +378,11 @@ func (s *Store) ImportDeliveries(ctx context.Context, actor Actor, campaignID ui
 				if err := writeAudit(tx, actor, &campaignID, AuditCreate, "delivery", row.ID, diff(nil, &row)); err != nil {
 					return err
 				}
+				if becameDelivered(nil, &row) {
+					if _, err := s.recordDeliveryCount(tx, actor, &row, now); err != nil {
+						return err
+					}
+				}
 				copied := row
 				byKey[DeliveryKey(&row)] = &copied
 				res.Created++
@@ -375,6 +404,11 @@ func (s *Store) ImportDeliveries(ctx context.Context, actor Actor, campaignID ui
 			}
 			if err := writeAudit(tx, actor, &campaignID, AuditUpdate, "delivery", after.ID, changes); err != nil {
 				return err
+			}
+			if becameDelivered(before, &after) {
+				if _, err := s.recordDeliveryCount(tx, actor, &after, now); err != nil {
+					return err
+				}
 			}
 			*before = after
 			res.Updated++

@@ -26,7 +26,7 @@ func TestInterruptImportJobs(t *testing.T) {
 			seed.Load(ctx, store)
 			c, _ := store.CampaignBySlug(ctx, "no-tech-for-ice")
 			start := func(name string) *models.ImportJob {
-				job, err := store.StartImportJob(ctx, models.CommandLine, c.ID, name, 1000)
+				job, err := store.StartImportJob(ctx, models.CommandLine, c.ID, testdb.Source(t, store, c.ID, "Test list"), name, 1000)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -30,6 +30,7 @@ type ImportJob struct {
 	CampaignID uint
 	UserID     *uint
 	UserEmail  string
+	SourceID   *uint // the signature source every row is attributed to
 	Filename   string
 	Status     string
 	BytesTotal int64
@@ -37,6 +38,7 @@ type ImportJob struct {
 	RowsRead   int64
 	Imported   int64
 	Duplicates int64
+	Credited   int64 // of the duplicates, people now credited to this source too
 	Invalid    int64
 	Rejects    string // the reject CSV; empty when there were none or they went to a file
 	Error      string
@@ -54,12 +56,12 @@ func (j *ImportJob) Stalled(now time.Time) bool {
 
 // ImportProgress is how far an import has got.
 type ImportProgress struct {
-	BytesRead, RowsRead, Imported, Duplicates, Invalid int64
+	BytesRead, RowsRead, Imported, Duplicates, Credited, Invalid int64
 }
 
 // StartImportJob records an import that is about to run.
-func (s *Store) StartImportJob(ctx context.Context, actor Actor, campaignID uint, filename string, bytesTotal int64) (*ImportJob, error) {
-	job := &ImportJob{CampaignID: campaignID, UserID: actor.UserID, UserEmail: actor.Email,
+func (s *Store) StartImportJob(ctx context.Context, actor Actor, campaignID, sourceID uint, filename string, bytesTotal int64) (*ImportJob, error) {
+	job := &ImportJob{CampaignID: campaignID, UserID: actor.UserID, UserEmail: actor.Email, SourceID: &sourceID,
 		Filename: filename, Status: ImportRunning, BytesTotal: bytesTotal}
 	if err := s.db.WithContext(ctx).Create(job).Error; err != nil {
 		return nil, err
@@ -72,7 +74,7 @@ func (s *Store) UpdateImportJob(ctx context.Context, id uint, p ImportProgress) 
 	return s.db.WithContext(ctx).Model(&ImportJob{}).Where("id = ? AND status = ?", id, ImportRunning).
 		Updates(map[string]any{
 			"bytes_read": p.BytesRead, "rows_read": p.RowsRead, "imported": p.Imported,
-			"duplicates": p.Duplicates, "invalid": p.Invalid, "updated_at": time.Now().UTC(),
+			"duplicates": p.Duplicates, "credited": p.Credited, "invalid": p.Invalid, "updated_at": time.Now().UTC(),
 		}).Error
 }
 
@@ -88,7 +90,7 @@ func (s *Store) FinishImportJob(ctx context.Context, job *ImportJob) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		err := tx.Model(&ImportJob{}).Where("id = ?", job.ID).Updates(map[string]any{
 			"status": job.Status, "bytes_read": job.BytesRead, "rows_read": job.RowsRead,
-			"imported": job.Imported, "duplicates": job.Duplicates, "invalid": job.Invalid,
+			"imported": job.Imported, "duplicates": job.Duplicates, "credited": job.Credited, "invalid": job.Invalid,
 			"rejects": job.Rejects, "error": job.Error, "updated_at": now, "finished_at": now,
 		}).Error
 		if err != nil {
@@ -104,6 +106,10 @@ func auditImport(tx *gorm.DB, job *ImportJob) error {
 	changes := map[string]Change{
 		"Filename": {After: job.Filename}, "Status": {After: job.Status}, "RowsRead": {After: job.RowsRead},
 		"Imported": {After: job.Imported}, "Duplicates": {After: job.Duplicates}, "Invalid": {After: job.Invalid},
+		"Credited": {After: job.Credited},
+	}
+	if job.SourceID != nil {
+		changes["SourceID"] = Change{After: *job.SourceID}
 	}
 	if job.Error != "" {
 		changes["Error"] = Change{After: job.Error}

@@ -30,7 +30,9 @@ func TestImportJobLifeAndAudit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		job, err := store.StartImportJob(ctx, models.UserActor(u), c.ID, "signers.csv", 1000)
+		src := testdb.Source(t, store, c.ID, "Test list")
+		before, _ := store.AuditForCampaign(ctx, c.ID, 10)
+		job, err := store.StartImportJob(ctx, models.UserActor(u), c.ID, src, "signers.csv", 1000)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +60,7 @@ func TestImportJobLifeAndAudit(t *testing.T) {
 		}
 
 		entries, err := store.AuditForCampaign(ctx, c.ID, 10)
-		if err != nil || len(entries) != 1 {
+		if err != nil || len(entries) != len(before)+1 {
 			t.Fatalf("audit = %+v, %v", entries, err)
 		}
 		e := entries[0]

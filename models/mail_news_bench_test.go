@@ -27,7 +27,7 @@ func BenchmarkSendNews300k(b *testing.B) {
 					all[i] = &models.Signature{FirstName: "Signer", Email: fmt.Sprintf("signer%d@example.org", i), City: "Seattle", Region: "WA", SendUpdates: true}
 				}
 				for start := 0; start < len(all); start += 10_000 {
-					if _, err := store.ImportSignatures(ctx, c.ID, all[start:start+10_000]); err != nil {
+					if _, err := store.ImportSignatures(ctx, c.ID, testdb.Source(b, store, c.ID, "Test list"), all[start:start+10_000]); err != nil {
 						b.Fatal(err)
 					}
 				}

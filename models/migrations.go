@@ -32,6 +32,7 @@ var migrations = []migration{
 	{"sessions keyed by the SHA-256 of their token (every older session ends); campaign_slugs: a campaign's earlier addresses, which redirect to its current one", migrateV7},
 	{"app_state: site_id, a random name for this site that its feed ids carry", migrateV8},
 	{"signers' mail: signatures confirmed or pending, the pending count, campaigns' confirmation setting, mail_outbox and mail_news", migrateV9},
+	{"the coalition's count: signatures keyed by the canonical identity of their email (the address as typed kept apart), signature_sources and their links, kept source figures and pairs, email_rules, delivery_counts; existing duplicates merged", migrateV10},
 }
 
 // SchemaVersion is the schema version this binary migrates to.
@@ -474,4 +475,139 @@ CREATE INDEX mail_outbox_status ON mail_outbox (status, id);
 CREATE INDEX mail_outbox_signature ON mail_outbox (signature_id) WHERE signature_id IS NOT NULL;
 CREATE INDEX mail_outbox_news ON mail_outbox (news_id, status) WHERE news_id IS NOT NULL
 `)
+}
+
+// migrateV10 keys signatures by the canonical identity of their email and
+// records every signature's source. The old email column (lower-cased
+// addresses, the unique key) becomes identity, which keeps its UNIQUE
+// (campaign_id, ...) constraint without rebuilding the table, and the
+// address is copied to a new email column. Each campaign gets its form's
+// source, and a source for each file its imports came from (their origin);
+// the people who are one under the identity rules are merged, the earliest
+// signature kept with every source that had them; the figures are then
+// built from the links.
+func migrateV10(tx *gorm.DB) error {
+	if err := execAll(tx, `
+ALTER TABLE signatures RENAME COLUMN email TO identity;
+ALTER TABLE signatures ADD COLUMN email TEXT NOT NULL DEFAULT '';
+UPDATE signatures SET email = identity;
+CREATE TABLE signature_sources (
+	id {{id}},
+	campaign_id BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+	name TEXT NOT NULL,
+	name_key TEXT NOT NULL,
+	kind TEXT NOT NULL DEFAULT 'list',
+	partner_id BIGINT REFERENCES organisations(id) ON DELETE SET NULL,
+	platform TEXT NOT NULL DEFAULT '',
+	claimed BIGINT,
+	claim_source_name TEXT NOT NULL DEFAULT '',
+	claim_source_url TEXT NOT NULL DEFAULT '',
+	notes TEXT NOT NULL DEFAULT '',
+	created_at {{ts}} NOT NULL,
+	updated_at {{ts}} NOT NULL
+);
+CREATE UNIQUE INDEX signature_sources_name ON signature_sources (campaign_id, name_key);
+CREATE UNIQUE INDEX signature_sources_web ON signature_sources (campaign_id) WHERE kind = 'web';
+CREATE TABLE source_signatures (
+	signature_id BIGINT NOT NULL REFERENCES signatures(id) ON DELETE CASCADE,
+	source_id BIGINT NOT NULL REFERENCES signature_sources(id) ON DELETE CASCADE,
+	PRIMARY KEY (signature_id, source_id)
+);
+CREATE TABLE source_counts (
+	campaign_id BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+	source_id BIGINT NOT NULL REFERENCES signature_sources(id) ON DELETE CASCADE,
+	slot INTEGER NOT NULL,
+	received BIGINT NOT NULL DEFAULT 0,
+	uniq BIGINT NOT NULL DEFAULT 0,
+	PRIMARY KEY (source_id, slot)
+);
+CREATE INDEX source_counts_campaign ON source_counts (campaign_id);
+CREATE TABLE source_pairs (
+	campaign_id BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+	source_a BIGINT NOT NULL REFERENCES signature_sources(id) ON DELETE CASCADE,
+	source_b BIGINT NOT NULL REFERENCES signature_sources(id) ON DELETE CASCADE,
+	n BIGINT NOT NULL DEFAULT 0,
+	PRIMARY KEY (campaign_id, source_a, source_b)
+);
+CREATE TABLE email_rules (
+	id {{id}},
+	domain TEXT NOT NULL UNIQUE,
+	alias_of TEXT NOT NULL DEFAULT '',
+	ignore_dots BOOLEAN NOT NULL DEFAULT FALSE,
+	tag_seps TEXT NOT NULL DEFAULT '',
+	created_at {{ts}} NOT NULL,
+	updated_at {{ts}} NOT NULL
+);
+CREATE TABLE delivery_counts (
+	id {{id}},
+	campaign_id BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+	delivery_id BIGINT NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+	total BIGINT NOT NULL,
+	sources TEXT NOT NULL DEFAULT '[]',
+	recorded_at {{ts}} NOT NULL,
+	user_id BIGINT REFERENCES users(id) ON DELETE SET NULL,
+	user_email TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX delivery_counts_delivery ON delivery_counts (campaign_id, delivery_id, id);
+ALTER TABLE import_jobs ADD COLUMN source_id BIGINT REFERENCES signature_sources(id) ON DELETE SET NULL;
+ALTER TABLE import_jobs ADD COLUMN credited BIGINT NOT NULL DEFAULT 0
+`); err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	var campaigns []uint
+	if err := tx.Raw("SELECT id FROM campaigns ORDER BY id").Scan(&campaigns).Error; err != nil {
+		return err
+	}
+	for _, c := range campaigns {
+		if err := tx.Exec(`INSERT INTO signature_sources (campaign_id, name, name_key, kind, platform, created_at, updated_at) VALUES (?, ?, ?, 'web', 'this tracker', ?, ?)`,
+			c, WebSourceName, sourceNameKey(WebSourceName), now, now).Error; err != nil {
+			return err
+		}
+	}
+	var origins []struct {
+		CampaignID uint
+		Origin     string
+	}
+	if err := tx.Raw("SELECT DISTINCT campaign_id, origin FROM signatures").Scan(&origins).Error; err != nil {
+		return err
+	}
+	for _, o := range origins {
+		name, kind := originSourceName(o.Origin)
+		if kind == SourceList {
+			if err := tx.Exec(`INSERT INTO signature_sources (campaign_id, name, name_key, kind, platform, created_at, updated_at) VALUES (?, ?, ?, 'list', 'file import', ?, ?)
+				ON CONFLICT DO NOTHING`, o.CampaignID, name, sourceNameKey(name), now, now).Error; err != nil {
+				return err
+			}
+		}
+		key := sourceNameKey(name)
+		if err := tx.Exec(`INSERT INTO source_signatures (signature_id, source_id)
+			SELECT s.id, src.id FROM signatures s JOIN signature_sources src ON src.campaign_id = s.campaign_id AND src.name_key = ?
+			WHERE s.campaign_id = ? AND s.origin = ? ON CONFLICT DO NOTHING`, key, o.CampaignID, o.Origin).Error; err != nil {
+			return err
+		}
+	}
+	if _, err := reidentify(tx, EmailRules{}, nil); err != nil {
+		return err
+	}
+	for _, c := range campaigns {
+		if _, err := rebuildSourceFigures(tx, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// originSourceName is the source a signature's origin (before sources
+// were recorded) stands for: the form's, or the file an import named.
+func originSourceName(origin string) (name, kind string) {
+	switch {
+	case origin == "web" || origin == "":
+		return WebSourceName, SourceWeb
+	case origin == "import":
+		return "Imported (file not recorded)", SourceList
+	case strings.HasPrefix(origin, "import: "):
+		return Clip(strings.TrimPrefix(origin, "import: "), 100), SourceList
+	}
+	return Clip(origin, 100), SourceList
 }

@@ -19,7 +19,8 @@ type Signature struct {
 	CampaignID  uint
 	FirstName   string
 	LastName    string
-	Email       string // normalised: trimmed, lower-case; one signature per email per campaign
+	Email       string // as typed (trimmed), for mail
+	Identity    string // the email's canonical identity (EmailRules.Identity): one signature per person per campaign, set when stored
 	City        string
 	Region      string
 	Country     string
@@ -37,6 +38,10 @@ type Signature struct {
 	// and mail its signer a link, rather than count it at once. The
 	// handler sets it from the campaign's setting and the mail setup.
 	NeedsConfirmation bool `gorm:"-"`
+
+	// Sources names every source that had the signer, in name order,
+	// joined by SourcesSep; EachSignature fills it for exports.
+	Sources string `gorm:"-"`
 }
 
 // Confirmed reports whether the signature counts: confirmed by its
@@ -46,15 +51,16 @@ func (s *Signature) Confirmed() bool { return s.ConfirmedAt != nil }
 // ErrAlreadySigned is returned when the email has signed this petition.
 var ErrAlreadySigned = errors.New("this email address has already signed this petition")
 
-// Normalise trims every field, collapses runs of spaces, lower-cases the
-// email and upper-cases a two-letter country code, so the same signer
-// typed twice is the same signer.
+// Normalise trims every field, collapses runs of spaces and upper-cases a
+// two-letter country code. The email is kept as typed; who its signer is
+// (their identity) is decided when it is stored, under the rules of
+// identity.go.
 func (s *Signature) Normalise() {
 	for _, f := range []*string{&s.FirstName, &s.LastName, &s.City, &s.Region, &s.Country, &s.PostalCode} {
 		*f = strings.Join(strings.Fields(*f), " ")
 	}
 	s.Comment = strings.TrimSpace(s.Comment)
-	s.Email = NormaliseEmail(s.Email)
+	s.Email = strings.TrimSpace(s.Email)
 	if len(s.Country) == 2 {
 		s.Country = strings.ToUpper(s.Country)
 	}
@@ -214,13 +220,22 @@ func (s *Store) AddSignatures(ctx context.Context, sigs []*Signature) (errs []er
 		if err != nil {
 			return err
 		}
-		t := newTally()
+		rules, err := loadEmailRules(tx)
+		if err != nil {
+			return err
+		}
+		t, st := newTally(), newSourceTally()
 		now := time.Now().UTC()
 		var mails []OutboxMail
 		for campaignID, idx := range byCampaign {
+			web, err := webSource(tx, s, campaignID)
+			if err != nil {
+				return err
+			}
 			group := make([]*Signature, len(idx))
 			for j, i := range idx {
 				sig := sigs[i]
+				sig.Identity = rules.Identity(sig.Email)
 				// NoticedAt stays empty: the first mail is not a repeat's,
 				// so a repeat straight after signing still gets its mail.
 				sig.NoticedAt, sig.ConfirmedAt = nil, &now
@@ -234,18 +249,21 @@ func (s *Store) AddSignatures(ctx context.Context, sigs []*Signature) (errs []er
 				return err
 			}
 			var repeats []*Signature
+			var links []sourceLink
 			for _, i := range idx {
 				sig := sigs[i]
-				id, ok := inserted[sig.Email]
+				id, ok := inserted[sig.Identity]
 				if !ok {
 					errs[i] = ErrAlreadySigned
 					repeats = append(repeats, sig)
 					continue
 				}
-				delete(inserted, sig.Email) // the same email twice in a batch counts once
+				delete(inserted, sig.Identity) // the same person twice in a batch counts once
 				sig.ID = id
+				links = append(links, sourceLink{SignatureID: id, SourceID: web})
 				if sig.Confirmed() {
 					t.add(sig)
+					st.join(campaignID, nil, web)
 					mails = append(mails, signerMail(sig, MailSigned, now))
 				} else {
 					t.addPending(campaignID, 1)
@@ -257,6 +275,9 @@ func (s *Store) AddSignatures(ctx context.Context, sigs []*Signature) (errs []er
 			// signatures: without it, a repeat answered measurably sooner,
 			// which told whether an address had signed.
 			t.counts[campaignID] += 0
+			if _, err := insertLinks(tx, links); err != nil {
+				return err
+			}
 			owed, err := repeatMail(tx, campaignID, repeats, now)
 			if err != nil {
 				return err
@@ -266,7 +287,10 @@ func (s *Store) AddSignatures(ctx context.Context, sigs []*Signature) (errs []er
 		if err := queueMail(tx, mails); err != nil {
 			return err
 		}
-		return t.write(tx)
+		if err := t.write(tx); err != nil { // the counter before the source figures, the order Recount locks them in
+			return err
+		}
+		return st.write(tx)
 	})
 	if err != nil {
 		return nil, err
@@ -281,13 +305,13 @@ func repeatMail(tx *gorm.DB, campaignID uint, repeats []*Signature, now time.Tim
 	if len(repeats) == 0 {
 		return nil, nil
 	}
-	emails := make([]string, len(repeats))
+	identities := make([]string, len(repeats))
 	for i, r := range repeats {
-		emails[i] = r.Email
+		identities[i] = r.Identity
 	}
 	var stored []*Signature
 	if err := tx.Select("id, campaign_id, email, first_name, confirmed_at, noticed_at").
-		Where("campaign_id = ? AND email IN ?", campaignID, emails).Find(&stored).Error; err != nil {
+		Where("campaign_id = ? AND identity IN ?", campaignID, identities).Find(&stored).Error; err != nil {
 		return nil, err
 	}
 	var out []OutboxMail

@@ -14,21 +14,26 @@ import (
 
 // ImportResult counts what a bulk import did with its rows.
 type ImportResult struct {
-	Imported   int // new signatures stored
-	Duplicates int // emails that had signed already (before or earlier in the file)
+	Imported   int // new people: signatures stored
+	Duplicates int // rows of people who had signed already (before, or earlier in the file)
+	Credited   int // of the duplicates, people who had signed through another source and are now credited to this one too
 }
 
-// importBatchRows is how many rows go into one INSERT statement: 13
+// importBatchRows is how many rows go into one INSERT statement: 17
 // parameters a row stays well under SQLite's limit of 32,766.
 const importBatchRows = 1000
 
-// ImportSignatures stores a batch of signatures for a campaign in one
-// transaction, all or nothing: the rows, the kept count and the tallies
-// move together, so a failure loses nothing imported by earlier batches
-// and leaves no half batch behind. Signatures must be normalised and
-// valid; an email that has signed already is counted as a duplicate and
-// changes nothing.
-func (s *Store) ImportSignatures(ctx context.Context, campaignID uint, sigs []*Signature) (ImportResult, error) {
+// ImportSignatures stores a batch of signatures from one source of a
+// campaign in one transaction, all or nothing: the rows, their links to
+// the source, the kept count, the tallies and the source figures move
+// together, so a failure loses nothing imported by earlier batches and
+// leaves no half batch behind. Signatures must be normalised and valid.
+// A person who has signed already (under the identity rules) is a
+// duplicate: stored once, the earliest signature kept, and credited to
+// this source when it did not have them yet. A pending web signature
+// that a source also has counts from then on: the source confirmed it.
+// Importing the same file again changes nothing.
+func (s *Store) ImportSignatures(ctx context.Context, campaignID, sourceID uint, sigs []*Signature) (ImportResult, error) {
 	if err := ctx.Err(); err != nil {
 		return ImportResult{}, err
 	}
@@ -40,14 +45,23 @@ func (s *Store) ImportSignatures(ctx context.Context, campaignID uint, sigs []*S
 		if err != nil {
 			return err
 		}
-		t := newTally()
+		rules, err := loadEmailRules(tx)
+		if err != nil {
+			return err
+		}
+		var src SignatureSource
+		if err := tx.Select("id").Where("id = ? AND campaign_id = ?", sourceID, campaignID).Take(&src).Error; err != nil {
+			return fmt.Errorf("import: source %d of campaign %d: %w", sourceID, campaignID, notFound(err))
+		}
+		t, st := newTally(), newSourceTally()
 		now := time.Now().UTC()
 		for _, sig := range sigs {
 			sig.ConfirmedAt = &now // an imported signature counts as its source confirmed it
+			sig.Identity = rules.Identity(sig.Email)
 		}
-		// Inserting in email order touches the email index page by page
-		// instead of at random: on 300,000 real-looking addresses this
-		// halved the import. Of two rows with the same email the earlier
+		// Inserting in identity order touches the identity index page by
+		// page instead of at random: on 300,000 real-looking addresses
+		// this halved the import. Of two rows of one person the earlier
 		// one in the file is the one stored: ties keep the file's order
 		// (a stable sort did the same at twice the cost).
 		order := make([]int32, len(sigs))
@@ -55,7 +69,7 @@ func (s *Store) ImportSignatures(ctx context.Context, campaignID uint, sigs []*S
 			order[i] = int32(i)
 		}
 		slices.SortFunc(order, func(a, b int32) int {
-			if c := strings.Compare(sigs[a].Email, sigs[b].Email); c != 0 {
+			if c := strings.Compare(sigs[a].Identity, sigs[b].Identity); c != 0 {
 				return c
 			}
 			return int(a - b)
@@ -65,28 +79,112 @@ func (s *Store) ImportSignatures(ctx context.Context, campaignID uint, sigs []*S
 			sorted[i] = sigs[j]
 		}
 		sigs = sorted
+		seen := make(map[string]bool, len(sigs))
 		for start := 0; start < len(sigs); start += importBatchRows {
 			chunk := sigs[start:min(start+importBatchRows, len(sigs))]
 			inserted, err := ins.insert(ctx, campaignID, chunk, now)
 			if err != nil {
 				return err
 			}
+			links := make([]sourceLink, 0, len(chunk))
+			var known []string
 			for _, sig := range chunk {
-				if _, ok := inserted[sig.Email]; ok {
+				if id, ok := inserted[sig.Identity]; ok {
 					t.add(sig)
+					st.join(campaignID, nil, sourceID)
+					links = append(links, sourceLink{SignatureID: id, SourceID: sourceID})
 					res.Imported++
-					delete(inserted, sig.Email) // a second row with the same email is a duplicate
-				} else {
-					res.Duplicates++
+					delete(inserted, sig.Identity) // a second row of the same person is a duplicate
+					seen[sig.Identity] = true
+					continue
+				}
+				res.Duplicates++
+				if !seen[sig.Identity] {
+					seen[sig.Identity] = true
+					known = append(known, sig.Identity)
 				}
 			}
+			if _, err := insertLinks(tx, links); err != nil {
+				return err
+			}
+			credited, err := creditKnown(tx, campaignID, sourceID, known, t, st, now)
+			if err != nil {
+				return err
+			}
+			res.Credited += credited
 		}
-		return t.write(tx)
+		if err := t.write(tx); err != nil { // the counter before the source figures, the order Recount locks them in
+			return err
+		}
+		return st.write(tx)
 	})
 	if err != nil {
 		return ImportResult{}, err
 	}
 	return res, nil
+}
+
+// creditKnown records that a source has people who signed already
+// (their identities), inside tx, and moves the figures of those it did
+// not have yet: a counted person joins the source; a pending one is
+// confirmed by it and counted with every source that has them. It
+// returns how many were credited.
+func creditKnown(tx *gorm.DB, campaignID, sourceID uint, identities []string, t *tally, st *sourceTally, now time.Time) (int, error) {
+	if len(identities) == 0 {
+		return 0, nil
+	}
+	var people []*Signature
+	if err := tx.Select("id, campaign_id, city, region, signed_at, confirmed_at").
+		Where("campaign_id = ? AND identity IN ?", campaignID, identities).Find(&people).Error; err != nil {
+		return 0, err
+	}
+	links := make([]sourceLink, len(people))
+	for i, p := range people {
+		links[i] = sourceLink{SignatureID: p.ID, SourceID: sourceID}
+	}
+	added, err := insertLinks(tx, links)
+	if err != nil || len(added) == 0 {
+		return 0, err
+	}
+	ids := make([]uint, 0, len(added))
+	for id := range added {
+		ids = append(ids, id)
+	}
+	sets, err := sourceSets(tx, ids)
+	if err != nil {
+		return 0, err
+	}
+	var confirm []uint
+	for _, p := range people {
+		if !added[p.ID] {
+			continue
+		}
+		set := sets[p.ID]
+		if p.Confirmed() {
+			before := make([]uint, 0, len(set))
+			for _, src := range set {
+				if src != sourceID {
+					before = append(before, src)
+				}
+			}
+			st.join(campaignID, before, sourceID)
+			continue
+		}
+		confirm = append(confirm, p.ID)
+		t.add(p)
+		t.addPending(campaignID, -1)
+		st.person(campaignID, set, 1)
+	}
+	if len(confirm) > 0 {
+		res := tx.Model(&Signature{}).Where("id IN ? AND confirmed_at IS NULL", confirm).Update("confirmed_at", now)
+		if res.Error != nil {
+			return 0, res.Error
+		}
+		if res.RowsAffected != int64(len(confirm)) {
+			return 0, fmt.Errorf("import: %d pending signatures changed while they were credited", int64(len(confirm))-res.RowsAffected)
+		}
+	}
+	return len(added), nil
 }
 
 // signatureInserter inserts rows with multi-row INSERT statements. The
@@ -113,7 +211,7 @@ func (s *Store) newSignatureInserter(tx *gorm.DB) (*signatureInserter, error) {
 	return &signatureInserter{store: s, tx: sqlTx}, nil
 }
 
-const signatureColumns = 16
+const signatureColumns = 17
 
 // insertStatement returns the Store's prepared INSERT for n rows. ON
 // CONFLICT DO NOTHING ... RETURNING gives back only the rows it inserted,
@@ -123,7 +221,7 @@ func (s *Store) insertStatement(ctx context.Context, n int) (*sql.Stmt, error) {
 		return st.(*sql.Stmt), nil
 	}
 	var b strings.Builder
-	b.WriteString(`INSERT INTO signatures (campaign_id, first_name, last_name, email, city, region, country, postal_code, comment, show_name, send_updates, origin, signed_at, created_at, confirmed_at, noticed_at) VALUES `)
+	b.WriteString(`INSERT INTO signatures (campaign_id, first_name, last_name, email, identity, city, region, country, postal_code, comment, show_name, send_updates, origin, signed_at, created_at, confirmed_at, noticed_at) VALUES `)
 	postgres := isPostgres(s.db)
 	p := 0
 	for i := range n {
@@ -144,7 +242,7 @@ func (s *Store) insertStatement(ctx context.Context, n int) (*sql.Stmt, error) {
 		}
 		b.WriteByte(')')
 	}
-	b.WriteString(" ON CONFLICT (campaign_id, email) DO NOTHING RETURNING id, email")
+	b.WriteString(" ON CONFLICT (campaign_id, identity) DO NOTHING RETURNING id, identity")
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return nil, err
@@ -172,8 +270,8 @@ func statementSize(n int) int {
 	return size
 }
 
-// insert stores rows and returns the emails that were new, with the id
-// each was stored under.
+// insert stores rows and returns the identities that were new, with the
+// id each was stored under.
 func (in *signatureInserter) insert(ctx context.Context, campaignID uint, sigs []*Signature, now time.Time) (map[string]uint, error) {
 	inserted := make(map[string]uint, len(sigs))
 	for len(sigs) > 0 {
@@ -202,7 +300,7 @@ func (in *signatureInserter) insertExactly(ctx context.Context, campaignID uint,
 		if sig.Origin == "" {
 			sig.Origin = "import"
 		}
-		args = append(args, campaignID, sig.FirstName, sig.LastName, sig.Email, sig.City, sig.Region, sig.Country,
+		args = append(args, campaignID, sig.FirstName, sig.LastName, sig.Email, sig.Identity, sig.City, sig.Region, sig.Country,
 			sig.PostalCode, sig.Comment, sig.ShowName, sig.SendUpdates, sig.Origin, sig.SignedAt.UTC(), now, utcOrNil(sig.ConfirmedAt), utcOrNil(sig.NoticedAt))
 	}
 	in.args = args
@@ -213,11 +311,11 @@ func (in *signatureInserter) insertExactly(ctx context.Context, campaignID uint,
 	defer rows.Close()
 	for rows.Next() {
 		var id uint
-		var email string
-		if err := rows.Scan(&id, &email); err != nil {
+		var identity string
+		if err := rows.Scan(&id, &identity); err != nil {
 			return err
 		}
-		inserted[email] = id
+		inserted[identity] = id
 	}
 	return rows.Err()
 }
@@ -280,6 +378,9 @@ func (s *Store) EachSignature(ctx context.Context, campaignID uint, batch int, f
 		if len(out) == 0 {
 			return nil
 		}
+		if err := s.fillSources(ctx, campaignID, after, out); err != nil {
+			return err
+		}
 		if err := fn(out); err != nil {
 			return err
 		}
@@ -289,6 +390,50 @@ func (s *Store) EachSignature(ctx context.Context, campaignID uint, batch int, f
 		}
 	}
 }
+
+// fillSources names the sources of a batch of signatures (in id order,
+// all after the id after), reading their links by the range of ids the
+// batch spans: one query a batch, on the links' primary key.
+func (s *Store) fillSources(ctx context.Context, campaignID, after uint, batch []Signature) error {
+	names := map[uint]string{}
+	var sources []SignatureSource
+	if err := s.db.WithContext(ctx).Select("id, name").Where("campaign_id = ?", campaignID).Find(&sources).Error; err != nil {
+		return err
+	}
+	for _, src := range sources {
+		names[src.ID] = src.Name
+	}
+	rows, err := s.db.WithContext(bulkContext(ctx)).Raw(`SELECT signature_id, source_id FROM source_signatures
+		WHERE signature_id > ? AND signature_id <= ? ORDER BY signature_id`, after, batch[len(batch)-1].ID).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	lists := make([][]string, len(batch))
+	i := 0
+	for rows.Next() {
+		var sigID, srcID uint
+		if err := rows.Scan(&sigID, &srcID); err != nil {
+			return err
+		}
+		for i < len(batch) && batch[i].ID < sigID {
+			i++
+		}
+		if i < len(batch) && batch[i].ID == sigID {
+			if name, ok := names[srcID]; ok {
+				lists[i] = append(lists[i], name)
+			}
+		}
+	}
+	for j := range batch {
+		slices.Sort(lists[j])
+		batch[j].Sources = strings.Join(lists[j], SourcesSep)
+	}
+	return rows.Err()
+}
+
+// SourcesSep separates the names of a signer's sources in an export.
+const SourcesSep = "; "
 
 // unpackSignature splits the packed text columns of EachSignature into
 // sig without allocating a slice per row.

@@ -26,7 +26,7 @@ func BenchmarkImport300k(b *testing.B) {
 		}
 		b.StartTimer()
 		for start := 0; start < len(all); start += 10_000 {
-			if _, err := store.ImportSignatures(ctx, c.ID, all[start:start+10_000]); err != nil {
+			if _, err := store.ImportSignatures(ctx, c.ID, testdb.Source(b, store, c.ID, "Test list"), all[start:start+10_000]); err != nil {
 				b.Fatal(err)
 			}
 		}

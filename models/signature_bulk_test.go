@@ -26,7 +26,7 @@ func TestImportSignaturesCountsDuplicatesAndTallies(t *testing.T) {
 			sigs = append(sigs, &models.Signature{FirstName: "S", Email: fmt.Sprintf("s%d@example.org", i), City: "Seattle", Region: "WA", SignedAt: day})
 		}
 		sigs = append(sigs, &models.Signature{FirstName: "Dup", Email: "s7@example.org"}, &models.Signature{FirstName: "Web", Email: "web@example.org"})
-		res, err := store.ImportSignatures(ctx, c.ID, sigs)
+		res, err := store.ImportSignatures(ctx, c.ID, testdb.Source(t, store, c.ID, "Test list"), sigs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,7 +67,7 @@ func TestEachSignatureKeepsEveryField(t *testing.T) {
 		in := models.Signature{FirstName: "Ada", LastName: "López", Email: "ada@example.org", City: "Seattle", Region: "WA",
 			Country: "US", PostalCode: "98101", Comment: "line one\nline\x1ftwo", ShowName: true, SendUpdates: false,
 			Origin: "import: partner.csv", SignedAt: at}
-		if _, err := store.ImportSignatures(ctx, c.ID, []*models.Signature{&in}); err != nil {
+		if _, err := store.ImportSignatures(ctx, c.ID, testdb.Source(t, store, c.ID, "Test list"), []*models.Signature{&in}); err != nil {
 			t.Fatal(err)
 		}
 		var got []models.Signature
@@ -79,8 +79,11 @@ func TestEachSignatureKeepsEveryField(t *testing.T) {
 		if g.ConfirmedAt == nil || g.ConfirmedAt.Sub(*in.ConfirmedAt).Abs() >= time.Microsecond {
 			t.Errorf("confirmed at %v, stored %v", g.ConfirmedAt, in.ConfirmedAt)
 		}
-		g.ID, g.CreatedAt, g.SignedAt, g.ConfirmedAt, in.ConfirmedAt = 0, time.Time{}, g.SignedAt.UTC(), nil, nil
-		in.CampaignID = c.ID
+		if g.Sources != "Test list" {
+			t.Errorf("sources %q, want the import's", g.Sources)
+		}
+		g.ID, g.CreatedAt, g.SignedAt, g.ConfirmedAt, in.ConfirmedAt, g.Sources = 0, time.Time{}, g.SignedAt.UTC(), nil, nil, ""
+		in.CampaignID, in.Identity = c.ID, ""
 		if g != in {
 			t.Errorf("read back\n%+v\nwant\n%+v", g, in)
 		}

@@ -214,10 +214,12 @@ type Drift struct {
 	Slug                     string
 	Kept, Rows               int64
 	KeptPending, RowsPending int64
+	SourceFigures            int // source figures (received, unique, a pair's shared) that differed from the links
 }
 
-// Recount recomputes every campaign's kept counts and tallies from the
-// signature rows, and reports the campaigns whose counts had drifted. Each
+// Recount recomputes every campaign's kept counts, tallies and source
+// figures from the signature rows and their source links, and reports the
+// campaigns whose counts had drifted. Each
 // campaign is recounted in its own transaction that blocks new signatures
 // to it meanwhile. The count and the tallies are of confirmed (and
 // imported) signatures; pending ones are counted apart.
@@ -231,7 +233,7 @@ func (s *Store) Recount(ctx context.Context) ([]Drift, error) {
 		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			if isPostgres(tx) {
 				// Writers of this campaign's counters wait for the recount.
-				if err := tx.Exec("LOCK TABLE signature_counters IN SHARE ROW EXCLUSIVE MODE").Error; err != nil {
+				if err := tx.Exec("LOCK TABLE signature_counters, source_counts, source_pairs IN SHARE ROW EXCLUSIVE MODE").Error; err != nil {
 					return err
 				}
 			}
@@ -247,8 +249,12 @@ func (s *Store) Recount(ctx context.Context) ([]Drift, error) {
 			if err := tx.Model(&Signature{}).Where("campaign_id = ? AND confirmed_at IS NULL", c.ID).Count(&pending).Error; err != nil {
 				return err
 			}
-			if kept.Counted != rows || kept.Pending != pending {
-				drifts = append(drifts, Drift{CampaignID: c.ID, Slug: c.Slug, Kept: kept.Counted, Rows: rows, KeptPending: kept.Pending, RowsPending: pending})
+			sourceDrift, err := rebuildSourceFigures(tx, c.ID)
+			if err != nil {
+				return err
+			}
+			if kept.Counted != rows || kept.Pending != pending || sourceDrift > 0 {
+				drifts = append(drifts, Drift{CampaignID: c.ID, Slug: c.Slug, Kept: kept.Counted, Rows: rows, KeptPending: kept.Pending, RowsPending: pending, SourceFigures: sourceDrift})
 			}
 			if err := tx.Where("campaign_id = ?", c.ID).Delete(&signatureCounter{}).Error; err != nil {
 				return err
@@ -259,7 +265,7 @@ func (s *Store) Recount(ctx context.Context) ([]Drift, error) {
 			t := newTally()
 			t.addPending(c.ID, pending)
 			var batch []*Signature
-			err := tx.Model(&Signature{}).Select("id, campaign_id, city, region, signed_at").Where("campaign_id = ? AND confirmed_at IS NOT NULL", c.ID).
+			err = tx.Model(&Signature{}).Select("id, campaign_id, city, region, signed_at").Where("campaign_id = ? AND confirmed_at IS NOT NULL", c.ID).
 				FindInBatches(&batch, 5000, func(*gorm.DB, int) error {
 					for _, sig := range batch {
 						t.add(sig)

@@ -56,10 +56,18 @@ func (s *Store) ConfirmSignature(ctx context.Context, campaignID, id uint) error
 		if res.RowsAffected == 0 {
 			return ErrAlreadyConfirmed
 		}
-		t := newTally()
+		sets, err := sourceSets(tx, []uint{id})
+		if err != nil {
+			return err
+		}
+		t, st := newTally(), newSourceTally()
 		t.add(&sig)
 		t.addPending(campaignID, -1)
-		return t.write(tx)
+		st.person(campaignID, sets[id], 1)
+		if err := t.write(tx); err != nil { // the counter before the source figures, the order Recount locks them in
+			return err
+		}
+		return st.write(tx)
 	})
 }
 
@@ -74,7 +82,11 @@ func (s *Store) WithdrawSignature(ctx context.Context, campaignID, id uint) erro
 			Where("id = ? AND campaign_id = ?", id, campaignID).Take(&sig).Error; err != nil {
 			return notFound(err)
 		}
-		res := tx.Where("id = ?", id).Delete(&Signature{})
+		sets, err := sourceSets(tx, []uint{id})
+		if err != nil {
+			return err
+		}
+		res := tx.Where("id = ?", id).Delete(&Signature{}) // its source links go with it (ON DELETE CASCADE)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -84,13 +96,17 @@ func (s *Store) WithdrawSignature(ctx context.Context, campaignID, id uint) erro
 		if err := forgetSignerMail(tx, []uint{id}); err != nil {
 			return err
 		}
-		t := newTally()
+		t, st := newTally(), newSourceTally()
 		if sig.Confirmed() {
 			t.remove(&sig)
+			st.person(campaignID, sets[id], -1)
 		} else {
 			t.addPending(campaignID, -1)
 		}
-		return t.write(tx)
+		if err := t.write(tx); err != nil { // the counter before the source figures, the order Recount locks them in
+			return err
+		}
+		return st.write(tx)
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 type Store struct {
 	db          *gorm.DB
 	insertStmts sync.Map // row count -> *sql.Stmt, see signatureInserter
+	webSources  sync.Map // campaign id -> the id of its form's SignatureSource (never deleted)
 }
 
 // NewStore wraps an open database.

@@ -243,7 +243,7 @@ func TestTimelineSignatureMilestones(t *testing.T) {
 		add(1, time.Date(2019, 7, 10, 8, 0, 0, 0, time.UTC))   // the 1,000th
 		add(500, time.Date(2019, 7, 12, 8, 0, 0, 0, time.UTC)) // none reached
 		add(8600, time.Date(2019, 7, 16, 8, 0, 0, 0, time.UTC))
-		if _, err := store.ImportSignatures(ctx, c.ID, sigs); err != nil {
+		if _, err := store.ImportSignatures(ctx, c.ID, testdb.Source(t, store, c.ID, "Test list"), sigs); err != nil {
 			t.Fatal(err)
 		}
 		ms, err := store.Timeline(ctx, c.ID, models.TimelineFilter{Kind: "milestone"})

@@ -120,3 +120,14 @@ func postgresDSN(t testing.TB) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// Source returns the id of a campaign's signature source of that name,
+// made the first time, for tests that import signatures.
+func Source(t testing.TB, store *models.Store, campaignID uint, name string) uint {
+	t.Helper()
+	src, err := store.SourceForImport(context.Background(), models.CommandLine, campaignID, name, true)
+	if err != nil {
+		t.Fatalf("source %q: %v", name, err)
+	}
+	return src.ID
+}
