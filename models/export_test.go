@@ -25,3 +25,19 @@ func (s *Store) SessionKeysForTest(ctx context.Context) ([]string, error) {
 	err := s.db.WithContext(ctx).Table("sessions").Pluck("token", &out).Error
 	return out, err
 }
+
+// MigrateToForTest brings the schema up to version v only.
+func (s *Store) MigrateToForTest(ctx context.Context, v int) error {
+	_, _, err := migrateTo(s.db.WithContext(ctx), v)
+	return err
+}
+
+// SourceSetsForTest lists the sources that had each signature of a
+// campaign, by signature id.
+func (s *Store) SourceSetsForTest(ctx context.Context, campaignID uint) (map[uint][]uint, error) {
+	var ids []uint
+	if err := s.db.WithContext(ctx).Model(&Signature{}).Where("campaign_id = ?", campaignID).Pluck("id", &ids).Error; err != nil {
+		return nil, err
+	}
+	return sourceSets(s.db.WithContext(ctx), ids)
+}

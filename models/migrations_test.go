@@ -118,7 +118,8 @@ func TestModelsMatchSchema(t *testing.T) {
 			for _, model := range []any{
 				&models.Campaign{}, &models.Petition{}, &models.Organisation{}, &models.CountClaim{},
 				&models.Signature{}, &models.Delivery{}, &models.Action{}, &models.Response{},
-				&models.User{}, &models.AuditEntry{},
+				&models.User{}, &models.AuditEntry{}, &models.ImportJob{}, &models.SignatureSource{},
+				&models.DeliveryCount{}, &models.EmailRule{},
 			} {
 				checkModel(t, db, model)
 			}
