@@ -152,10 +152,10 @@ func TestWebSignersAndWithdrawalMoveTheSourceFigures(t *testing.T) {
 		seed.Load(ctx, store)
 		c, _ := store.CampaignBySlug(ctx, "no-tech-for-ice")
 		web := []*models.Signature{
-			{CampaignID: c.ID, FirstName: "Ana", Email: "Ana.Lopez+nt4i@gmail.com"},                          // counted at once
-			{CampaignID: c.ID, FirstName: "Ben", Email: "ben@example.org", NeedsConfirmation: true},          // pending, then on a list
-			{CampaignID: c.ID, FirstName: "Cy", Email: "cy@example.org", NeedsConfirmation: true},            // pending, expires
-			{CampaignID: c.ID, FirstName: "Di", Email: "di@example.org"},                                     // counted, withdraws
+			{CampaignID: c.ID, FirstName: "Ana", Email: "Ana.Lopez+nt4i@gmail.com"},                         // counted at once
+			{CampaignID: c.ID, FirstName: "Ben", Email: "ben@example.org", NeedsConfirmation: true},         // pending, then on a list
+			{CampaignID: c.ID, FirstName: "Cy", Email: "cy@example.org", NeedsConfirmation: true},           // pending, expires
+			{CampaignID: c.ID, FirstName: "Di", Email: "di@example.org"},                                    // counted, withdraws
 			{CampaignID: c.ID, FirstName: "Ana", Email: "analopez@googlemail.com", NeedsConfirmation: true}, // a repeat
 		}
 		for _, s := range web {

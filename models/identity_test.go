@@ -22,7 +22,7 @@ func TestIdentitySamePerson(t *testing.T) {
 		{"ana@ymail.com", "ana@yahoo.com", "ana-list@yahoo.com", "ANA+x@YMAIL.COM"},
 		{"a.b@fastmail.fm", "ab@fastmail.fm"},
 		{"zoë@example.org", "zoe\u0308@example.org", "ZOË@example.org"}, // composed, decomposed, upper case
-		{"ana@example.org.", "ana@example.org"},                          // a trailing dot on the domain
+		{"ana@example.org.", "ana@example.org"},                         // a trailing dot on the domain
 	} {
 		want := rules.Identity(group[0])
 		for _, addr := range group[1:] {
@@ -40,7 +40,7 @@ func TestIdentityDifferentPeople(t *testing.T) {
 	rules := models.EmailRules{}
 	for _, pair := range [][2]string{
 		{"ana.lopez@hotmail.com", "analopez@hotmail.com"}, // dots matter outside Gmail
-		{"ana@example.org", "аna@example.org"},             // Cyrillic а
+		{"ana@example.org", "аna@example.org"},            // Cyrillic а
 		{"ana@gmail.com", "ana@gmail.co"},
 		{"ana@gmail.com", "ana@gmai1.com"},
 		{"ana-list@yahoo.com", "ana@yahoo.com"}, // no rule for yahoo: "-" is part of the name
