@@ -46,7 +46,7 @@ campaigntrack --help.
 func signaturesImport(ctx context.Context, env Env, args []string) error {
 	var campaign, rejectsPath, sourceName *string
 	var newSource *bool
-	flagArgs, files := splitArgs(args)
+	flagArgs, files := splitArgs(args, "new-source")
 	cfg, err := config.ParseWith("signatures import", flagArgs, env.Getenv, env.Stderr, func(fs *flag.FlagSet) {
 		campaign = fs.String("campaign", "", "the campaign's slug (required)")
 		sourceName = fs.String("source", "", "the signature source the rows are credited to (default: a source named after the file)")

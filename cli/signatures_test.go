@@ -323,3 +323,44 @@ func TestSignaturesHelp(t *testing.T) {
 		t.Errorf("unknown verb: %d %q", r.code, r.stderr)
 	}
 }
+
+// TestSignaturesImportSources: rows go to the named source; an unknown
+// name is refused with the campaign's sources listed, unless
+// --new-source makes it; without --source the file names one.
+func TestSignaturesImportSources(t *testing.T) {
+	t.Parallel()
+	db := seededDB(t)
+	dir := t.TempDir()
+	good := writeFile(t, dir, "mijente.csv", goodCSV)
+	other := writeFile(t, dir, "aclu.csv", "email,name\nADA+aclu@Example.org,Ada Lopez\neve@example.org,Eve Stone\n")
+	base := []string{"signatures", "import", "--db", db, "--campaign", "no-tech-for-ice"}
+	if r := run(t, context.Background(), nil, append(base, good)...); r.code != 0 || !strings.Contains(r.stdout, `source "mijente.csv"`) {
+		t.Fatalf("no --source: exit %d, %q %q", r.code, r.stdout, r.stderr)
+	}
+	r := run(t, context.Background(), nil, append(base, "--source", "ACLU of Washington", other)...)
+	if r.code != 1 || !strings.Contains(r.stderr, `no source named "ACLU of Washington"`) || !strings.Contains(r.stderr, `"mijente.csv"`) || !strings.Contains(r.stderr, models.WebSourceName) {
+		t.Fatalf("unknown source: exit %d, stderr %q", r.code, r.stderr)
+	}
+	r = run(t, context.Background(), nil, append(base, "--source", "ACLU of Washington", "--new-source", other)...)
+	if r.code != 0 || !strings.Contains(r.stdout, "2 rows read: 1 imported, 1 duplicates, 0 invalid; 1 of the duplicates had signed through another source") {
+		t.Fatalf("--new-source: exit %d, %q %q", r.code, r.stdout, r.stderr)
+	}
+	// The name is found whatever its case; the same file again changes nothing.
+	r = run(t, context.Background(), nil, append(base, "--source", "aclu of washington", other)...)
+	if r.code != 0 || !strings.Contains(r.stdout, "2 rows read: 0 imported, 2 duplicates, 0 invalid\n") {
+		t.Fatalf("again: exit %d, %q %q", r.code, r.stdout, r.stderr)
+	}
+	store, c := openDB(t, db)
+	sc, err := store.SourceFigures(context.Background(), c.ID)
+	if err != nil || sc.People != 4 {
+		t.Fatalf("figures %+v %v", sc, err)
+	}
+	for _, f := range sc.Sources {
+		if f.Name == "ACLU of Washington" && (f.Received != 2 || f.Unique != 1 || f.Shared != 1) {
+			t.Errorf("ACLU figures %+v", f)
+		}
+	}
+	if r := run(t, context.Background(), nil, "signatures", "recount", "--db", db); r.code != 0 || !strings.Contains(r.stdout, "no drift") {
+		t.Errorf("recount: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+}
