@@ -1,8 +1,11 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -384,91 +387,115 @@ func reidentify(tx *gorm.DB, rules EmailRules, domains []string) (RuleChange, er
 			newIdentity[r.ID] = id
 		}
 	}
-	var merged []uint
-	for k, ids := range groups {
-		if len(ids) < 2 {
-			continue
+	var people [][]uint
+	for _, ids := range groups {
+		if len(ids) > 1 {
+			people = append(people, ids)
 		}
-		gone, err := mergePeople(tx, k.campaign, ids)
-		if err != nil {
-			return out, err
-		}
-		merged = append(merged, gone...)
+	}
+	merged, err := mergePeople(tx, people)
+	if err != nil {
+		return out, err
 	}
 	out.Merged = len(merged)
 	for _, id := range merged {
 		delete(newIdentity, id)
 	}
-	for id, identity := range newIdentity {
-		if err := tx.Model(&Signature{}).Where("id = ?", id).Update("identity", identity).Error; err != nil {
-			return out, fmt.Errorf("signature %d: new identity: %w", id, err)
-		}
+	if err := setIdentities(tx, newIdentity); err != nil {
+		return out, err
 	}
 	out.Changed = len(newIdentity)
 	return out, nil
 }
 
-// mergePeople merges signatures of one person into one, inside tx: the
-// earliest counted one is kept (the earliest pending one when none
-// counts), every source that had any of them is recorded on it, and the
-// others are deleted with their mail. The kept counts, tallies and source
-// figures move with them. It returns the ids deleted.
-func mergePeople(tx *gorm.DB, campaignID uint, ids []uint) ([]uint, error) {
-	var sigs []*Signature
-	if err := tx.Select("id, campaign_id, city, region, signed_at, confirmed_at").
-		Where("id IN ?", ids).Order("signed_at").Order("id").Find(&sigs).Error; err != nil {
-		return nil, err
-	}
-	if len(sigs) < 2 {
+// mergePeople merges each group of signatures (one person's, of one
+// campaign) into one, inside tx: the earliest counted one is kept (the
+// earliest pending one when none counts), every source that had any of
+// them is recorded on it, and the others are deleted with their mail. The
+// kept counts, tallies and source figures move with them. It returns the
+// ids deleted. The work is done in bulk, a few statements for thousands
+// of groups: a migration merging 30,000 people one at a time took 88 s.
+func mergePeople(tx *gorm.DB, groups [][]uint) ([]uint, error) {
+	if len(groups) == 0 {
 		return nil, nil
 	}
-	keep := sigs[0]
-	for _, sig := range sigs {
-		if sig.Confirmed() {
-			keep = sig
-			break
+	var all []uint
+	for _, g := range groups {
+		all = append(all, g...)
+	}
+	byID := make(map[uint]*Signature, len(all))
+	for start := 0; start < len(all); start += 5000 {
+		var sigs []*Signature
+		if err := tx.Select("id, campaign_id, city, region, signed_at, confirmed_at").
+			Where("id IN ?", all[start:min(start+5000, len(all))]).Find(&sigs).Error; err != nil {
+			return nil, err
+		}
+		for _, sig := range sigs {
+			byID[sig.ID] = sig
 		}
 	}
-	sets, err := sourceSets(tx, ids)
+	sets, err := sourceSets(tx, all)
 	if err != nil {
 		return nil, err
 	}
 	t, st := newTally(), newSourceTally()
-	union := map[uint]bool{}
 	var gone []uint
-	for _, sig := range sigs {
-		for _, src := range sets[sig.ID] {
-			union[src] = true
+	var links []sourceLink
+	for _, ids := range groups {
+		var sigs []*Signature
+		for _, id := range ids {
+			if sig := byID[id]; sig != nil {
+				sigs = append(sigs, sig)
+			}
 		}
-		if sig.Confirmed() {
-			t.remove(sig)
-			st.person(campaignID, sets[sig.ID], -1)
+		if len(sigs) < 2 {
+			continue
+		}
+		slices.SortFunc(sigs, func(a, b *Signature) int {
+			return cmp.Or(a.SignedAt.Compare(b.SignedAt), cmp.Compare(a.ID, b.ID))
+		})
+		keep := sigs[0]
+		for _, sig := range sigs {
+			if sig.Confirmed() {
+				keep = sig
+				break
+			}
+		}
+		campaignID := keep.CampaignID
+		union := map[uint]bool{}
+		for _, sig := range sigs {
+			for _, src := range sets[sig.ID] {
+				union[src] = true
+			}
+			if sig.Confirmed() {
+				t.remove(sig)
+				st.person(campaignID, sets[sig.ID], -1)
+			} else {
+				t.addPending(campaignID, -1)
+			}
+			if sig.ID != keep.ID {
+				gone = append(gone, sig.ID)
+			}
+		}
+		srcs := slices.Sorted(maps.Keys(union))
+		if keep.Confirmed() {
+			t.add(keep)
+			st.person(campaignID, srcs, 1)
 		} else {
-			t.addPending(campaignID, -1)
+			t.addPending(campaignID, 1)
 		}
-		if sig.ID != keep.ID {
-			gone = append(gone, sig.ID)
+		for _, src := range srcs {
+			links = append(links, sourceLink{SignatureID: keep.ID, SourceID: src})
 		}
 	}
-	all := make([]uint, 0, len(union))
-	for src := range union {
-		all = append(all, src)
-	}
-	if keep.Confirmed() {
-		t.add(keep)
-		st.person(campaignID, all, 1)
-	} else {
-		t.addPending(campaignID, 1)
-	}
-	if err := forgetSignerMail(tx, gone); err != nil {
-		return nil, err
-	}
-	if err := tx.Where("id IN ?", gone).Delete(&Signature{}).Error; err != nil {
-		return nil, err
-	}
-	links := make([]sourceLink, 0, len(all))
-	for _, src := range all {
-		links = append(links, sourceLink{SignatureID: keep.ID, SourceID: src})
+	for start := 0; start < len(gone); start += 5000 {
+		chunk := gone[start:min(start+5000, len(gone))]
+		if err := forgetSignerMail(tx, chunk); err != nil {
+			return nil, err
+		}
+		if err := tx.Where("id IN ?", chunk).Delete(&Signature{}).Error; err != nil { // their links go with them
+			return nil, err
+		}
 	}
 	if _, err := insertLinks(tx, links); err != nil {
 		return nil, err
@@ -477,4 +504,25 @@ func mergePeople(tx *gorm.DB, campaignID uint, ids []uint) ([]uint, error) {
 		return nil, err
 	}
 	return gone, st.write(tx)
+}
+
+// setIdentities gives signatures their new identities, 500 a statement.
+func setIdentities(tx *gorm.DB, identities map[uint]string) error {
+	ids := slices.Sorted(maps.Keys(identities))
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		var b strings.Builder
+		args := make([]any, 0, len(chunk)*3)
+		b.WriteString("UPDATE signatures SET identity = CASE id")
+		for _, id := range chunk {
+			b.WriteString(" WHEN ? THEN ?")
+			args = append(args, id, identities[id])
+		}
+		b.WriteString(" END WHERE id IN ?")
+		args = append(args, chunk)
+		if err := tx.Exec(b.String(), args...).Error; err != nil {
+			return fmt.Errorf("new identities: %w", err)
+		}
+	}
+	return nil
 }
