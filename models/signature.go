@@ -275,6 +275,7 @@ func (s *Store) AddSignatures(ctx context.Context, sigs []*Signature) (errs []er
 			// signatures: without it, a repeat answered measurably sooner,
 			// which told whether an address had signed.
 			t.counts[campaignID] += 0
+			st.touch(campaignID, web) // and the form's source figures (+0), for the same reason
 			if _, err := insertLinks(tx, links); err != nil {
 				return err
 			}

@@ -111,10 +111,7 @@ func (st *sourceTally) join(campaignID uint, before []uint, src uint) {
 // take the same rows in opposite orders.
 func (st *sourceTally) write(tx *gorm.DB) error {
 	for _, src := range slices.Sorted(maps.Keys(st.received)) {
-		r, u := st.received[src], st.uniq[src]
-		if r == 0 && u == 0 {
-			continue
-		}
+		r, u := st.received[src], st.uniq[src] // written even at 0: see AddSignatures
 		if err := tx.Exec(`INSERT INTO source_counts (campaign_id, source_id, slot, received, uniq) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (source_id, slot) DO UPDATE SET received = source_counts.received + excluded.received, uniq = source_counts.uniq + excluded.uniq`,
 			st.campaign[src], src, rand.IntN(counterSlots), r, u).Error; err != nil {
