@@ -115,3 +115,28 @@ func FuzzIdentity(f *testing.F) {
 		}
 	})
 }
+
+// FuzzEmailRule: whatever an organiser types as a rule, an accepted one
+// never gives an address an empty local part, and identities under it
+// stay stable.
+func FuzzEmailRule(f *testing.F) {
+	f.Add("yahoo.com", "", false, "-", "ana-x@yahoo.com")
+	f.Add("ymail.com", "yahoo.com", true, "", "a.n.a@ymail.com")
+	f.Add("", "", true, "", "x@y.z")
+	f.Add("example.org", "", false, "a", "ana@example.org")
+	f.Fuzz(func(t *testing.T, domain, alias string, dots bool, seps, addr string) {
+		r := models.EmailRule{Domain: domain, AliasOf: alias, IgnoreDots: dots, TagSeps: seps}
+		r.Normalise()
+		if len(r.Validate()) > 0 {
+			return
+		}
+		rules := models.EmailRules{r.Domain: r}
+		id := rules.Identity(addr)
+		if again := rules.Identity(id); again != id {
+			t.Fatalf("rule %+v: %q -> %q -> %q", r, addr, id, again)
+		}
+		if at := strings.LastIndexByte(strings.TrimSpace(addr), '@'); at > 0 && strings.LastIndexByte(id, '@') == 0 {
+			t.Fatalf("rule %+v emptied %q: %q", r, addr, id)
+		}
+	})
+}
