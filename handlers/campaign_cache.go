@@ -27,6 +27,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"campaigntrack/models"
 	"campaigntrack/negotiate"
 )
@@ -117,6 +119,28 @@ func (pc *pageCache) abandon(cp *models.Campaign) {
 		p.rendering = false
 	}
 	pc.mu.Unlock()
+}
+
+// serveCached serves a campaign's page from pc, rendering it first when
+// the cached copy is missing or stale (see get). When a render fails, the
+// previous copy, if there is one, is served and the failure logged.
+func (h *Handler) serveCached(c echo.Context, pc *pageCache, cp *models.Campaign, what string, render func() ([]byte, error)) error {
+	now := h.now()
+	page, mustRender := pc.get(cp, now)
+	if mustRender {
+		fresh, err := render()
+		switch {
+		case err == nil:
+			page = pc.store(cp, fresh, now)
+		case page == nil:
+			return err
+		default:
+			pc.abandon(cp)
+			h.log.Error(what+": serving the previous copy", "slug", cp.Slug, "error", err)
+		}
+	}
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	return page.write(c.Response(), csrfToken(c), negotiate.AcceptsGzip(c.Request().Header))
 }
 
 // write sends the page with the visitor's token in place, in one Write

@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"campaigntrack/models"
-	"campaigntrack/negotiate"
 	"campaigntrack/views"
 )
 
@@ -66,22 +65,7 @@ func (h *Handler) campaignPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	now := h.now()
-	page, mustRender := h.pages.get(cp, now)
-	if mustRender {
-		fresh, err := h.renderCampaignPage(c, cp)
-		switch {
-		case err == nil:
-			page = h.pages.store(cp, fresh, now)
-		case page == nil:
-			return err
-		default:
-			h.pages.abandon(cp)
-			h.log.Error("campaign page: serving the previous copy", "slug", cp.Slug, "error", err)
-		}
-	}
-	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
-	return page.write(c.Response(), csrfToken(c), negotiate.AcceptsGzip(c.Request().Header))
+	return h.serveCached(c, h.pages, cp, "campaign page", func() ([]byte, error) { return h.renderCampaignPage(c, cp) })
 }
 
 func (h *Handler) renderCampaignPage(c echo.Context, cp *models.Campaign) ([]byte, error) {
