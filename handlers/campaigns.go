@@ -128,7 +128,7 @@ type campaignJSON struct {
 	Target            string         `json:"target"`
 	Demand            string         `json:"demand"`
 	Status            string         `json:"status"`
-	SignatureCount    int64          `json:"signature_count"`    // confirmed and imported: the count
+	SignatureCount    int64          `json:"signature_count"`    // confirmed and imported, each person once: the count
 	SignaturesPending int64          `json:"signatures_pending"` // waiting for their signers to confirm by email
 	SignatureGoal     int64          `json:"signature_goal"`
 	Claims            []claimJSON    `json:"claims"`
@@ -138,6 +138,9 @@ type campaignJSON struct {
 	DeliveryProgress deliveryProgressJSON `json:"delivery_progress"`
 	TopRegions       placesJSON           `json:"top_regions"`
 	TopCities        placesJSON           `json:"top_cities"`
+	// Sources are the count as it is made (Store.SourceFigures), the
+	// form's first: signature_count is their distinct people.
+	Sources []sourceJSON `json:"sources"`
 }
 
 // placesJSON is models.PlaceCounts: the places named on the campaign
@@ -218,6 +221,11 @@ func (h *Handler) campaignJSON(c echo.Context) error {
 		return err
 	}
 	out.TopRegions, out.TopCities = newPlacesJSON(regions), newPlacesJSON(cities)
+	figures, err := h.store.SourceFigures(ctx, cp.ID)
+	if err != nil {
+		return err
+	}
+	out.Sources = newSourcesJSON(figures.Sources)
 	return c.JSON(http.StatusOK, out)
 }
 
