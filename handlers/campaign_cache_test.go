@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,9 +29,13 @@ func TestUnknownSlugsLeaveNothingInTheCaches(t *testing.T) {
 	h := New(store, slog.New(slog.NewTextHandler(io.Discard, nil)), config.Config{PageCache: time.Hour})
 	e := h.Router()
 	for i := range 200 {
-		for _, p := range []string{"/campaigns/made-up-", "/api/campaigns/made-up-", "/campaigns/made-up-sign-"} {
+		for _, p := range []string{"/campaigns/made-up-", "/api/campaigns/made-up-", "/campaigns/made-up-sign-", "/campaigns/made-up-count-"} {
+			path := p + strconv.Itoa(i)
+			if strings.HasSuffix(p, "-count-") {
+				path += "/count"
+			}
 			rec := httptest.NewRecorder()
-			e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p+strconv.Itoa(i), nil))
+			e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
 			if rec.Code != http.StatusNotFound {
 				t.Fatalf("GET %s%d: %d", p, i, rec.Code)
 			}
@@ -41,8 +46,8 @@ func TestUnknownSlugsLeaveNothingInTheCaches(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("the live campaign: %d", rec.Code)
 	}
-	if n, m := len(h.campaigns.entries), len(h.pages.entries); n != 1 || m != 1 {
-		t.Errorf("after 600 requests for made-up slugs and one for the live one: %d campaigns and %d pages cached, want 1 and 1", n, m)
+	if n, m, k := len(h.campaigns.entries), len(h.pages.entries), len(h.countPages.entries); n != 1 || m != 1 || k != 0 {
+		t.Errorf("after 800 requests for made-up slugs and one for the live one: %d campaigns, %d pages and %d count pages cached, want 1, 1 and 0", n, m, k)
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"campaigntrack/models"
-	"campaigntrack/negotiate"
 	"campaigntrack/views"
 )
 
@@ -66,22 +65,7 @@ func (h *Handler) campaignPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	now := h.now()
-	page, mustRender := h.pages.get(cp, now)
-	if mustRender {
-		fresh, err := h.renderCampaignPage(c, cp)
-		switch {
-		case err == nil:
-			page = h.pages.store(cp, fresh, now)
-		case page == nil:
-			return err
-		default:
-			h.pages.abandon(cp)
-			h.log.Error("campaign page: serving the previous copy", "slug", cp.Slug, "error", err)
-		}
-	}
-	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
-	return page.write(c.Response(), csrfToken(c), negotiate.AcceptsGzip(c.Request().Header))
+	return h.serveCached(c, h.pages, cp, "campaign page", func() ([]byte, error) { return h.renderCampaignPage(c, cp) })
 }
 
 func (h *Handler) renderCampaignPage(c echo.Context, cp *models.Campaign) ([]byte, error) {
@@ -144,7 +128,7 @@ type campaignJSON struct {
 	Target            string         `json:"target"`
 	Demand            string         `json:"demand"`
 	Status            string         `json:"status"`
-	SignatureCount    int64          `json:"signature_count"`    // confirmed and imported: the count
+	SignatureCount    int64          `json:"signature_count"`    // confirmed and imported, each person once: the count
 	SignaturesPending int64          `json:"signatures_pending"` // waiting for their signers to confirm by email
 	SignatureGoal     int64          `json:"signature_goal"`
 	Claims            []claimJSON    `json:"claims"`
@@ -154,6 +138,9 @@ type campaignJSON struct {
 	DeliveryProgress deliveryProgressJSON `json:"delivery_progress"`
 	TopRegions       placesJSON           `json:"top_regions"`
 	TopCities        placesJSON           `json:"top_cities"`
+	// Sources are the count as it is made (Store.SourceFigures), the
+	// form's first: signature_count is their distinct people.
+	Sources []sourceJSON `json:"sources"`
 }
 
 // placesJSON is models.PlaceCounts: the places named on the campaign
@@ -234,6 +221,11 @@ func (h *Handler) campaignJSON(c echo.Context) error {
 		return err
 	}
 	out.TopRegions, out.TopCities = newPlacesJSON(regions), newPlacesJSON(cities)
+	figures, err := h.store.SourceFigures(ctx, cp.ID)
+	if err != nil {
+		return err
+	}
+	out.Sources = newSourcesJSON(figures.Sources)
 	return c.JSON(http.StatusOK, out)
 }
 

@@ -29,11 +29,19 @@ func (h *Handler) deliveriesPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	counts, err := h.store.DeliveryCounts(c.Request().Context(), cp.ID)
+	if err != nil {
+		return err
+	}
 	v := views.DeliveriesView{
 		Campaign: *cp, Deliveries: ds, Progress: models.Progress(ds, cp.DeliveriesPlanned),
 		Located: map[uint]string{}, Today: h.now().UTC().Format("2006-01-02"), Answers: answers,
+		Carried: map[uint]models.DeliveryCount{},
 	}
 	for _, d := range ds {
+		if dc := carried(d, counts); dc != nil {
+			v.Carried[d.ID] = *dc
+		}
 		if d.Country != "" && d.Country != "US" {
 			v.Elsewhere = append(v.Elsewhere, d)
 			continue

@@ -50,6 +50,8 @@ func (h *Handler) Router() *echo.Echo {
 	e.GET("/campaigns/:slug", h.campaignPage, h.publicCSRF)
 	e.POST("/campaigns/:slug/sign", h.sign, middleware.BodyLimit("16K"), h.publicCSRF)
 	e.GET("/campaigns/:slug/signed", h.signed)
+	// How the count is made: each source's figures, kept, never a signer.
+	e.GET("/campaigns/:slug/count", h.countPage)
 	// The links mailed to signers: a page with a button, which posts.
 	// The one-click unsubscribe (RFC 8058) is posted by mail clients with
 	// no cookie, so it carries no CSRF token: the link's token is the proof.
@@ -74,6 +76,7 @@ func (h *Handler) Router() *echo.Echo {
 	// Public JSON.
 	api := e.Group("/api")
 	api.GET("/campaigns/:slug", h.campaignJSON)
+	api.GET("/campaigns/:slug/deliveries", h.deliveriesJSON)
 
 	// Signing in and out. Only these routes and /admin read the organiser
 	// session: the public pages cost no session work at all.

@@ -101,6 +101,7 @@ type DeliveriesView struct {
 	Unplaced   []models.Delivery             // in the United States, but the place could not be found
 	Located    map[uint]string               // how each marker was placed: "recorded" or "city centre"
 	Answers    map[string]models.AnswerState // whether the target answered each delivery
+	Carried    map[uint]models.DeliveryCount // the count each delivered delivery carried, by delivery
 	Today      string                        // for the CSV's file name
 }
 
