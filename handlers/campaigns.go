@@ -3,7 +3,11 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -65,7 +69,7 @@ func (h *Handler) campaignPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.serveCached(c, h.pages, cp, "campaign page", func() ([]byte, error) { return h.renderCampaignPage(c, cp) })
+	return h.serveCached(c, h.pages, cp, "campaign page", echo.MIMETextHTMLCharsetUTF8, csrfToken(c), func() ([]byte, error) { return h.renderCampaignPage(c, cp) })
 }
 
 func (h *Handler) renderCampaignPage(c echo.Context, cp *models.Campaign) ([]byte, error) {
@@ -181,26 +185,41 @@ type claimJSON struct {
 	SourceURL  string `json:"source_url"`
 }
 
-// campaignJSON serves GET /api/campaigns/:slug.
+// campaignJSON serves GET /api/campaigns/:slug from its cache (see
+// campaign_cache.go), with the kept counts read for each request and put
+// in at the placeholder.
 func (h *Handler) campaignJSON(c echo.Context) error {
 	ctx := c.Request().Context()
 	cp, err := h.campaign(c, cached)
 	if err != nil {
 		return err
 	}
-	out := campaignJSON{
-		Slug: cp.Slug, Title: cp.Title, Target: cp.Target, Demand: cp.Demand, Status: cp.Status,
-		SignatureGoal: cp.SignatureGoal, DeliveriesPlanned: cp.DeliveriesPlanned,
-		Claims: []claimJSON{},
-	}
 	kept, err := h.store.KeptCount(ctx, cp.ID)
 	if err != nil {
 		return err
 	}
-	out.SignatureCount, out.SignaturesPending = kept.Counted, kept.Pending
+	live := strconv.FormatInt(kept.Counted, 10) + `,"signatures_pending":` + strconv.FormatInt(kept.Pending, 10)
+	return h.serveCached(c, h.jsonPages, cp, "campaign JSON", echo.MIMEApplicationJSON, live, func() ([]byte, error) { return h.renderCampaignJSON(ctx, cp) })
+}
+
+// Stand-ins for the counts in a cached campaign JSON: numbers no count
+// reaches, replaced by the placeholder once marshalled.
+const (
+	countStandIn   = 987654321987654321
+	pendingStandIn = 987654321987654322
+)
+
+// renderCampaignJSON marshals the campaign's JSON with the placeholder
+// where the live counts go.
+func (h *Handler) renderCampaignJSON(ctx context.Context, cp *models.Campaign) ([]byte, error) {
+	out := campaignJSON{
+		Slug: cp.Slug, Title: cp.Title, Target: cp.Target, Demand: cp.Demand, Status: cp.Status,
+		SignatureGoal: cp.SignatureGoal, DeliveriesPlanned: cp.DeliveriesPlanned,
+		Claims: []claimJSON{}, SignatureCount: countStandIn, SignaturesPending: pendingStandIn,
+	}
 	claims, err := h.store.ClaimsFor(ctx, cp.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, cl := range claims {
 		out.Claims = append(out.Claims, claimJSON{
@@ -210,7 +229,7 @@ func (h *Handler) campaignJSON(c echo.Context) error {
 	}
 	progress, err := h.store.DeliveryProgressFor(ctx, cp)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// Every status is present, zero or not, so a client never has to
 	// guess whether a missing key means zero.
@@ -218,15 +237,23 @@ func (h *Handler) campaignJSON(c echo.Context) error {
 	out.DeliveryProgress = deliveryProgressJSON{Cities: progress.Cities, Delivered: progress.Delivered, Named: progress.Named}
 	regions, cities, err := h.publicPlaces(ctx, cp.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	out.TopRegions, out.TopCities = newPlacesJSON(regions), newPlacesJSON(cities)
 	figures, err := h.store.SourceFigures(ctx, cp.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	out.Sources = newSourcesJSON(figures.Sources)
-	return c.JSON(http.StatusOK, out)
+	b, err := json.Marshal(out)
+	if err != nil {
+		return nil, err
+	}
+	standIn := fmt.Sprintf(`%d,"signatures_pending":%d`, int64(countStandIn), int64(pendingStandIn))
+	if bytes.Count(b, []byte(standIn)) != 1 {
+		return nil, errors.New("campaign JSON: the counts' stand-in is not in it once")
+	}
+	return append(bytes.Replace(b, []byte(standIn), []byte(csrfPlaceholder), 1), '\n'), nil
 }
 
 // publicPlaces is where a campaign's signers are from, by state and by

@@ -22,7 +22,7 @@ func (h *Handler) countPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.serveCached(c, h.countPages, cp, "count page", func() ([]byte, error) { return h.renderCountPage(c, cp) })
+	return h.serveCached(c, h.countPages, cp, "count page", echo.MIMETextHTMLCharsetUTF8, "", func() ([]byte, error) { return h.renderCountPage(c, cp) })
 }
 
 func (h *Handler) renderCountPage(c echo.Context, cp *models.Campaign) ([]byte, error) {

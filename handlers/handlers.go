@@ -36,6 +36,7 @@ type Handler struct {
 	signatures *models.SignatureWriter
 	pages      *pageCache // the campaign pages
 	countPages *pageCache // their "How the count is made" pages
+	jsonPages  *pageCache // their JSON, with the live counts put in
 	campaigns  *campaignCache
 	imports    sync.WaitGroup   // signature imports running in the background
 	health     healthCheck      // the last /healthz check of the database
@@ -64,7 +65,7 @@ func New(store *models.Store, log *slog.Logger, cfg config.Config) *Handler {
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Path = "/"
 	h := &Handler{store: store, log: log, config: cfg, sessions: sm, signatures: store.NewSignatureWriter(256),
-		pages: newPageCache(cfg.PageCache), countPages: newPageCache(cfg.PageCache), campaigns: newCampaignCache(cfg.PageCache), now: time.Now,
+		pages: newPageCache(cfg.PageCache), countPages: newPageCache(cfg.PageCache), jsonPages: newPageCache(cfg.PageCache), campaigns: newCampaignCache(cfg.PageCache), now: time.Now,
 		signLimit: newSignLimiter(cfg.SignRateLimit, maxSignKeys)}
 	h.composer = mail.NewComposer(store, cfg.PublicURL(), cfg.MailSender())
 	h.sender = mail.NewSender(store, h.composer, cfg.SMTP, nil, cfg.KeepMailFor(), log)
