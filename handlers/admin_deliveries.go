@@ -5,6 +5,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"slices"
+	"strconv"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -42,8 +43,9 @@ func (h *Handler) deliveryRecords() *records[models.Delivery, views.DeliveryForm
 		listPage: func(c echo.Context, frame views.AdminFrame, form views.DeliveryForm, errs models.FieldErrors) (templ.Component, error) {
 			return h.deliveriesAdminView(c, frame, form, errs, nil)
 		},
-		editPage: func(_ echo.Context, frame views.AdminFrame, _ uint, d *models.Delivery, form views.DeliveryForm, errs models.FieldErrors, history []models.AuditEntry) (templ.Component, error) {
-			return views.DeliveryEditPage(views.DeliveryEditView{Frame: frame, Delivery: d, Form: form, Errors: errs, History: history}), nil
+		editPage: func(c echo.Context, frame views.AdminFrame, _ uint, d *models.Delivery, form views.DeliveryForm, errs models.FieldErrors, history []models.AuditEntry) (templ.Component, error) {
+			counts, err := h.store.DeliveryCountHistory(c.Request().Context(), frame.Campaign.ID, d.ID)
+			return views.DeliveryEditPage(views.DeliveryEditView{Frame: frame, Delivery: d, Form: form, Errors: errs, History: history, Counts: counts}), err
 		},
 	}
 }
@@ -149,6 +151,29 @@ func (h *Handler) moveDelivery(c echo.Context) error {
 		return recordErr(err)
 	}
 	return h.redirectWithFlash(c, "/admin/campaigns/"+cp.Slug+"/deliveries", "The delivery in "+d.City+" is now "+models.StatusLabel(to)+".")
+}
+
+// recordDeliveryCount freezes the campaign's count again for a delivered
+// delivery (after a late import or withdrawals); the earlier records stay
+// as its history.
+func (h *Handler) recordDeliveryCount(c echo.Context) error {
+	cp, d, err := h.deliveryForMove(c)
+	if err != nil {
+		return err
+	}
+	back := "/admin/campaigns/" + cp.Slug + "/deliveries/" + strconv.FormatUint(uint64(d.ID), 10)
+	rec, err := h.store.RecordDeliveryCount(c.Request().Context(), actor(c), cp.ID, d.ID, h.now())
+	if errs, ok := formErrors(err); ok {
+		msg := errs["status"]
+		if msg == "" {
+			msg = errs.Error()
+		}
+		return h.redirectWithFlash(c, back, "The count was not recorded: "+msg+".")
+	}
+	if err != nil {
+		return recordErr(err)
+	}
+	return h.redirectWithFlash(c, back, "The count is recorded again for the delivery in "+d.City+": "+views.Number(rec.Total)+" "+plural(rec.Total, "person", "people")+".")
 }
 
 // orZone is the zone a delivery's times are shown in.

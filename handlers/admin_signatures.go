@@ -89,6 +89,25 @@ func (h *Handler) renderSignatures(c echo.Context, cp *models.Campaign, errs mod
 	if v.Imports, err = h.store.ImportJobs(ctx, cp.ID, 20); err != nil {
 		return err
 	}
+	sources, err := h.store.SourcesFor(ctx, cp.ID)
+	if err != nil {
+		return err
+	}
+	v.SourceNames = make(map[uint]string, len(sources))
+	for _, src := range sources {
+		v.SourceNames[src.ID] = src.Name
+		if src.Kind != models.SourceWeb {
+			v.Sources = append(v.Sources, src)
+		}
+	}
+	figures, err := h.store.SourceFigures(ctx, cp.ID)
+	if err != nil {
+		return err
+	}
+	v.Figures = figures.Sources
+	if errs != nil { // a refused upload: its choice of source is kept
+		v.Upload = views.UploadForm{Source: strings.TrimSpace(c.FormValue("source")), NewSource: strings.TrimSpace(c.FormValue("new_source"))}
+	}
 	return renderForm(c, errs, views.SignaturesPage(v))
 }
 
@@ -212,8 +231,18 @@ func (h *Handler) importJobPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	var sourceName string
+	if job.SourceID != nil {
+		src, err := h.store.SignatureSource(c.Request().Context(), cp.ID, *job.SourceID)
+		switch {
+		case err == nil:
+			sourceName = src.Name
+		case !errors.Is(err, models.ErrNotFound):
+			return err
+		}
+	}
 	return render(c, http.StatusOK, views.ImportJobPage(views.ImportJobView{
-		Frame: h.frame(c, "Import · "+cp.Title, cp, "signatures"), Job: job,
+		Frame: h.frame(c, "Import · "+cp.Title, cp, "signatures"), Job: job, SourceName: sourceName,
 		CanSeeRejects: currentUser(c).CanExportPersonalData(),
 		Stalled:       job.Stalled(h.now()),
 	}))

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -32,6 +33,9 @@ type records[T any, F any] struct {
 	// update copies what the form edits from parsed onto the stored record.
 	update func(ctx context.Context, s *models.Store, a models.Actor, campaignID, id uint, parsed T) error
 	remove func(ctx context.Context, s *models.Store, a models.Actor, campaignID, id uint) error
+	// refused, if set, says why remove kept a record that is still in use
+	// ("" for any other error): the record's page shows it as a flash.
+	refused func(error) string
 	// name says which record a flash message is about: "Seattle".
 	name func(*T) string
 
@@ -159,6 +163,11 @@ func (k *records[T, F]) delete(c echo.Context) error {
 		return err
 	}
 	if err := k.remove(c.Request().Context(), k.h.store, actor(c), cp.ID, id); err != nil {
+		if k.refused != nil {
+			if msg := k.refused(err); msg != "" {
+				return k.h.redirectWithFlash(c, k.path(cp)+"/"+strconv.FormatUint(uint64(id), 10), msg)
+			}
+		}
 		return recordErr(err)
 	}
 	return k.h.redirectWithFlash(c, k.path(cp), k.noun+" removed.")

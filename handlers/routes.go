@@ -100,6 +100,7 @@ func (h *Handler) Router() *echo.Echo {
 	// The campaign's records: for each kind, the list and its add form,
 	// one record's form and history, save and delete (records.go).
 	claims, partners, deliveries, actions, responses := h.claimRecords(), h.partnerRecords(), h.deliveryRecords(), h.actionRecords(), h.responseRecords()
+	sources := h.sourceRecords()
 	admin.GET("/campaigns/:slug/claims", claims.list)
 	admin.POST("/campaigns/:slug/claims", claims.add, requireEditor)
 	admin.GET("/campaigns/:slug/claims/:id", claims.edit, requireEditor)
@@ -110,6 +111,14 @@ func (h *Handler) Router() *echo.Echo {
 	admin.GET("/campaigns/:slug/partners/:id", partners.edit, requireEditor)
 	admin.POST("/campaigns/:slug/partners/:id", partners.save, requireEditor)
 	admin.POST("/campaigns/:slug/partners/:id/delete", partners.delete, requireEditor)
+	// Signature sources: this site's form and each partner's list, with
+	// their kept figures (admin_sources.go); a source holding signatures
+	// is not deleted.
+	admin.GET("/campaigns/:slug/sources", sources.list)
+	admin.POST("/campaigns/:slug/sources", sources.add, requireEditor)
+	admin.GET("/campaigns/:slug/sources/:id", sources.edit, requireEditor)
+	admin.POST("/campaigns/:slug/sources/:id", sources.save, requireEditor)
+	admin.POST("/campaigns/:slug/sources/:id/delete", sources.delete, requireEditor)
 	admin.GET("/campaigns/:slug/deliveries", deliveries.list)
 	admin.POST("/campaigns/:slug/deliveries", deliveries.add, requireEditor)
 	admin.GET("/campaigns/:slug/deliveries/:id", deliveries.edit, requireEditor)
@@ -118,6 +127,7 @@ func (h *Handler) Router() *echo.Echo {
 	admin.GET("/campaigns/:slug/deliveries/:id/deliver", h.markDeliveredForm, requireEditor)
 	admin.POST("/campaigns/:slug/deliveries/:id/deliver", h.markDelivered, requireEditor)
 	admin.POST("/campaigns/:slug/deliveries/:id/status", h.moveDelivery, requireEditor)
+	admin.POST("/campaigns/:slug/deliveries/:id/count", h.recordDeliveryCount, requireEditor)
 	admin.POST("/campaigns/:slug/deliveries/import", h.importDeliveries, requireEditor)
 	admin.GET("/campaigns/:slug/actions", actions.list)
 	admin.POST("/campaigns/:slug/actions", actions.add, requireEditor)
@@ -155,6 +165,11 @@ func (h *Handler) Router() *echo.Echo {
 	admin.POST("/campaigns/:slug/news/preview", h.previewNews, requireEditor)
 	admin.POST("/campaigns/:slug/news", h.sendNews, requireEditor)
 	admin.GET("/campaigns/:slug/news/:id", h.newsPage)
+	// Who is one person: the email identity rules, site-wide
+	// (admin_email_rules.go).
+	admin.GET("/email-rules", h.emailRulesPage)
+	admin.POST("/email-rules", h.addEmailRule, requireEditor)
+	admin.POST("/email-rules/:id/delete", h.deleteEmailRule, requireEditor)
 	admin.GET("/users", h.listUsers, requireAdmin)
 	admin.POST("/users", h.createUser, requireAdmin)
 	admin.POST("/users/:id", h.updateUser, requireAdmin)

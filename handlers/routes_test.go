@@ -20,7 +20,7 @@ func TestRecordSectionsHaveTheirRoutes(t *testing.T) {
 		routes[r.Method+" "+r.Path] = true
 	}
 	for _, section := range []string{h.claimRecords().section, h.partnerRecords().section, h.deliveryRecords().section,
-		h.actionRecords().section, h.responseRecords().section} {
+		h.actionRecords().section, h.responseRecords().section, h.sourceRecords().section} {
 		base := "/admin/campaigns/:slug/" + section
 		for _, want := range []string{"GET " + base, "POST " + base, "GET " + base + "/:id", "POST " + base + "/:id", "POST " + base + "/:id/delete"} {
 			if !routes[want] {

@@ -201,6 +201,7 @@ type DeliveryEditView struct {
 	Form     DeliveryForm
 	Errors   models.FieldErrors
 	History  []models.AuditEntry
+	Counts   []models.DeliveryCount // the counts frozen for it, the latest (its count) first
 }
 
 // MarkDeliveredForm is the one-step "mark delivered" form as typed.

@@ -1,0 +1,75 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"campaigntrack/models"
+	"campaigntrack/views"
+)
+
+// The email identity rules decide when two signatures are one person
+// (models/identity.go). They are site-wide: one page, outside any
+// campaign; organisers and admins change them, everyone signed in reads
+// them.
+
+const emailRulesPath = "/admin/email-rules"
+
+// emailRulesPage lists the built-in and organisers' rules with the form to
+// add one.
+func (h *Handler) emailRulesPage(c echo.Context) error {
+	return h.renderEmailRules(c, views.EmailRuleForm{}, nil)
+}
+
+func (h *Handler) renderEmailRules(c echo.Context, form views.EmailRuleForm, errs models.FieldErrors) error {
+	custom, builtIn, err := h.store.EmailRulesInForce(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return renderForm(c, errs, views.EmailRulesPage(views.EmailRulesView{
+		Frame: h.frame(c, "Email identity rules", nil, ""), Custom: custom, BuiltIn: builtIn, Form: form, Errors: errs,
+	}))
+}
+
+// addEmailRule stores a rule (replacing the domain's rule, if any); the
+// Store re-identifies and merges the signatures it touches, and the flash
+// says how many.
+func (h *Handler) addEmailRule(c echo.Context) error {
+	form := views.EmailRuleForm{
+		Domain: field(c, "domain"), AliasOf: field(c, "alias_of"), TagSeps: field(c, "tag_seps"),
+		IgnoreDots: c.FormValue("ignore_dots") == "on",
+	}
+	change, err := h.store.AddEmailRule(c.Request().Context(), actor(c), models.EmailRule{
+		Domain: form.Domain, AliasOf: form.AliasOf, IgnoreDots: form.IgnoreDots, TagSeps: form.TagSeps,
+	})
+	if errs, ok := formErrors(err); ok {
+		return h.renderEmailRules(c, form, errs)
+	}
+	if err != nil {
+		return err
+	}
+	return h.redirectWithFlash(c, emailRulesPath, "The rule for "+change.Rule.Domain+" is in force: "+ruleChangeText(change)+".")
+}
+
+// deleteEmailRule removes an organisers' rule; the signatures it touched
+// get their identity without it.
+func (h *Handler) deleteEmailRule(c echo.Context) error {
+	id, err := recordID(c)
+	if err != nil {
+		return err
+	}
+	change, err := h.store.DeleteEmailRule(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return recordErr(err)
+	}
+	return h.redirectWithFlash(c, emailRulesPath, "The rule for "+change.Rule.Domain+" is removed: "+ruleChangeText(change)+
+		". Signatures merged under it stay merged.")
+}
+
+// ruleChangeText says what a rule change did to the signatures.
+func ruleChangeText(rc models.RuleChange) string {
+	changed, merged := int64(rc.Changed), int64(rc.Merged)
+	return strconv.FormatInt(changed, 10) + " " + plural(changed, "signature", "signatures") + " changed identity, " +
+		strconv.FormatInt(merged, 10) + " " + plural(merged, "was", "were") + " merged into an earlier signature of the same person"
+}
