@@ -30,39 +30,6 @@ type EmailRulesView struct {
 	Errors  models.FieldErrors
 }
 
-// ruleEffect says in words what a rule does to an address.
-func ruleEffect(r models.EmailRule) string {
-	var parts []string
-	if r.AliasOf != "" {
-		parts = append(parts, "read as "+r.AliasOf)
-	}
-	if r.IgnoreDots {
-		parts = append(parts, "dots in the name ignored")
-	}
-	if r.TagSeps != "" {
-		parts = append(parts, "a tag after "+quoteEach(r.TagSeps)+" ignored, as after +")
-	}
-	if len(parts) == 0 {
-		return "—"
-	}
-	out := parts[0]
-	for _, p := range parts[1:] {
-		out += "; " + p
-	}
-	return out
-}
-
-func quoteEach(chars string) string {
-	out := ""
-	for i, r := range chars {
-		if i > 0 {
-			out += " or "
-		}
-		out += "\"" + string(r) + "\""
-	}
-	return out
-}
-
 const identityIntro = "One person, one count: two signatures are the same person when their email addresses reach the same inbox. Before addresses are compared, each is trimmed and its capitals ignored, and a tag after \"+\" in the name is dropped at every domain (ana+news@example.org is ana@example.org). At Gmail, dots in the name are ignored too, and googlemail.com is gmail.com. Providers that work the same way can be given a rule here: an alias (ymail.com is read as yahoo.com), dots ignored, or more characters that start a tag. The address as typed is kept for mail."
 
 const rulesApply = "Rules apply to every campaign. Adding or removing a rule gives every signature it touches its new identity at once: signatures that become the same person are merged, the earliest kept and every source that had them credited on it. Removing a rule does not split signatures merged under it."
@@ -104,7 +71,7 @@ func EmailRulesPage(v EmailRulesView) templ.Component {
 			var templ_7745c5c3_Var3 string
 			templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(identityIntro)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_email_rules.templ`, Line: 65, Col: 48}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_email_rules.templ`, Line: 32, Col: 48}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 			if templ_7745c5c3_Err != nil {
@@ -117,7 +84,7 @@ func EmailRulesPage(v EmailRulesView) templ.Component {
 			var templ_7745c5c3_Var4 string
 			templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(rulesApply)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_email_rules.templ`, Line: 66, Col: 31}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_email_rules.templ`, Line: 33, Col: 31}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 			if templ_7745c5c3_Err != nil {
@@ -135,7 +102,7 @@ func EmailRulesPage(v EmailRulesView) templ.Component {
 				var templ_7745c5c3_Var5 string
 				templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(r.Domain)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_email_rules.templ`, Line: 75, Col: 53}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_email_rules.templ`, Line: 42, Col: 53}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 				if templ_7745c5c3_Err != nil {
@@ -146,9 +113,9 @@ func EmailRulesPage(v EmailRulesView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var6 string
-				templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(ruleEffect(r))
+				templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(RuleEffect(r))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_email_rules.templ`, Line: 76, Col: 58}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_email_rules.templ`, Line: 43, Col: 58}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 				if templ_7745c5c3_Err != nil {
@@ -167,7 +134,7 @@ func EmailRulesPage(v EmailRulesView) templ.Component {
 				var templ_7745c5c3_Var7 string
 				templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(r.Domain)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_email_rules.templ`, Line: 83, Col: 53}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_email_rules.templ`, Line: 50, Col: 53}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
 				if templ_7745c5c3_Err != nil {
@@ -178,9 +145,9 @@ func EmailRulesPage(v EmailRulesView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var8 string
-				templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(ruleEffect(r))
+				templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(RuleEffect(r))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_email_rules.templ`, Line: 84, Col: 58}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_email_rules.templ`, Line: 51, Col: 58}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 				if templ_7745c5c3_Err != nil {
@@ -193,7 +160,7 @@ func EmailRulesPage(v EmailRulesView) templ.Component {
 				var templ_7745c5c3_Var9 string
 				templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(When(&r.UpdatedAt, false))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_email_rules.templ`, Line: 85, Col: 70}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_email_rules.templ`, Line: 52, Col: 70}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
 				if templ_7745c5c3_Err != nil {
@@ -211,7 +178,7 @@ func EmailRulesPage(v EmailRulesView) templ.Component {
 					var templ_7745c5c3_Var10 string
 					templ_7745c5c3_Var10, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.URL("/admin/email-rules/" + strconv.FormatUint(uint64(r.ID), 10) + "/delete")).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_email_rules.templ`, Line: 88, Col: 121}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_email_rules.templ`, Line: 55, Col: 121}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var10)
 					if templ_7745c5c3_Err != nil {

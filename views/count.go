@@ -28,7 +28,11 @@ func PeopleText(n int64) string {
 
 // RuleWords says what a per-domain identity rule does: "gmail.com: dots
 // before the @ are ignored".
-func RuleWords(r models.EmailRule) string {
+func RuleWords(r models.EmailRule) string { return r.Domain + ": " + RuleEffect(r) }
+
+// RuleEffect says in words what a rule does to an address (the count page
+// and the admin's list of rules both say it this way).
+func RuleEffect(r models.EmailRule) string {
 	var parts []string
 	if r.AliasOf != "" {
 		parts = append(parts, "read as "+r.AliasOf)
@@ -44,9 +48,9 @@ func RuleWords(r models.EmailRule) string {
 		parts = append(parts, "a tag may also begin with "+strings.Join(seps, " or "))
 	}
 	if len(parts) == 0 {
-		return r.Domain + ": only the rules for every address"
+		return "only the rules for every address"
 	}
-	return r.Domain + ": " + strings.Join(parts, "; ")
+	return strings.Join(parts, "; ")
 }
 
 // CarriedFigure and CountedAt are a delivery's frozen count: "Carried
