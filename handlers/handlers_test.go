@@ -330,7 +330,8 @@ func FuzzPublicPaths(f *testing.F) {
 		f.Fatal(err)
 	}
 	e := newRouter(store)
-	for _, s := range []string{"/", "/campaigns/no-tech-for-ice", "/api/campaigns/no-tech-for-ice", "/campaigns/%ff", "/healthz", "/assets/x", "/campaigns/a?b=c"} {
+	for _, s := range []string{"/", "/campaigns/no-tech-for-ice", "/api/campaigns/no-tech-for-ice", "/campaigns/%ff", "/healthz", "/assets/x", "/campaigns/a?b=c",
+		"/campaigns/no-tech-for-ice/count", "/api/campaigns/no-tech-for-ice/deliveries", "/api/campaigns/x/deliveries"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, path string) {
