@@ -246,7 +246,7 @@ func (s *Store) AddEmailRule(ctx context.Context, actor Actor, rule EmailRule) (
 			return err
 		}
 		rules[rule.Domain] = rule
-		out, err = reidentify(tx, rules, affectedDomains(rules, rule, before))
+		out, err = reidentify(tx, s, rules, affectedDomains(rules, rule, before))
 		if err != nil {
 			return err
 		}
@@ -284,7 +284,7 @@ func (s *Store) DeleteEmailRule(ctx context.Context, actor Actor, id uint) (Rule
 		if err != nil {
 			return err
 		}
-		out, err = reidentify(tx, rules, affectedDomains(rules, rule, EmailRule{}))
+		out, err = reidentify(tx, s, rules, affectedDomains(rules, rule, EmailRule{}))
 		if err != nil {
 			return err
 		}
@@ -344,7 +344,7 @@ func likeEscape(s string) string {
 // reidentify gives every signature whose identity ends in one of domains
 // (every signature when domains is nil) its identity under rules, and
 // merges the people who become one (see mergePeople), inside tx.
-func reidentify(tx *gorm.DB, rules EmailRules, domains []string) (RuleChange, error) {
+func reidentify(tx *gorm.DB, s *Store, rules EmailRules, domains []string) (RuleChange, error) {
 	out := RuleChange{Affected: domains}
 	type row struct {
 		ID         uint
@@ -393,7 +393,7 @@ func reidentify(tx *gorm.DB, rules EmailRules, domains []string) (RuleChange, er
 			people = append(people, ids)
 		}
 	}
-	merged, err := mergePeople(tx, people)
+	merged, err := mergePeople(tx, s, people)
 	if err != nil {
 		return out, err
 	}
@@ -415,7 +415,7 @@ func reidentify(tx *gorm.DB, rules EmailRules, domains []string) (RuleChange, er
 // kept counts, tallies and source figures move with them. It returns the
 // ids deleted. The work is done in bulk, a few statements for thousands
 // of groups: a migration merging 30,000 people one at a time took 88 s.
-func mergePeople(tx *gorm.DB, groups [][]uint) ([]uint, error) {
+func mergePeople(tx *gorm.DB, s *Store, groups [][]uint) ([]uint, error) {
 	if len(groups) == 0 {
 		return nil, nil
 	}
@@ -497,7 +497,7 @@ func mergePeople(tx *gorm.DB, groups [][]uint) ([]uint, error) {
 			return nil, err
 		}
 	}
-	if _, err := insertLinks(tx, links); err != nil {
+	if _, err := s.insertLinks(tx, links); err != nil {
 		return nil, err
 	}
 	if err := t.write(tx); err != nil {

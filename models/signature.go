@@ -276,7 +276,7 @@ func (s *Store) AddSignatures(ctx context.Context, sigs []*Signature) (errs []er
 			// which told whether an address had signed.
 			t.counts[campaignID] += 0
 			st.touch(campaignID, web) // and the form's source figures (+0), for the same reason
-			if _, err := insertLinks(tx, links); err != nil {
+			if _, err := s.insertLinks(tx, links); err != nil {
 				return err
 			}
 			owed, err := repeatMail(tx, campaignID, repeats, now)

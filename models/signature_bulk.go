@@ -79,7 +79,7 @@ func (s *Store) ImportSignatures(ctx context.Context, campaignID, sourceID uint,
 			sorted[i] = sigs[j]
 		}
 		sigs = sorted
-		seen := make(map[string]bool, len(sigs))
+		prev := "\x00" // the identity of the row before: rows of one person are next to each other once sorted
 		for start := 0; start < len(sigs); start += importBatchRows {
 			chunk := sigs[start:min(start+importBatchRows, len(sigs))]
 			inserted, err := ins.insert(ctx, campaignID, chunk, now)
@@ -95,19 +95,19 @@ func (s *Store) ImportSignatures(ctx context.Context, campaignID, sourceID uint,
 					links = append(links, sourceLink{SignatureID: id, SourceID: sourceID})
 					res.Imported++
 					delete(inserted, sig.Identity) // a second row of the same person is a duplicate
-					seen[sig.Identity] = true
+					prev = sig.Identity
 					continue
 				}
 				res.Duplicates++
-				if !seen[sig.Identity] {
-					seen[sig.Identity] = true
+				if sig.Identity != prev {
 					known = append(known, sig.Identity)
 				}
+				prev = sig.Identity
 			}
-			if _, err := insertLinks(tx, links); err != nil {
+			if _, err := s.insertLinks(tx, links); err != nil {
 				return err
 			}
-			credited, err := creditKnown(tx, campaignID, sourceID, known, t, st, now)
+			credited, err := s.creditKnown(tx, campaignID, sourceID, known, t, st, now)
 			if err != nil {
 				return err
 			}
@@ -129,7 +129,7 @@ func (s *Store) ImportSignatures(ctx context.Context, campaignID, sourceID uint,
 // not have yet: a counted person joins the source; a pending one is
 // confirmed by it and counted with every source that has them. It
 // returns how many were credited.
-func creditKnown(tx *gorm.DB, campaignID, sourceID uint, identities []string, t *tally, st *sourceTally, now time.Time) (int, error) {
+func (s *Store) creditKnown(tx *gorm.DB, campaignID, sourceID uint, identities []string, t *tally, st *sourceTally, now time.Time) (int, error) {
 	if len(identities) == 0 {
 		return 0, nil
 	}
@@ -142,7 +142,7 @@ func creditKnown(tx *gorm.DB, campaignID, sourceID uint, identities []string, t 
 	for i, p := range people {
 		links[i] = sourceLink{SignatureID: p.ID, SourceID: sourceID}
 	}
-	added, err := insertLinks(tx, links)
+	added, err := s.insertLinks(tx, links)
 	if err != nil || len(added) == 0 {
 		return 0, err
 	}

@@ -2,6 +2,9 @@ package models
 
 import (
 	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -153,43 +156,123 @@ func (st *sourceTally) write(tx *gorm.DB) error {
 }
 
 // insertLinks records links, leaving those there already, and returns the
-// signatures whose link is new.
-func insertLinks(tx *gorm.DB, links []sourceLink) (map[uint]bool, error) {
+// signatures whose link is new. With a Store (every caller but the
+// migration, which has none) the rows go in through the Store's prepared
+// statements on the transaction's connection, as signatures do (see
+// signatureInserter): through GORM, a 300,000-row import spent a third of
+// its added time building statements of 4,000 arguments.
+func (s *Store) insertLinks(tx *gorm.DB, links []sourceLink) (map[uint]bool, error) {
 	added := make(map[uint]bool, len(links))
-	const perStatement = 2000
-	for start := 0; start < len(links); start += perStatement {
-		chunk := links[start:min(start+perStatement, len(links))]
-		var b strings.Builder
-		b.Grow(len(chunk)*6 + 120)
-		b.WriteString("INSERT INTO source_signatures (signature_id, source_id) VALUES ")
-		args := make([]any, 0, len(chunk)*2)
-		for i, l := range chunk {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString("(?,?)")
+	var sqlTx *sql.Tx
+	if s != nil {
+		pool := tx.Statement.ConnPool
+		if p, ok := pool.(*gorm.PreparedStmtTX); ok {
+			pool = p.Tx
+		}
+		sqlTx, _ = pool.(*sql.Tx)
+	}
+	ctx := context.Background()
+	if tx.Statement.Context != nil {
+		ctx = bulkContext(tx.Statement.Context)
+	}
+	args := make([]any, 0, 2*min(len(links), linkBatchRows))
+	for len(links) > 0 {
+		n := min(len(links), linkBatchRows)
+		if sqlTx != nil {
+			n = linkStatementSize(len(links))
+		}
+		chunk := links[:n]
+		links = links[n:]
+		args = args[:0]
+		for _, l := range chunk {
 			args = append(args, l.SignatureID, l.SourceID)
 		}
-		b.WriteString(" ON CONFLICT DO NOTHING RETURNING signature_id")
-		rows, err := tx.Raw(b.String(), args...).Rows()
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id uint
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			added[id] = true
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
+		if err := s.insertLinkRows(ctx, tx, sqlTx, n, args, added); err != nil {
 			return nil, err
 		}
 	}
 	return added, nil
+}
+
+// insertLinkRows runs one statement of n links, noting the signatures
+// whose link is new in added.
+func (s *Store) insertLinkRows(ctx context.Context, tx *gorm.DB, sqlTx *sql.Tx, n int, args []any, added map[uint]bool) error {
+	var rows *sql.Rows
+	var err error
+	if sqlTx != nil {
+		var st *sql.Stmt
+		if st, err = s.linkStatement(ctx, n); err != nil {
+			return err
+		}
+		txSt := sqlTx.StmtContext(ctx, st) // the connection's prepared copy
+		defer txSt.Close()
+		rows, err = txSt.QueryContext(ctx, args...)
+	} else {
+		rows, err = tx.Raw(linkSQL(n, false), args...).Rows()
+	}
+	if err != nil {
+		return fmt.Errorf("record sources: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id uint
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		added[id] = true
+	}
+	return rows.Err()
+}
+
+// linkBatchRows is the most links one statement records.
+const linkBatchRows = 1024
+
+// linkStatementSize is the largest prepared size that fits n links: 1,024
+// and the powers of two below it.
+func linkStatementSize(n int) int {
+	size := 1
+	for size*2 <= min(n, linkBatchRows) {
+		size *= 2
+	}
+	return size
+}
+
+func linkSQL(n int, postgres bool) string {
+	var b strings.Builder
+	b.Grow(n*12 + 120)
+	b.WriteString("INSERT INTO source_signatures (signature_id, source_id) VALUES ")
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if postgres {
+			fmt.Fprintf(&b, "($%d,$%d)", 2*i+1, 2*i+2)
+		} else {
+			b.WriteString("(?,?)")
+		}
+	}
+	b.WriteString(" ON CONFLICT DO NOTHING RETURNING signature_id")
+	return b.String()
+}
+
+// linkStatement returns the Store's prepared INSERT for n links.
+func (s *Store) linkStatement(ctx context.Context, n int) (*sql.Stmt, error) {
+	if st, ok := s.linkStmts.Load(n); ok {
+		return st.(*sql.Stmt), nil
+	}
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, err
+	}
+	st, err := sqlDB.PrepareContext(ctx, linkSQL(n, isPostgres(s.db)))
+	if err != nil {
+		return nil, fmt.Errorf("record sources: %w", err)
+	}
+	if prev, loaded := s.linkStmts.LoadOrStore(n, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
 }
 
 // sourceSets returns the sources that had each of the signatures, each

@@ -14,6 +14,7 @@ import (
 type Store struct {
 	db          *gorm.DB
 	insertStmts sync.Map // row count -> *sql.Stmt, see signatureInserter
+	linkStmts   sync.Map // link count -> *sql.Stmt, see insertLinks
 	webSources  sync.Map // campaign id -> the id of its form's SignatureSource (never deleted)
 }
 
@@ -28,10 +29,12 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the database.
 func (s *Store) Close() error {
-	s.insertStmts.Range(func(_, st any) bool {
-		st.(*sql.Stmt).Close()
-		return true
-	})
+	for _, stmts := range []*sync.Map{&s.insertStmts, &s.linkStmts} {
+		stmts.Range(func(_, st any) bool {
+			st.(*sql.Stmt).Close()
+			return true
+		})
+	}
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
