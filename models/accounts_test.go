@@ -222,7 +222,7 @@ func TestMigrationEndsSessionsStoredInTheClear(t *testing.T) {
 			// migration 10, undone so that it runs again
 			"ALTER TABLE import_jobs DROP COLUMN source_id", "ALTER TABLE import_jobs DROP COLUMN credited",
 			"DROP TABLE delivery_counts", "DROP TABLE email_rules", "DROP TABLE source_pairs", "DROP TABLE source_counts",
-			"DROP TABLE source_signatures", "DROP TABLE signature_sources",
+			"DROP TABLE source_signatures", "ALTER TABLE signatures DROP COLUMN source_id", "DROP TABLE signature_sources",
 			"ALTER TABLE signatures DROP COLUMN email", "ALTER TABLE signatures RENAME COLUMN identity TO email",
 			// migration 9, undone so that it runs again
 			"DROP TABLE mail_outbox", "DROP TABLE mail_news", "DROP INDEX signatures_pending",

@@ -426,7 +426,7 @@ func mergePeople(tx *gorm.DB, s *Store, groups [][]uint) ([]uint, error) {
 	byID := make(map[uint]*Signature, len(all))
 	for start := 0; start < len(all); start += 5000 {
 		var sigs []*Signature
-		if err := tx.Select("id, campaign_id, city, region, signed_at, confirmed_at").
+		if err := tx.Select("id, campaign_id, city, region, signed_at, confirmed_at, source_id").
 			Where("id IN ?", all[start:min(start+5000, len(all))]).Find(&sigs).Error; err != nil {
 			return nil, err
 		}
@@ -485,7 +485,9 @@ func mergePeople(tx *gorm.DB, s *Store, groups [][]uint) ([]uint, error) {
 			t.addPending(campaignID, 1)
 		}
 		for _, src := range srcs {
-			links = append(links, sourceLink{SignatureID: keep.ID, SourceID: src})
+			if keep.SourceID == nil || *keep.SourceID != src { // its first source is on its row
+				links = append(links, sourceLink{SignatureID: keep.ID, SourceID: src})
+			}
 		}
 	}
 	for start := 0; start < len(gone); start += 5000 {

@@ -492,7 +492,8 @@ CREATE INDEX mail_outbox_news ON mail_outbox (news_id, status) WHERE news_id IS 
 // addresses, the unique key) becomes identity, which keeps its UNIQUE
 // (campaign_id, ...) constraint without rebuilding the table, and the
 // address is copied to a new email column. Each campaign gets its form's
-// source, and a source for each file its imports came from (their origin);
+// source, and a source for each file its imports came from (their origin),
+// which becomes each signature's first source (source_id);
 // the people who are one under the identity rules are merged, the earliest
 // signature kept with every source that had them; the figures are then
 // built from the links.
@@ -516,6 +517,7 @@ CREATE TABLE signature_sources (
 	created_at {{ts}} NOT NULL,
 	updated_at {{ts}} NOT NULL
 );
+ALTER TABLE signatures ADD COLUMN source_id BIGINT REFERENCES signature_sources(id);
 CREATE UNIQUE INDEX signature_sources_name ON signature_sources (campaign_id, name_key);
 CREATE UNIQUE INDEX signature_sources_web ON signature_sources (campaign_id) WHERE kind = 'web';
 CREATE TABLE source_signatures (
@@ -590,10 +592,8 @@ ALTER TABLE import_jobs ADD COLUMN credited BIGINT NOT NULL DEFAULT 0
 				return err
 			}
 		}
-		key := sourceNameKey(name)
-		if err := tx.Exec(`INSERT INTO source_signatures (signature_id, source_id)
-			SELECT s.id, src.id FROM signatures s JOIN signature_sources src ON src.campaign_id = s.campaign_id AND src.name_key = ?
-			WHERE s.campaign_id = ? AND s.origin = ? ON CONFLICT DO NOTHING`, key, o.CampaignID, o.Origin).Error; err != nil {
+		if err := tx.Exec(`UPDATE signatures SET source_id = (SELECT id FROM signature_sources WHERE campaign_id = ? AND name_key = ?)
+			WHERE campaign_id = ? AND origin = ?`, o.CampaignID, sourceNameKey(name), o.CampaignID, o.Origin).Error; err != nil {
 			return err
 		}
 	}

@@ -29,6 +29,7 @@ type Signature struct {
 	ShowName    bool   // the signer agreed to show their first name and city publicly
 	SendUpdates bool   // the signer agreed to receive campaign updates
 	Origin      string // "web", or where an import came from
+	SourceID    *uint  // the first source that had the signer (this site's form, a partner's list); others are in source_signatures
 	SignedAt    time.Time
 	CreatedAt   time.Time
 	ConfirmedAt *time.Time // nil while a web signature waits for its signer to follow the mailed link
@@ -235,7 +236,7 @@ func (s *Store) AddSignatures(ctx context.Context, sigs []*Signature) (errs []er
 			group := make([]*Signature, len(idx))
 			for j, i := range idx {
 				sig := sigs[i]
-				sig.Identity = rules.Identity(sig.Email)
+				sig.Identity, sig.SourceID = rules.Identity(sig.Email), &web
 				// NoticedAt stays empty: the first mail is not a repeat's,
 				// so a repeat straight after signing still gets its mail.
 				sig.NoticedAt, sig.ConfirmedAt = nil, &now
@@ -249,7 +250,6 @@ func (s *Store) AddSignatures(ctx context.Context, sigs []*Signature) (errs []er
 				return err
 			}
 			var repeats []*Signature
-			var links []sourceLink
 			for _, i := range idx {
 				sig := sigs[i]
 				id, ok := inserted[sig.Identity]
@@ -260,7 +260,6 @@ func (s *Store) AddSignatures(ctx context.Context, sigs []*Signature) (errs []er
 				}
 				delete(inserted, sig.Identity) // the same person twice in a batch counts once
 				sig.ID = id
-				links = append(links, sourceLink{SignatureID: id, SourceID: web})
 				if sig.Confirmed() {
 					t.add(sig)
 					st.join(campaignID, nil, web)
@@ -276,9 +275,6 @@ func (s *Store) AddSignatures(ctx context.Context, sigs []*Signature) (errs []er
 			// which told whether an address had signed.
 			t.counts[campaignID] += 0
 			st.touch(campaignID, web) // and the form's source figures (+0), for the same reason
-			if _, err := s.insertLinks(tx, links); err != nil {
-				return err
-			}
 			owed, err := repeatMail(tx, campaignID, repeats, now)
 			if err != nil {
 				return err

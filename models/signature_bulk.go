@@ -19,7 +19,7 @@ type ImportResult struct {
 	Credited   int // of the duplicates, people who had signed through another source and are now credited to this one too
 }
 
-// importBatchRows is how many rows go into one INSERT statement: 17
+// importBatchRows is how many rows go into one INSERT statement: 18
 // parameters a row stays well under SQLite's limit of 32,766.
 const importBatchRows = 1000
 
@@ -57,7 +57,7 @@ func (s *Store) ImportSignatures(ctx context.Context, campaignID, sourceID uint,
 		now := time.Now().UTC()
 		for _, sig := range sigs {
 			sig.ConfirmedAt = &now // an imported signature counts as its source confirmed it
-			sig.Identity = rules.Identity(sig.Email)
+			sig.Identity, sig.SourceID = rules.Identity(sig.Email), &sourceID
 		}
 		// Inserting in identity order touches the identity index page by
 		// page instead of at random: on 300,000 real-looking addresses
@@ -86,13 +86,11 @@ func (s *Store) ImportSignatures(ctx context.Context, campaignID, sourceID uint,
 			if err != nil {
 				return err
 			}
-			links := make([]sourceLink, 0, len(chunk))
 			var known []string
 			for _, sig := range chunk {
-				if id, ok := inserted[sig.Identity]; ok {
+				if _, ok := inserted[sig.Identity]; ok {
 					t.add(sig)
 					st.join(campaignID, nil, sourceID)
-					links = append(links, sourceLink{SignatureID: id, SourceID: sourceID})
 					res.Imported++
 					delete(inserted, sig.Identity) // a second row of the same person is a duplicate
 					prev = sig.Identity
@@ -103,9 +101,6 @@ func (s *Store) ImportSignatures(ctx context.Context, campaignID, sourceID uint,
 					known = append(known, sig.Identity)
 				}
 				prev = sig.Identity
-			}
-			if _, err := s.insertLinks(tx, links); err != nil {
-				return err
 			}
 			credited, err := s.creditKnown(tx, campaignID, sourceID, known, t, st, now)
 			if err != nil {
@@ -134,13 +129,15 @@ func (s *Store) creditKnown(tx *gorm.DB, campaignID, sourceID uint, identities [
 		return 0, nil
 	}
 	var people []*Signature
-	if err := tx.Select("id, campaign_id, city, region, signed_at, confirmed_at").
+	if err := tx.Select("id, campaign_id, city, region, signed_at, confirmed_at, source_id").
 		Where("campaign_id = ? AND identity IN ?", campaignID, identities).Find(&people).Error; err != nil {
 		return 0, err
 	}
-	links := make([]sourceLink, len(people))
-	for i, p := range people {
-		links[i] = sourceLink{SignatureID: p.ID, SourceID: sourceID}
+	links := make([]sourceLink, 0, len(people))
+	for _, p := range people {
+		if p.SourceID == nil || *p.SourceID != sourceID { // its first source has it already
+			links = append(links, sourceLink{SignatureID: p.ID, SourceID: sourceID})
+		}
 	}
 	added, err := s.insertLinks(tx, links)
 	if err != nil || len(added) == 0 {
@@ -211,7 +208,7 @@ func (s *Store) newSignatureInserter(tx *gorm.DB) (*signatureInserter, error) {
 	return &signatureInserter{store: s, tx: sqlTx}, nil
 }
 
-const signatureColumns = 17
+const signatureColumns = 18
 
 // insertStatement returns the Store's prepared INSERT for n rows. ON
 // CONFLICT DO NOTHING ... RETURNING gives back only the rows it inserted,
@@ -221,7 +218,7 @@ func (s *Store) insertStatement(ctx context.Context, n int) (*sql.Stmt, error) {
 		return st.(*sql.Stmt), nil
 	}
 	var b strings.Builder
-	b.WriteString(`INSERT INTO signatures (campaign_id, first_name, last_name, email, identity, city, region, country, postal_code, comment, show_name, send_updates, origin, signed_at, created_at, confirmed_at, noticed_at) VALUES `)
+	b.WriteString(`INSERT INTO signatures (campaign_id, source_id, first_name, last_name, email, identity, city, region, country, postal_code, comment, show_name, send_updates, origin, signed_at, created_at, confirmed_at, noticed_at) VALUES `)
 	postgres := isPostgres(s.db)
 	p := 0
 	for i := range n {
@@ -300,7 +297,7 @@ func (in *signatureInserter) insertExactly(ctx context.Context, campaignID uint,
 		if sig.Origin == "" {
 			sig.Origin = "import"
 		}
-		args = append(args, campaignID, sig.FirstName, sig.LastName, sig.Email, sig.Identity, sig.City, sig.Region, sig.Country,
+		args = append(args, campaignID, uintOrNil(sig.SourceID), sig.FirstName, sig.LastName, sig.Email, sig.Identity, sig.City, sig.Region, sig.Country,
 			sig.PostalCode, sig.Comment, sig.ShowName, sig.SendUpdates, sig.Origin, sig.SignedAt.UTC(), now, utcOrNil(sig.ConfirmedAt), utcOrNil(sig.NoticedAt))
 	}
 	in.args = args
@@ -318,6 +315,14 @@ func (in *signatureInserter) insertExactly(ctx context.Context, campaignID uint,
 		inserted[identity] = id
 	}
 	return rows.Err()
+}
+
+// uintOrNil is a nullable id as a statement argument.
+func uintOrNil(id *uint) any {
+	if id == nil {
+		return nil
+	}
+	return *id
 }
 
 // utcOrNil is a nullable time as a statement argument.
@@ -349,7 +354,7 @@ func (s *Store) EachSignature(ctx context.Context, campaignID uint, batch int, f
 			return err
 		}
 		out = out[:0]
-		rows, err := s.db.WithContext(bulkContext(ctx)).Raw(`SELECT id, signed_at, confirmed_at, origin,
+		rows, err := s.db.WithContext(bulkContext(ctx)).Raw(`SELECT id, signed_at, confirmed_at, origin, source_id,
 			CASE WHEN show_name THEN '1' ELSE '0' END || CASE WHEN send_updates THEN '1' ELSE '0' END || ? ||
 			first_name || ? || last_name || ? || email || ? || city || ? || region || ? || country || ? || postal_code || ? || comment
 			FROM signatures WHERE campaign_id = ? AND id > ? ORDER BY id LIMIT ?`,
@@ -360,7 +365,7 @@ func (s *Store) EachSignature(ctx context.Context, campaignID uint, batch int, f
 		var packed string
 		for rows.Next() {
 			sig := Signature{CampaignID: campaignID}
-			if err := rows.Scan(&sig.ID, &sig.SignedAt, &sig.ConfirmedAt, &sig.Origin, &packed); err != nil {
+			if err := rows.Scan(&sig.ID, &sig.SignedAt, &sig.ConfirmedAt, &sig.Origin, &sig.SourceID, &packed); err != nil {
 				rows.Close()
 				return err
 			}
@@ -410,6 +415,13 @@ func (s *Store) fillSources(ctx context.Context, campaignID, after uint, batch [
 	}
 	defer rows.Close()
 	lists := make([][]string, len(batch))
+	for j := range batch {
+		if batch[j].SourceID != nil {
+			if name, ok := names[*batch[j].SourceID]; ok {
+				lists[j] = append(lists[j], name)
+			}
+		}
+	}
 	i := 0
 	for rows.Next() {
 		var sigID, srcID uint

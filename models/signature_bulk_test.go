@@ -82,7 +82,7 @@ func TestEachSignatureKeepsEveryField(t *testing.T) {
 		if g.Sources != "Test list" {
 			t.Errorf("sources %q, want the import's", g.Sources)
 		}
-		g.ID, g.CreatedAt, g.SignedAt, g.ConfirmedAt, in.ConfirmedAt, g.Sources = 0, time.Time{}, g.SignedAt.UTC(), nil, nil, ""
+		g.ID, g.CreatedAt, g.SignedAt, g.ConfirmedAt, in.ConfirmedAt, g.Sources, g.SourceID, in.SourceID = 0, time.Time{}, g.SignedAt.UTC(), nil, nil, "", nil, nil
 		in.CampaignID, in.Identity = c.ID, ""
 		if g != in {
 			t.Errorf("read back\n%+v\nwant\n%+v", g, in)

@@ -227,11 +227,14 @@ func (s *Store) DeleteSource(ctx context.Context, actor Actor, campaignID, id ui
 	if src.Kind == SourceWeb {
 		return ErrSourceInUse
 	}
-	var n int64
-	if err := s.db.WithContext(ctx).Model(&sourceLink{}).Where("source_id = ?", id).Limit(1).Count(&n).Error; err != nil {
+	var first, other []uint
+	if err := s.db.WithContext(ctx).Model(&Signature{}).Where("source_id = ?", id).Limit(1).Pluck("id", &first).Error; err != nil {
 		return err
 	}
-	if n > 0 {
+	if err := s.db.WithContext(ctx).Model(&sourceLink{}).Where("source_id = ?", id).Limit(1).Pluck("signature_id", &other).Error; err != nil {
+		return err
+	}
+	if len(first)+len(other) > 0 {
 		return ErrSourceInUse
 	}
 	return deleteAudited[SignatureSource](ctx, s, actor, campaignID, "signature_source", id)
