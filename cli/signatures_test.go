@@ -364,3 +364,15 @@ func TestSignaturesImportSources(t *testing.T) {
 		t.Errorf("recount: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestSignaturesImportRefusesTheFormsSource: a file's rows are never
+// credited to this site's own form.
+func TestSignaturesImportRefusesTheFormsSource(t *testing.T) {
+	t.Parallel()
+	db := seededDB(t)
+	file := writeFile(t, t.TempDir(), "list.csv", goodCSV)
+	r := run(t, context.Background(), nil, "signatures", "import", "--db", db, "--campaign", "no-tech-for-ice", "--source", models.WebSourceName, file)
+	if r.code != 1 || !strings.Contains(r.stderr, "this site's own form") {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -165,7 +167,8 @@ func (h *Handler) uploadSource(c echo.Context, cp *models.Campaign, filename str
 		src, err := h.store.SourceForImport(ctx, actor(c), cp.ID, name, true)
 		var fe models.FieldErrors
 		if errors.As(err, &fe) {
-			return nil, models.FieldErrors{"new_source": fe.Error()}, nil
+			msgs := slices.Sorted(maps.Values(fe)) // the source's own fields' messages, beside the one field here
+			return nil, models.FieldErrors{"new_source": strings.Join(msgs, "; ")}, nil
 		}
 		return src, nil, err
 	}
@@ -176,6 +179,9 @@ func (h *Handler) uploadSource(c echo.Context, cp *models.Campaign, filename str
 	src, err := h.store.SignatureSource(ctx, cp.ID, uint(id))
 	if errors.Is(err, models.ErrNotFound) {
 		return nil, models.FieldErrors{"source": "Choose one of the campaign's sources, or a new one: that source does not exist."}, nil
+	}
+	if err == nil && src.Kind == models.SourceWeb {
+		return nil, models.FieldErrors{"source": "Choose a partner's source, or a new one: this site's own form holds the signatures made here."}, nil
 	}
 	return src, nil, err
 }

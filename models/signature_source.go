@@ -242,10 +242,17 @@ func (s *Store) DeleteSource(ctx context.Context, actor Actor, campaignID, id ui
 
 // SourceForImport finds the source an import goes to by name: an
 // existing source, or, when create is set, a new one of that name
-// (audited). A name no source has, without create, is ErrUnknownSource
+// (audited). The form's own source is refused: its signatures are the
+// ones made here. A name no source has, without create, is ErrUnknownSource
 // listing the names there are.
 func (s *Store) SourceForImport(ctx context.Context, actor Actor, campaignID uint, name string, create bool) (*SignatureSource, error) {
+	if _, err := s.WebSource(ctx, campaignID); err != nil { // made on first ask: it must be found by its name too
+		return nil, err
+	}
 	src, err := s.SourceByName(ctx, campaignID, name)
+	if err == nil && src.Kind == SourceWeb {
+		return nil, FieldErrors{"source": fmt.Sprintf("%q is this site's own form: a file's rows come from a partner's list or a drive, so name or make a source for it", src.Name)}
+	}
 	if err == nil || !errors.Is(err, ErrNotFound) {
 		return src, err
 	}
