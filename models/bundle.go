@@ -61,6 +61,9 @@ func (s *Store) ImportBundle(ctx context.Context, b *CampaignBundle) (created bo
 		if err := tx.Create(&c).Error; err != nil {
 			return fmt.Errorf("campaign %s: %w", c.Slug, err)
 		}
+		if _, err := webSource(tx, s, c.ID); err != nil {
+			return err
+		}
 		if b.Petition != nil {
 			p := *b.Petition
 			p.ID, p.CampaignID = 0, c.ID

@@ -220,6 +220,9 @@ func (s *Store) CreateCampaign(ctx context.Context, actor Actor, c *Campaign) er
 		if err := tx.Create(c).Error; err != nil {
 			return err
 		}
+		if _, err := webSource(tx, s, c.ID); err != nil { // the form's source, before any other can take its name
+			return err
+		}
 		return writeAudit(tx, actor, &c.ID, AuditCreate, "campaign", c.ID, diff(nil, c))
 	})
 }
