@@ -46,29 +46,12 @@ func (h *Handler) renderCountPage(c echo.Context, cp *models.Campaign) ([]byte, 
 	if err != nil {
 		return nil, err
 	}
-	v.Rules = rulesShown(custom, builtIn)
+	v.Rules = append(builtIn, custom...)
 	var buf bytes.Buffer
 	if err := views.CountPage(v).Render(ctx, &buf); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// rulesShown lists the per-domain rules in force as the page states
-// them: the built-in ones, but for a domain an organiser's rule replaces
-// (as models.EmailRules does), then the organisers'.
-func rulesShown(custom, builtIn []models.EmailRule) []models.EmailRule {
-	replaced := map[string]bool{}
-	for _, r := range custom {
-		replaced[r.Domain] = true
-	}
-	var out []models.EmailRule
-	for _, r := range builtIn {
-		if !replaced[r.Domain] {
-			out = append(out, r)
-		}
-	}
-	return append(out, custom...)
 }
 
 // sourceJSON is one source's figures in the API: what it claims (null

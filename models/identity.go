@@ -196,12 +196,23 @@ func loadEmailRules(tx *gorm.DB) (EmailRules, error) {
 	return out, nil
 }
 
-// EmailRulesInForce lists the organisers' rules by domain, and the
-// built-in ones apart.
+// EmailRulesInForce lists the organisers' rules by domain, and apart the
+// built-in ones that no organiser's rule replaces (EmailRules.rule: an
+// organiser's rule for a domain is the one that applies).
 func (s *Store) EmailRulesInForce(ctx context.Context) (custom []EmailRule, builtIn []EmailRule, err error) {
-	err = s.db.WithContext(ctx).Order("domain").Find(&custom).Error
-	builtIn = []EmailRule{builtInRules["gmail.com"], builtInRules["googlemail.com"]}
-	return custom, builtIn, err
+	if err = s.db.WithContext(ctx).Order("domain").Find(&custom).Error; err != nil {
+		return nil, nil, err
+	}
+	rules := EmailRules{}
+	for _, r := range custom {
+		rules[r.Domain] = r
+	}
+	for _, d := range []string{"gmail.com", "googlemail.com"} {
+		if _, replaced := rules[d]; !replaced {
+			builtIn = append(builtIn, builtInRules[d])
+		}
+	}
+	return custom, builtIn, nil
 }
 
 // Identity is the identity of an email under the rules now in force.
