@@ -182,6 +182,14 @@ func signaturesRecount(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer store.Close()
+	change, err := store.Reidentify(ctx)
+	if err != nil {
+		return err
+	}
+	if change.Changed+change.Merged > 0 {
+		fmt.Fprintf(env.Stdout, "%d signatures had an identity out of date with the email rules; %d of them were another signature of the same person and were merged into it\n",
+			change.Changed+change.Merged, change.Merged)
+	}
 	drifts, err := store.Recount(ctx)
 	for _, d := range drifts {
 		fmt.Fprintf(env.Stdout, "%s: kept count %d, signature rows %d (drift %+d); pending kept %d, pending rows %d (drift %+d); %d source figures drifted; the counts now match the rows\n",

@@ -301,6 +301,23 @@ func TestSignaturesRecount(t *testing.T) {
 	if r := run(t, context.Background(), nil, "signatures", "recount", "--db", db); !strings.Contains(r.stdout, "no drift") {
 		t.Errorf("a second recount still finds drift: %q", r.stdout)
 	}
+	// An identity left out of date (as a rule change on another instance
+	// could leave one): recount gives it its identity and merges.
+	gdb, err = models.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := gdb.Exec("UPDATE signatures SET email = 'Ada+again@Example.org', identity = 'stale' WHERE email = 'ben@example.org'").Error; err != nil {
+		t.Fatal(err)
+	}
+	models.NewStore(gdb).Close()
+	r = run(t, context.Background(), nil, "signatures", "recount", "--db", db)
+	if r.code != 0 || !strings.Contains(r.stdout, "1 signatures had an identity out of date with the email rules; 1 of them were another signature of the same person and were merged") {
+		t.Fatalf("recount with a stale identity: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if strings.Contains(r.stdout, "drift +") || strings.Contains(r.stdout, "drift -") {
+		t.Errorf("the merge left drift: %q", r.stdout)
+	}
 }
 
 func TestSignaturesHelp(t *testing.T) {

@@ -539,3 +539,20 @@ func setIdentities(tx *gorm.DB, identities map[uint]string) error {
 	}
 	return nil
 }
+
+// Reidentify gives every signature its identity under the rules now in
+// force, merging the people who are one: what a rule change made on
+// another instance, while a signature was being stored there, could have
+// left behind. `signatures recount` runs it first.
+func (s *Store) Reidentify(ctx context.Context) (RuleChange, error) {
+	var out RuleChange
+	err := s.db.WithContext(bulkContext(ctx)).Transaction(func(tx *gorm.DB) error {
+		rules, err := loadEmailRules(tx)
+		if err != nil {
+			return err
+		}
+		out, err = reidentify(tx, s, rules, nil)
+		return err
+	})
+	return out, err
+}
