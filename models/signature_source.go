@@ -181,10 +181,12 @@ func (s *Store) CreateSource(ctx context.Context, actor Actor, campaignID uint, 
 	}
 	err := createAudited(ctx, s, actor, campaignID, "signature_source", src)
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return FieldErrors{"name": "the campaign has a source of this name already"}
+		return FieldErrors{"name": sourceNameTaken}
 	}
 	return err
 }
+
+const sourceNameTaken = "the campaign has a source of this name already"
 
 // UpdateSource edits a source of a campaign; audited. Its kind is not the
 // caller's to change.
@@ -199,7 +201,7 @@ func (s *Store) UpdateSource(ctx context.Context, actor Actor, campaignID, id ui
 		return partner
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return nil, FieldErrors{"name": "the campaign has a source of this name already"}
+		return nil, FieldErrors{"name": sourceNameTaken}
 	}
 	return src, err
 }
@@ -269,6 +271,10 @@ func (s *Store) SourceForImport(ctx context.Context, actor Actor, campaignID uin
 	}
 	src = &SignatureSource{Name: name, Platform: "file import"}
 	if err := s.CreateSource(ctx, actor, campaignID, src); err != nil {
+		var fe FieldErrors
+		if errors.As(err, &fe) && fe["name"] == sourceNameTaken {
+			return s.SourceByName(ctx, campaignID, name) // made by an import a moment earlier
+		}
 		return nil, err
 	}
 	return src, nil
