@@ -13,7 +13,7 @@ import (
 func (h *Handler) newCampaignForm(c echo.Context) error {
 	return render(c, http.StatusOK, views.CampaignFormPage(views.CampaignFormView{
 		Frame: h.frame(c, "New campaign", nil, ""), New: true, Mailing: h.config.Mailing(),
-		Form: views.CampaignForm{Status: models.CampaignActive, SignatureGoal: "0", DeliveriesPlanned: "0", ConfirmSignatures: true},
+		Form: views.CampaignForm{Status: models.CampaignActive, SignatureGoal: "0", DeliveriesPlanned: "0", ConfirmSignatures: true, PacketNames: models.PacketInitials},
 	}))
 }
 

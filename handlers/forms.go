@@ -53,6 +53,10 @@ func parseCampaignForm(f formValues) (views.CampaignForm, func(*models.Campaign)
 		StartsOn: field(f, "starts_on"), EndsOn: field(f, "ends_on"),
 		SignatureGoal: field(f, "signature_goal"), DeliveriesPlanned: field(f, "deliveries_planned"),
 		ConfirmSignatures: f.FormValue("confirm_signatures") == "on",
+		PacketNames:       field(f, "packet_names"),
+	}
+	if form.PacketNames == "" {
+		form.PacketNames = models.PacketInitials
 	}
 	fe := models.FieldErrors{}
 	goal := parseWhole(fe, "signature_goal", form.SignatureGoal)
@@ -60,7 +64,7 @@ func parseCampaignForm(f formValues) (views.CampaignForm, func(*models.Campaign)
 	apply := func(c *models.Campaign) {
 		c.Slug, c.Title, c.Target, c.Demand, c.Summary = form.Slug, form.Title, form.Target, form.Demand, form.Summary
 		c.Status, c.StartsOn, c.EndsOn = form.Status, form.StartsOn, form.EndsOn
-		c.SignatureGoal, c.ConfirmSignatures = goal, form.ConfirmSignatures
+		c.SignatureGoal, c.ConfirmSignatures, c.PacketNames = goal, form.ConfirmSignatures, form.PacketNames
 		if planned >= -1000 && planned <= 100000 {
 			c.DeliveriesPlanned = int(planned)
 		} else {
@@ -75,7 +79,7 @@ func campaignToForm(c *models.Campaign) views.CampaignForm {
 		Slug: c.Slug, Title: c.Title, Target: c.Target, Demand: c.Demand, Summary: c.Summary,
 		Status: c.Status, StartsOn: c.StartsOn, EndsOn: c.EndsOn,
 		SignatureGoal: strconv.FormatInt(c.SignatureGoal, 10), DeliveriesPlanned: strconv.Itoa(c.DeliveriesPlanned),
-		ConfirmSignatures: c.ConfirmSignatures,
+		ConfirmSignatures: c.ConfirmSignatures, PacketNames: c.PacketNames,
 	}
 }
 

@@ -219,6 +219,8 @@ func TestMigrationEndsSessionsStoredInTheClear(t *testing.T) {
 		ctx := context.Background()
 		for _, sql := range []string{
 			"DELETE FROM schema_version WHERE version >= 7",
+			// migration 11, undone so that it runs again
+			"DROP TABLE packets", "ALTER TABLE campaigns DROP COLUMN packet_names",
 			// migration 10, undone so that it runs again
 			"ALTER TABLE import_jobs DROP COLUMN source_id", "ALTER TABLE import_jobs DROP COLUMN credited",
 			"DROP TABLE delivery_counts", "DROP TABLE email_rules", "DROP TABLE source_pairs", "DROP TABLE source_counts",

@@ -55,6 +55,9 @@ func (s *Store) ImportBundle(ctx context.Context, b *CampaignBundle) (created bo
 		}
 		c := b.Campaign
 		c.ID = 0
+		if c.PacketNames == "" {
+			c.PacketNames = PacketInitials
+		}
 		if err := releaseSlug(tx, c.Slug); err != nil {
 			return err
 		}

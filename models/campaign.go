@@ -39,9 +39,12 @@ type Campaign struct {
 	DeliveriesPlanned int    `json:"deliveries_planned"`
 	// ConfirmSignatures: a web signature counts only once its signer
 	// follows the mailed link (while an SMTP server is set up).
-	ConfirmSignatures bool      `json:"confirm_signatures"`
-	CreatedAt         time.Time `json:"created_at"`
-	UpdatedAt         time.Time `json:"updated_at"`
+	ConfirmSignatures bool `json:"confirm_signatures"`
+	// PacketNames is what a delivery packet prints of each signer
+	// (PacketInitials, PacketFullNames or PacketCountsOnly).
+	PacketNames string    `json:"packet_names"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$`)
@@ -146,6 +149,9 @@ func (s *Store) CountCampaigns(ctx context.Context) (int64, error) {
 // Validate checks a campaign's settings and names each field that is wrong.
 func (c *Campaign) Validate() FieldErrors {
 	fe := FieldErrors{}
+	if !slices.Contains(PacketNameSettings, c.PacketNames) {
+		fe.Add("packet_names", "choose what a delivery packet prints of each signer: first names and initials, full names, or counts only")
+	}
 	if !ValidSlug(c.Slug) {
 		fe.Add("slug", "use lower-case letters, digits and hyphens, up to 64 characters, for example no-tech-for-ice")
 	}
@@ -202,6 +208,9 @@ const slugTaken = "another campaign already uses this address"
 func (s *Store) CreateCampaign(ctx context.Context, actor Actor, c *Campaign) error {
 	if c.Status == "" {
 		c.Status = CampaignActive
+	}
+	if c.PacketNames == "" {
+		c.PacketNames = PacketInitials
 	}
 	if err := c.Validate().Err(); err != nil {
 		return err

@@ -33,6 +33,7 @@ var migrations = []migration{
 	{"app_state: site_id, a random name for this site that its feed ids carry", migrateV8},
 	{"signers' mail: signatures confirmed or pending, the pending count, campaigns' confirmation setting, mail_outbox and mail_news", migrateV9},
 	{"the coalition's count: signatures keyed by the canonical identity of their email (the address as typed kept apart), signature_sources and their links, kept source figures and pairs, email_rules, delivery_counts; existing duplicates merged", migrateV10},
+	{"delivery packets: campaigns' packet setting, packets (each packet's public record)", migrateV11},
 }
 
 // SchemaVersion is the schema version this binary migrates to.
@@ -620,4 +621,29 @@ func originSourceName(origin string) (name, kind string) {
 		return Clip(strings.TrimPrefix(origin, "import: "), 100), SourceList
 	}
 	return Clip(origin, 100), SourceList
+}
+
+func migrateV11(tx *gorm.DB) error {
+	return execAll(tx, `
+ALTER TABLE campaigns ADD COLUMN packet_names TEXT NOT NULL DEFAULT 'initials';
+CREATE TABLE packets (
+	id {{id}},
+	campaign_id BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+	delivery_id BIGINT NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+	code TEXT NOT NULL UNIQUE,
+	manifest_sha256 TEXT NOT NULL,
+	signers BIGINT NOT NULL,
+	volumes INTEGER NOT NULL,
+	split TEXT NOT NULL,
+	every_n INTEGER NOT NULL DEFAULT 0,
+	names TEXT NOT NULL,
+	draft BOOLEAN NOT NULL DEFAULT FALSE,
+	count_total BIGINT,
+	counted_at {{ts}},
+	created_at {{ts}} NOT NULL,
+	user_id BIGINT REFERENCES users(id) ON DELETE SET NULL,
+	user_email TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX packets_delivery ON packets (campaign_id, delivery_id)
+`)
 }

@@ -119,7 +119,7 @@ func TestModelsMatchSchema(t *testing.T) {
 				&models.Campaign{}, &models.Petition{}, &models.Organisation{}, &models.CountClaim{},
 				&models.Signature{}, &models.Delivery{}, &models.Action{}, &models.Response{},
 				&models.User{}, &models.AuditEntry{}, &models.ImportJob{}, &models.SignatureSource{},
-				&models.DeliveryCount{}, &models.EmailRule{},
+				&models.DeliveryCount{}, &models.EmailRule{}, &models.Packet{},
 			} {
 				checkModel(t, db, model)
 			}

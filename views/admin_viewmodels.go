@@ -45,6 +45,7 @@ type CampaignDashboardView struct {
 type CampaignForm struct {
 	Slug, Title, Target, Demand, Summary, Status, StartsOn, EndsOn, SignatureGoal, DeliveriesPlanned string
 	ConfirmSignatures                                                                                bool
+	PacketNames                                                                                      string
 }
 
 // CampaignFormView is the new-campaign and settings form.
@@ -368,4 +369,11 @@ type NewsProgressView struct {
 	Counts     []MailCount
 	Pending    bool // some are still queued: the page refreshes itself
 	Mailing    bool
+}
+
+// packetNameOptions offers the campaign's packet settings in words.
+var packetNameOptions = []Option{
+	{Value: models.PacketInitials, Label: "First name, last initial, city and state"},
+	{Value: models.PacketFullNames, Label: "Full name, city and state"},
+	{Value: models.PacketCountsOnly, Label: "Counts only, no names"},
 }
