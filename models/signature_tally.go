@@ -153,30 +153,38 @@ type PlaceCounts struct {
 // signer's town, whether or not they agreed to be shown. A min below 1 is
 // refused rather than taken to mean "name every place".
 //
-// Both queries read every tally row of the dimension (there is no index
-// on n to sort by); a campaign has thousands of places, not the 300,000
+// It reads every tally row of the dimension (there is no index on n to
+// sort by); a campaign has thousands of places, not the 300,000
 // signatures, and the campaign page that shows them is cached.
 func (s *Store) PublicPlaces(ctx context.Context, campaignID uint, dim string, limit int, min int64) (PlaceCounts, error) {
-	var out PlaceCounts
 	if min < 1 {
-		return out, fmt.Errorf("public places: threshold %d would name single signers", min)
+		return PlaceCounts{}, fmt.Errorf("public places: threshold %d would name single signers", min)
 	}
-	db := s.db.WithContext(ctx)
-	if err := db.Model(&signatureTally{}).Select("label, n").
-		Where("campaign_id = ? AND dim = ? AND n >= ?", campaignID, dim, min).
-		Order("n DESC").Order("label").Limit(limit).Scan(&out.Places).Error; err != nil {
-		return out, err
+	var all []Tally
+	if err := s.db.WithContext(ctx).Model(&signatureTally{}).Select("label, n").
+		Where("campaign_id = ? AND dim = ? AND n > 0", campaignID, dim).Scan(&all).Error; err != nil {
+		return PlaceCounts{}, err
 	}
-	var total int64
-	if err := db.Model(&signatureTally{}).Select("COALESCE(SUM(n), 0)").
-		Where("campaign_id = ? AND dim = ?", campaignID, dim).Scan(&total).Error; err != nil {
-		return out, err
+	return NamePlaces(all, limit, min), nil
+}
+
+// NamePlaces applies the public place threshold to counts of places: the
+// largest places with at least min signers, at most limit of them (most
+// first, then by name), and every other signer in Other. A packet's
+// summary names its places by the same rule. A min below 1 is taken as 1.
+func NamePlaces(places []Tally, limit int, min int64) PlaceCounts {
+	min = max(min, 1)
+	sorted := slices.Clone(places)
+	slices.SortFunc(sorted, func(a, b Tally) int { return cmp.Or(cmp.Compare(b.N, a.N), strings.Compare(a.Label, b.Label)) })
+	var out PlaceCounts
+	for _, p := range sorted {
+		if p.N >= min && len(out.Places) < limit {
+			out.Places = append(out.Places, p)
+		} else {
+			out.Other += p.N
+		}
 	}
-	out.Other = total
-	for _, p := range out.Places {
-		out.Other -= p.N
-	}
-	return out, nil
+	return out
 }
 
 // SignaturesPerDay returns a campaign's signatures per day (UTC), oldest
