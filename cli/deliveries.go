@@ -14,9 +14,10 @@ import (
 )
 
 // deliveriesVerbs are the verbs of campaigntrack deliveries.
-var deliveriesVerbs = newVerbSet("deliveries", "Import and export a campaign's deliveries as CSV.", deliveriesNotes,
+var deliveriesVerbs = newVerbSet("deliveries", "Import and export a campaign's deliveries as CSV, and make a delivery's packet.", deliveriesNotes,
 	verb{name: "import", flags: "--campaign SLUG FILE.csv", summary: "add and update a campaign's deliveries from a CSV file; rows that cannot be stored are listed with their line and field", run: deliveriesImport},
 	verb{name: "export", flags: "--campaign SLUG [--status S] [--city C] [FILE|-]", summary: "write a campaign's deliveries as the public CSV to FILE (standard output by default or with -)", run: deliveriesExport},
+	verb{name: "packet", flags: "--campaign SLUG --delivery ID --out DIR [--split every|state] [--every N]", summary: "write a delivery's packet into DIR: manifest.csv and the PDF volumes (owner-only files: they print signers' names)", run: deliveriesPacket},
 )
 
 var deliveriesNotes = fmt.Sprintf(`

@@ -70,6 +70,9 @@ func (h *Handler) Router() *echo.Echo {
 	e.GET("/campaigns/:slug/responses.csv", h.responsesCSV)
 	e.GET("/campaigns/:slug/deliveries", h.deliveriesPage)
 	e.GET("/campaigns/:slug/deliveries.csv", h.deliveriesCSV)
+	// A delivery packet's public check page: the delivery, the count, the
+	// manifest's hash; no signer (packets.go).
+	e.GET("/campaigns/:slug/packets/:code", h.packetCheck)
 	e.GET("/healthz", h.healthz)
 	e.GET(assets.Prefix+"*", echo.WrapHandler(assets.Handler()))
 
@@ -127,6 +130,9 @@ func (h *Handler) Router() *echo.Echo {
 	admin.GET("/campaigns/:slug/deliveries/:id/deliver", h.markDeliveredForm, requireEditor)
 	admin.POST("/campaigns/:slug/deliveries/:id/deliver", h.markDelivered, requireEditor)
 	admin.POST("/campaigns/:slug/deliveries/:id/status", h.moveDelivery, requireEditor)
+	// The delivery's packet: the options, then (?download=1) the ZIP of
+	// the manifest and the PDF volumes, streamed (packets.go).
+	admin.GET("/campaigns/:slug/deliveries/:id/packet", h.packetPage, requireEditor)
 	admin.POST("/campaigns/:slug/deliveries/:id/count", h.recordDeliveryCount, requireEditor)
 	admin.POST("/campaigns/:slug/deliveries/import", h.importDeliveries, requireEditor)
 	admin.GET("/campaigns/:slug/actions", actions.list)

@@ -145,3 +145,11 @@ func (s *Store) PacketByCode(ctx context.Context, campaignID uint, code string) 
 	}
 	return &p, nil
 }
+
+// PacketsFor lists the packets made for a delivery, the latest first.
+func (s *Store) PacketsFor(ctx context.Context, campaignID, deliveryID uint) ([]Packet, error) {
+	var out []Packet
+	err := s.db.WithContext(ctx).Where("campaign_id = ? AND delivery_id = ?", campaignID, deliveryID).
+		Order("created_at DESC").Order("id DESC").Find(&out).Error
+	return out, err
+}
