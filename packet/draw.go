@@ -1,0 +1,202 @@
+package packet
+
+import (
+	"fmt"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+)
+
+// drawer puts pages into one fpdf document. fpdf keeps the whole document in memory until Output
+// (a 50,000-line volume: see the README's Performance section), so a volume is one PDF in memory.
+type drawer struct {
+	pdf      *fpdf.Fpdf
+	v        Volume
+	bold     bool
+	size     float64
+	title    string // the running head: "Delivery packet · <title>"
+	volume   string // "Volume 1 of 6"
+	headSize float64
+}
+
+const family = "dejavu"
+
+func newDrawer(v Volume) *drawer {
+	pdf := fpdf.New("P", "pt", "Letter", "")
+	pdf.SetAutoPageBreak(false, 0)
+	pdf.SetMargins(marginX, flowTop, marginX)
+	pdf.AddUTF8FontFromBytes(family, "", regularTTF)
+	pdf.AddUTF8FontFromBytes(family, "B", boldTTF)
+	pdf.SetCatalogSort(true)
+	made := v.Made
+	if made.IsZero() {
+		made = time.Now()
+	}
+	pdf.SetCreationDate(made.UTC())
+	pdf.SetModificationDate(made.UTC())
+	title := printText(v.Title)
+	pdf.SetTitle(title+" — delivery packet", true)
+	pdf.SetSubject(volumeOf(v), true)
+	pdf.SetCreator("campaigntrack", true)
+	pdf.SetLineWidth(0.5)
+	pdf.SetFont(family, "", bodySize)
+	d := &drawer{pdf: pdf, v: v, size: bodySize, volume: volumeOf(v)}
+	d.title, d.headSize = runningHead(title, v.Draft, d.volume)
+	return d
+}
+
+// runningHead fits the title into the header band beside the volume: shrunk down to 6 pt, then,
+// since the cover prints the title whole, cut with an ellipsis.
+func runningHead(title string, draft bool, volume string) (string, float64) {
+	head := "Delivery packet · " + title
+	room := contentW - 24 - textWidth(volume, false, 8.5)
+	if draft {
+		room -= textWidth(draftMark+"  ", true, 8.5)
+	}
+	size := 8.5
+	if w := textWidth(head, false, size); w > room {
+		size = max(6, pdfSize(size*room/w))
+	}
+	if textWidth(head, false, size) <= room {
+		return head, size
+	}
+	runes := []rune(head)
+	for len(runes) > 0 && textWidth(string(runes)+"…", false, size) > room {
+		runes = runes[:len(runes)-1]
+	}
+	return string(runes) + "…", size
+}
+
+const draftMark = "DRAFT — NOT DELIVERED"
+
+func (d *drawer) font(b bool, size float64) {
+	if b != d.bold || size != d.size {
+		style := ""
+		if b {
+			style = "B"
+		}
+		d.pdf.SetFont(family, style, size)
+		d.bold, d.size = b, size
+	}
+}
+
+func (d *drawer) text(x, y float64, b bool, size float64, s string) {
+	if s == "" {
+		return
+	}
+	d.font(b, size)
+	d.pdf.Text(x, y, s)
+}
+
+func (d *drawer) op(o op) {
+	switch o.kind {
+	case opText:
+		d.text(o.x, o.y, o.bold, o.size, o.text)
+	case opRule:
+		d.pdf.SetDrawColor(160, 160, 160)
+		d.pdf.Line(o.x, o.y, o.x+o.w, o.y)
+	}
+}
+
+// page starts a page with its header band: grey, or red and saying DRAFT on a draft.
+func (d *drawer) page() {
+	d.pdf.AddPage()
+	const size = 8.5
+	base := bandTop + bandH/2 + 3
+	x := marginX
+	if d.v.Draft {
+		d.pdf.SetFillColor(170, 20, 20)
+		d.pdf.Rect(marginX-6, bandTop, contentW+12, bandH, "F")
+		d.pdf.SetTextColor(255, 255, 255)
+		d.text(x, base, true, size, draftMark)
+		x += textWidth(draftMark+"  ", true, size)
+	} else {
+		d.pdf.SetFillColor(232, 232, 232)
+		d.pdf.Rect(marginX-6, bandTop, contentW+12, bandH, "F")
+	}
+	d.text(x, base, false, d.headSize, d.title)
+	d.text(pageW-marginX-textWidth(d.volume, false, size), base, false, size, d.volume)
+	// Black text on a black fill: fpdf then writes text without a colour change around each string.
+	d.pdf.SetTextColor(0, 0, 0)
+	d.pdf.SetFillColor(0, 0, 0)
+}
+
+// footer foots the current page: the code at the left, where the page is in its section in the
+// middle, and right what the page holds.
+func (d *drawer) footer(middle, right string) {
+	d.pdf.SetDrawColor(160, 160, 160)
+	d.pdf.Line(marginX, footerRule, pageW-marginX, footerRule)
+	left := "Verification code " + printText(d.v.Code)
+	if d.v.Draft {
+		left = "DRAFT · " + left
+	}
+	d.text(marginX, footerBase, false, footerSize, left)
+	d.text(pageW/2-textWidth(middle, false, footerSize)/2, footerBase, false, footerSize, middle)
+	d.text(pageW-marginX-textWidth(right, false, footerSize), footerBase, false, footerSize, right)
+}
+
+// signers draws the signer pages: RowsPerPage rows each, in the order Lines yields them.
+func (d *drawer) signers(v Volume) error {
+	if v.Lines == nil {
+		return nil
+	}
+	pages := SignerPages(v.LineCount)
+	names := "Signer"
+	if v.NamesNote != "" {
+		names = "Signer: " + printText(v.NamesNote)
+	}
+	n, page, first, last := 0, 0, 0, 0
+	endPage := func() {
+		d.footer(fmt.Sprintf("Signatures page %d of %d", page, pages),
+			"Signatures "+thousands(int64(first))+"–"+thousands(int64(last)))
+	}
+	for line := range v.Lines {
+		if n == v.LineCount {
+			n++ // one too many: stop reading
+			break
+		}
+		row := n % RowsPerPage
+		if row == 0 {
+			if n > 0 {
+				endPage()
+			}
+			page++
+			first = line.Number
+			d.page()
+			d.text(marginX+numberW-textWidth("No.", true, 8.5), signerHeadBase, true, 8.5, "No.")
+			d.text(nameX, signerHeadBase, true, 8.5, names)
+			d.pdf.SetDrawColor(160, 160, 160)
+			d.pdf.Line(marginX, signerHeadBase+4, pageW-marginX, signerHeadBase+4)
+			d.pdf.SetDrawColor(215, 215, 215)
+		}
+		d.row(row, line)
+		last = line.Number
+		n++
+	}
+	if n > v.LineCount {
+		return fmt.Errorf("%w: more than %d", errLineCount, v.LineCount)
+	}
+	if n < v.LineCount {
+		return fmt.Errorf("%w: %d, not %d", errLineCount, n, v.LineCount)
+	}
+	if n > 0 {
+		endPage()
+	}
+	return nil
+}
+
+// row draws one signer: its number right-aligned, its text fitted to the row (see fitRow), and a
+// faint rule under every fifth row to guide the eye along the page.
+func (d *drawer) row(row int, line Line) {
+	top := rowsTop + float64(row)*rowHeight
+	num := thousands(int64(line.Number))
+	d.text(marginX+numberW-textWidth(num, false, bodySize), top+rowHeight/2+0.36*bodySize, false, bodySize, num)
+	fit := fitRow(printText(line.Text))
+	pitch := rowHeight / float64(len(fit.lines))
+	for i, l := range fit.lines {
+		d.text(nameX, top+pitch*float64(i)+pitch/2+0.36*fit.size, false, fit.size, l)
+	}
+	if row%5 == 4 && row != RowsPerPage-1 {
+		d.pdf.Line(marginX, top+rowHeight, pageW-marginX, top+rowHeight)
+	}
+}
