@@ -62,7 +62,7 @@ func deliveriesPacket(ctx context.Context, env Env, args []string) error {
 	}
 	sink := &dirSink{dir: *out}
 	defer sink.close()
-	req := packet.Request{Campaign: cp, Delivery: d, Options: opt, BaseURL: cfg.BaseURL.String(), PlaceMin: cfg.PlaceMin(), Now: time.Now()}
+	req := packet.Request{Campaign: cp, Delivery: d, Options: opt, BaseURL: cfg.PublicURL().String(), PlaceMin: cfg.PlaceMin(), Now: time.Now()}
 	p, err := packet.Build(ctx, store, req, sink)
 	if err == nil {
 		err = sink.close()
@@ -78,7 +78,7 @@ func deliveriesPacket(ctx context.Context, env Env, args []string) error {
 		draft = " (a draft: the delivery is not marked delivered)"
 	}
 	fmt.Fprintf(env.Stdout, "packet %s for %s%s: %d signers in %d volumes, written to %s\nmanifest SHA-256 %s\ncheck page %s/campaigns/%s/packets/%s\n",
-		p.Code, d.Place(), draft, p.Signers, p.Volumes, *out, p.ManifestSHA256, cfg.BaseURL.String(), cp.Slug, p.Code)
+		p.Code, d.Place(), draft, p.Signers, p.Volumes, *out, p.ManifestSHA256, cfg.PublicURL().String(), cp.Slug, p.Code)
 	return nil
 }
 

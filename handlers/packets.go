@@ -79,7 +79,7 @@ func (h *Handler) streamPacket(c echo.Context, cp *models.Campaign, d *models.De
 	c.Response().Header().Set(echo.HeaderContentType, "application/zip")
 	c.Response().WriteHeader(http.StatusOK)
 	zw := zip.NewWriter(c.Response())
-	req := packet.Request{Campaign: cp, Delivery: d, Options: opt, BaseURL: h.config.BaseURL.String(), PlaceMin: h.config.PlaceMin(), Now: h.now()}
+	req := packet.Request{Campaign: cp, Delivery: d, Options: opt, BaseURL: h.config.PublicURL().String(), PlaceMin: h.config.PlaceMin(), Now: h.now()}
 	p, err := packet.Build(ctx, h.store, req, zipSink{zw, c.Response()})
 	if err == nil {
 		err = zw.Close()

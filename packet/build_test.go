@@ -58,10 +58,10 @@ func setup(t *testing.T, store *models.Store, names_ string) fixture {
 	seed.Load(ctx, store)
 	cp, _ := store.CampaignBySlug(ctx, "no-tech-for-ice")
 	if names_ != "" {
-		if err := store.ExecForTest(ctx, "UPDATE campaigns SET packet_names = ? WHERE id = ?", names_, cp.ID); err != nil {
+		var err error
+		if cp, err = store.UpdateCampaign(ctx, models.CommandLine, cp.ID, func(c *models.Campaign) { c.PacketNames = names_ }); err != nil {
 			t.Fatal(err)
 		}
-		cp, _ = store.CampaignBySlug(ctx, "no-tech-for-ice")
 	}
 	var sigs []*models.Signature
 	for i, n := range names {
@@ -101,7 +101,6 @@ func (f fixture) deliver(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.delivery = d
 		*f.delivery = *d
 	}
 }
@@ -152,8 +151,14 @@ func pages(t *testing.T, pdf []byte) []string {
 		ps = ps[:len(ps)-1]
 	}
 	info, _ := exec.Command("pdfinfo", path).Output()
-	if !strings.Contains(string(info), fmt.Sprintf("Pages:          %d", len(ps))) {
-		t.Errorf("pdfinfo and pdftotext disagree on the pages: %d\n%s", len(ps), info)
+	pagesLine := ""
+	for _, l := range strings.Split(string(info), "\n") {
+		if strings.HasPrefix(l, "Pages:") {
+			pagesLine = strings.TrimSpace(strings.TrimPrefix(l, "Pages:"))
+		}
+	}
+	if pagesLine != strconv.Itoa(len(ps)) {
+		t.Errorf("pdfinfo says %q pages, pdftotext read %d", pagesLine, len(ps))
 	}
 	return ps
 }
