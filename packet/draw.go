@@ -34,8 +34,9 @@ func newDrawer(v Volume) *drawer {
 	}
 	pdf.SetCreationDate(made.UTC())
 	pdf.SetModificationDate(made.UTC())
+	meta, _ := Printable(v.Title) // the metadata holds text in reading order, as typed
+	pdf.SetTitle(meta+" — delivery packet", true)
 	title := printText(v.Title)
-	pdf.SetTitle(title+" — delivery packet", true)
 	pdf.SetSubject(volumeOf(v), true)
 	pdf.SetCreator("campaigntrack", true)
 	pdf.SetLineWidth(0.5)
@@ -85,7 +86,7 @@ func (d *drawer) text(x, y float64, b bool, size float64, s string) {
 		return
 	}
 	d.font(b, size)
-	d.pdf.Text(x, y, s)
+	d.pdf.Text(x, y, visual(s))
 }
 
 func (d *drawer) op(o op) {
