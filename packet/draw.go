@@ -7,8 +7,12 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 )
 
-// drawer puts pages into one fpdf document. fpdf keeps the whole document in memory until Output
-// (a 50,000-line volume: see the README's Performance section), so a volume is one PDF in memory.
+// drawer puts pages into one fpdf document. fpdf keeps the whole document in memory until Output,
+// so a volume is one PDF in memory and nothing reaches the writer before it is whole. Measured
+// (BenchmarkWriteVolume, 2-core machine): a 50,000-line volume (910 signer pages) renders in about
+// 0.5 s into a 1.9 MiB PDF with 45-80 MiB of heap in use at its peak; six of them one after another
+// (300,000 signers) take 2.8 s in a process of 41 MiB maximum RSS. Most of what it allocates
+// (1.1 GiB a volume, all short-lived) is fpdf's new zlib writer for every page.
 type drawer struct {
 	pdf      *fpdf.Fpdf
 	v        Volume
@@ -34,8 +38,9 @@ func newDrawer(v Volume) *drawer {
 	}
 	pdf.SetCreationDate(made.UTC())
 	pdf.SetModificationDate(made.UTC())
+	meta, _ := Printable(v.Title) // the metadata holds text in reading order, as typed
+	pdf.SetTitle(meta+" — delivery packet", true)
 	title := printText(v.Title)
-	pdf.SetTitle(title+" — delivery packet", true)
 	pdf.SetSubject(volumeOf(v), true)
 	pdf.SetCreator("campaigntrack", true)
 	pdf.SetLineWidth(0.5)
@@ -85,7 +90,7 @@ func (d *drawer) text(x, y float64, b bool, size float64, s string) {
 		return
 	}
 	d.font(b, size)
-	d.pdf.Text(x, y, s)
+	d.pdf.Text(x, y, visual(s))
 }
 
 func (d *drawer) op(o op) {

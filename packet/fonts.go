@@ -48,6 +48,7 @@ func loadFaces() {
 		for i := range printableCoverage.covered {
 			printableCoverage.covered[i] = regular.covered[i] & bold.covered[i]
 		}
+		buildArabicForms(printableCoverage.has)
 	})
 }
 

@@ -2,6 +2,7 @@ package packet
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -156,34 +157,17 @@ func fitRow(text string) rowFit {
 
 // thousands writes n with commas: 270,123.
 func thousands(n int64) string {
-	neg := n < 0
-	if neg {
-		n = -n
+	digits := strconv.FormatInt(n, 10)
+	sign := ""
+	if n < 0 {
+		sign, digits = "-", digits[1:]
 	}
-	digits := []byte(itoa(n))
-	var b []byte
-	for i, d := range digits {
+	var b strings.Builder
+	for i, d := range []byte(digits) {
 		if i > 0 && (len(digits)-i)%3 == 0 {
-			b = append(b, ',')
+			b.WriteByte(',')
 		}
-		b = append(b, d)
+		b.WriteByte(d)
 	}
-	if neg {
-		return "-" + string(b)
-	}
-	return string(b)
-}
-
-func itoa(n int64) string {
-	if n == 0 {
-		return "0"
-	}
-	var buf [20]byte
-	i := len(buf)
-	for n > 0 {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(buf[i:])
+	return sign + b.String()
 }

@@ -5,7 +5,10 @@
 //
 // Every character printed goes through Printable: the fonts (DejaVu Sans and its bold, embedded and
 // subset) print Latin with every diacritic, Greek, Cyrillic, Armenian, Georgian, Hebrew and Arabic
-// letters; a character they lack is shown by its code point, never dropped.
+// letters; a character they lack is shown by its code point, never dropped. fpdf draws characters
+// left to right as stored and shapes nothing, so this package joins Arabic letters itself (shape.go)
+// and draws each line in visual order (bidi.go): Hebrew and Arabic names print as they are read,
+// and pdftotext reads them back as typed.
 package packet
 
 import (
@@ -68,9 +71,9 @@ func SignerPages(n int) int {
 
 // CoverAndSummaryPages is how many pages come before the first signer page of v: its cover pages
 // and its summary pages. The i-th line Lines yields (0-based, within this volume) is on PDF page
-// CoverAndSummaryPages(v) + i/RowsPerPage + 1. It does not depend on Lines or LineCount, nor on
-// the value of ManifestSHA256 (any 64 hex digits set alike), so it can be called before the
-// manifest is hashed.
+// CoverAndSummaryPages(v) + i/RowsPerPage + 1. It depends on whether Lines is nil (a counts-only
+// cover says so), not on what Lines yields nor on LineCount, and not on the value of ManifestSHA256
+// (any 64 hex digits set alike), so it can be called before the manifest is hashed.
 func CoverAndSummaryPages(v Volume) int {
 	loadFaces()
 	if errFontsUnusable != nil {

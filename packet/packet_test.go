@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // The PDFs are read back with the tools a person would use: poppler's pdftotext and pdfinfo, and
@@ -179,8 +181,9 @@ func TestNamesComeOutAsTyped(t *testing.T) {
 		}
 		ls[i] = Line{Number: i + 1, Text: p}
 	}
-	path := render(t, withLines(sampleVolume(), ls))
-	text := pageText(t, path, CoverAndSummaryPages(sampleVolume())+1)
+	v := withLines(sampleVolume(), ls)
+	path := render(t, v)
+	text := pageText(t, path, CoverAndSummaryPages(v)+1)
 	for _, name := range typedNames {
 		if !strings.Contains(text, name) {
 			t.Errorf("%q is not on the page as typed:\n%s", name, text)
@@ -191,6 +194,42 @@ func TestNamesComeOutAsTyped(t *testing.T) {
 	}
 	if !strings.Contains(text, "[U+738B U+5C0F U+660E], Seattle, WA") {
 		t.Errorf("the CJK name's stand-in is not on the page:\n%s", text)
+	}
+}
+
+// Hebrew and Arabic names print in the order they are read and, in Arabic, joined: pdftotext, which
+// reads a page's glyphs back into reading order, gives them as typed (once its direction marks are
+// dropped and the presentation forms it reports are read as the letters they are, NFKC).
+func TestRightToLeftNamesComeOutAsTyped(t *testing.T) {
+	names := []string{
+		"דוד כהן, Seattle, WA",
+		"מרים לוי, Brooklyn, NY",
+		"محمد أحمد, Dearborn, MI",
+		"فاطمة الزهراء, Dearborn, MI",
+		"مریم پاکزاد, Los Angeles, CA",
+		"سلام علي, Detroit, MI",
+	}
+	ls := make([]Line, len(names))
+	for i, s := range names {
+		p, ok := Printable(s)
+		if !ok || p != s {
+			t.Fatalf("Printable(%q) = %q, %v", s, p, ok)
+		}
+		ls[i] = Line{Number: i + 1, Text: p}
+	}
+	v := withLines(sampleVolume(), ls)
+	path := render(t, v)
+	text := pageText(t, path, CoverAndSummaryPages(v)+1)
+	read := norm.NFKC.String(strings.Map(func(r rune) rune {
+		if r >= 0x202A && r <= 0x202E {
+			return -1
+		}
+		return r
+	}, text))
+	for _, name := range names {
+		if !strings.Contains(read, norm.NFKC.String(name)) {
+			t.Errorf("%q does not come out as typed:\n%s", name, text)
+		}
 	}
 }
 
@@ -321,8 +360,9 @@ func TestLongNameKeepsEveryCharacter(t *testing.T) {
 	long = long[:200]
 	noSpaces := strings.Repeat("Ŵ", 150) + strings.Repeat("x", 50)
 	ls := []Line{{1, "Ana G., Austin, TX"}, {2, long}, {3, noSpaces}, {4, "Zoë M., Seattle, WA"}}
-	path := render(t, withLines(sampleVolume(), ls))
-	text := pageText(t, path, CoverAndSummaryPages(sampleVolume())+1)
+	v := withLines(sampleVolume(), ls)
+	path := render(t, v)
+	text := pageText(t, path, CoverAndSummaryPages(v)+1)
 	squeeze := func(s string) string {
 		return strings.Map(func(r rune) rune {
 			if unicode.IsSpace(r) {

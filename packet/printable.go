@@ -19,8 +19,9 @@ const UnprintableNote = "A character the fonts cannot print is shown by its Unic
 // s is first put in Unicode normal form C, so a letter typed as a base and a combining accent prints
 // as the one precomposed letter the fonts hold; that changes no character as read, so ok stays true.
 // ok is false when any character had to be replaced: one outside the Basic Multilingual Plane (fpdf
-// writes 16-bit codes only), one neither font maps to a glyph, a control character, or a byte that is
-// not UTF-8 (shown as [0xFF]). Stand-ins are ASCII, so Printable(Printable(s)) is Printable(s).
+// writes 16-bit codes only), one neither font maps to a glyph, a control character, a byte that is
+// not UTF-8 (shown as [0xFF]), an Arabic or N'Ko letter the fonts cannot join as written, or an
+// explicit bidirectional control. Stand-ins are ASCII, so Printable(Printable(s)) is Printable(s).
 func Printable(s string) (printed string, ok bool) {
 	loadFaces()
 	if errFontsUnusable != nil {
@@ -85,12 +86,16 @@ func printableRune(r rune) bool {
 	if r < 0x80 {
 		return r >= 0x20 && r < 0x7F
 	}
-	return !unicode.IsControl(r) && printableCoverage.has(r)
+	if r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 {
+		return false // explicit bidirectional embeddings, overrides and isolates: shown, not obeyed
+	}
+	return !unicode.IsControl(r) && printableCoverage.has(r) && arabicPrintable(r)
 }
 
-// printText is Printable for text that is not a name (titles, places, the petition): the same
-// stand-ins, with no count kept.
+// printText is what the drawer is given of any text: Printable, then shaped (its Arabic letters
+// joined); still in reading order, as measured and wrapped. The drawer puts each line in visual
+// order as it draws it.
 func printText(s string) string {
 	p, _ := Printable(s)
-	return p
+	return shape(p)
 }

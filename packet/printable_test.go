@@ -68,5 +68,67 @@ func FuzzPrintable(f *testing.F) {
 		if ok && strings.Contains(got, "[U+") && !strings.Contains(nfc, "[U+") {
 			t.Fatalf("ok but a stand-in appeared: %q -> %q", s, got)
 		}
+		// What the drawer does with it: join Arabic letters (a lam-alef ligature is two letters in
+		// one glyph), then put the line in visual order, which only moves characters.
+		shaped := shape(got)
+		for _, r := range shaped {
+			if !printableCoverage.has(r) && r >= 0x80 {
+				t.Fatalf("shape(%q) = %q holds %U, which the fonts do not print", got, shaped, r)
+			}
+		}
+		if v := visual(shaped); utf8.RuneCountInString(v) != utf8.RuneCountInString(shaped) {
+			t.Fatalf("visual(%q) = %q: not the same characters", shaped, v)
+		}
 	})
+}
+
+func TestPrintableRefusesWhatItCannotSetAsWritten(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"ߒߞߏ", "[U+07D2 U+07DE U+07CF]"},          // N'Ko: in the fonts, but they cannot join it
+		{"Ann\u202eB", "Ann[U+202E]B"},             // a right-to-left override: shown, not obeyed
+		{"\u066e\u0628", "[U+066E]\u0628"},         // dotless beh: the fonts have no joined forms of it
+		{"\u2067x\u2069", "[U+2067]x[U+2069]"},     // isolates
+		{"\u200fRLM is kept", "\u200fRLM is kept"}, // a mark that only says a direction prints nothing
+	} {
+		got, _ := Printable(c.in)
+		if got != c.want {
+			t.Errorf("Printable(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// shape gives Arabic letters their joined forms, lam-alef its ligature.
+func TestShape(t *testing.T) {
+	loadFaces()
+	for _, c := range []struct{ in, want string }{
+		{"محمد", "\uFEE3\uFEA4\uFEE4\uFEAA"},                             // initial, medial, medial, final
+		{"سلام", "\uFEB3\uFEFC\uFEE1"},                                   // seen initial, lam-alef final, meem alone (alef does not join on)
+		{"لا", "\uFEFB"},                                                 // lam-alef alone
+		{"أحمد", "\uFE83\uFEA3\uFEE4\uFEAA"},                             // alef with hamza alone: it joins to nothing after it
+		{"پاک", "\uFB58\uFE8E\uFB8E"},                                    // Persian peh and keheh, from Presentation Forms-A
+		{"مُحَمَّد", "\uFEE3\u064F\uFEA4\u064E\uFEE4\u064E\u0651\uFEAA"}, // marks are passed over
+		{"ab", "ab"},
+	} {
+		if got := shape(c.in); got != c.want {
+			t.Errorf("shape(%q) = %+q, want %+q", c.in, got, c.want)
+		}
+	}
+}
+
+// visual puts right-to-left runs in the order they are drawn, left to right.
+func TestVisual(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Zoë Müller", "Zoë Müller"},
+		{"דוד כהן", "ןהכ דוד"},
+		{"דוד כהן, Seattle, WA", "ןהכ דוד, Seattle, WA"},
+		{"שלום 123 עולם", "םלוע 123 םולש"},     // numbers in right-to-left text keep their order
+		{"Sara (שרה) Levi", "Sara (הרש) Levi"}, // brackets between left-to-right text stay
+		{"(שרה)", "(הרש)"},                     // brackets in a right-to-left run are mirrored
+		{"שָׁלוֹם", "םוֹלשָׁ"},                 // points stay after their letters
+		{"Ahmed محمد Smith", "Ahmed دمحم Smith"},
+	} {
+		if got := visual(c.in); got != c.want {
+			t.Errorf("visual(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
 }
