@@ -28,6 +28,7 @@ import (
 
 // publicGETs lists the router's public GET routes with their parameters
 // filled in: :slug with the demo campaign, :token with a forged token,
+// :code with a packet code no packet has,
 // the assets' * with a real asset. Routes under /admin, and those with parameters that cannot be
 // filled (:id), are left out.
 func publicGETs(t *testing.T, e *echo.Echo) []string {
@@ -39,6 +40,7 @@ func publicGETs(t *testing.T, e *echo.Echo) []string {
 		}
 		p = strings.ReplaceAll(p, ":slug", "no-tech-for-ice")
 		p = strings.ReplaceAll(p, ":token", "1.not-a-real-token") // a signer's link: its page refuses this one (404)
+		p = strings.ReplaceAll(p, ":code", "ABCDE-FGHIJ")         // a packet's check page: no packet has it (404)
 		if p == assets.Prefix+"*" {
 			p = assets.Path("app.css")
 		}

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -25,9 +24,6 @@ import (
 // bad options and made-up codes are refused without a 500.
 func TestDeliveryPacketDownloadAndCheck(t *testing.T) {
 	t.Parallel()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("poppler-utils is not installed: .ci/run installs it")
-	}
 	eachApp(t, func(t *testing.T, a *app) {
 		ctx := context.Background()
 		cp := a.seededCampaign()

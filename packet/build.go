@@ -341,7 +341,7 @@ func coverOf(ctx context.Context, store Store, req Request, p *models.Packet, fr
 	v := Volume{
 		Title: cp.Title, Target: cp.Target, Demand: cp.Demand,
 		Place: d.Place(), Recipient: d.Recipient, Draft: p.Draft,
-		Printed: plan.signers, Code: p.Code, ManifestSHA256: p.ManifestSHA256,
+		Printed: plan.signers, Code: p.Code, ManifestSHA256: p.ManifestSHA256, Made: req.Now,
 		CheckURL:    strings.TrimSuffix(req.BaseURL, "/") + "/campaigns/" + cp.Slug + "/packets/" + p.Code,
 		NamesNote:   namesNote(p.Names),
 		Unprintable: plan.unprintable, UnprintableNote: UnprintableNote,

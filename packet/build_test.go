@@ -124,7 +124,7 @@ func need(t *testing.T, tools ...string) {
 	t.Helper()
 	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CAMPAIGNTRACK_REQUIRE_BROWSER") != "" {
+			if os.Getenv("CAMPAIGNTRACK_REQUIRE_PDF_TOOLS") != "" {
 				t.Fatalf("%s is not installed (poppler-utils, qpdf): .ci/run installs them", tool)
 			}
 			t.Skipf("%s is not installed", tool)
