@@ -204,7 +204,8 @@ func TestPacketPrintsWhatTheManifestSays(t *testing.T) {
 			volumes[strconv.Itoa(v)] = pages(t, sink.files[name].Bytes())
 		}
 		cover := volumes["1"][0]
-		for _, s := range []string{p.Code, p.ManifestSHA256, "https://petition.example.org/campaigns/no-tech-for-ice/packets/" + p.Code, strconv.FormatInt(*p.CountTotal, 10)} {
+		for _, s := range []string{p.Code, p.ManifestSHA256, "https://petition.example.org/campaigns/no-tech-for-ice/packets/" + p.Code,
+			strconv.FormatInt(*p.CountTotal, 10) + " signatures at this delivery", strconv.Itoa(len(rows)) + " printed"} {
 			if !strings.Contains(strings.Join(strings.Fields(cover), ""), strings.ReplaceAll(s, " ", "")) && !strings.Contains(cover, s) {
 				t.Errorf("the cover lacks %q:\n%s", s, cover)
 			}
