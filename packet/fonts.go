@@ -1,21 +1,20 @@
 package packet
 
 import (
-	_ "embed"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
 	"sync"
+
+	"campaigntrack/fonts"
 )
 
-// The fonts every packet embeds (subset to the characters it prints): DejaVu Sans 2.37 and its bold,
-// from Debian's fonts-dejavu-core; their licence is fonts/LICENSE.
+// The fonts every packet embeds (subset to the characters it prints): DejaVu Sans 2.37 and its bold
+// (package fonts, with their licence).
 var (
-	//go:embed fonts/DejaVuSans.ttf
-	regularTTF []byte
-	//go:embed fonts/DejaVuSans-Bold.ttf
-	boldTTF []byte
+	regularTTF = fonts.Regular()
+	boldTTF    = fonts.Bold()
 )
 
 // face is what this package needs to know of a font without a PDF at hand: which characters it
