@@ -153,7 +153,8 @@ func (h *Handler) serveCached(c echo.Context, pc *pageCache, cp *models.Campaign
 		}
 	}
 	c.Response().Header().Set(echo.HeaderContentType, contentType)
-	return page.write(c.Response(), token, negotiate.AcceptsGzip(c.Request().Header))
+	// An image goes out as it is, as the Gzip middleware would send it.
+	return page.write(c.Response(), token, negotiate.Compressible(contentType) && negotiate.AcceptsGzip(c.Request().Header))
 }
 
 // write sends the page with the visitor's token in place, in one Write

@@ -29,18 +29,19 @@ const SessionCookie = "campaigntrack_session"
 // Handler holds what every handler needs. It is built once by New; there
 // are no globals.
 type Handler struct {
-	store      *models.Store
-	log        *slog.Logger
-	config     config.Config
-	sessions   *scs.SessionManager
-	signatures *models.SignatureWriter
-	pages      *pageCache // the campaign pages
-	countPages *pageCache // their "How the count is made" pages
-	jsonPages  *pageCache // their JSON, with the live counts put in
-	campaigns  *campaignCache
-	imports    sync.WaitGroup   // signature imports running in the background
-	health     healthCheck      // the last /healthz check of the database
-	now        func() time.Time // the one clock of every handler: time.Now but in tests
+	store       *models.Store
+	log         *slog.Logger
+	config      config.Config
+	sessions    *scs.SessionManager
+	signatures  *models.SignatureWriter
+	pages       *pageCache // the campaign pages
+	countPages  *pageCache // their "How the count is made" pages
+	jsonPages   *pageCache // their JSON, with the live counts put in
+	shareImages *pageCache // their share images (share.go)
+	campaigns   *campaignCache
+	imports     sync.WaitGroup   // signature imports running in the background
+	health      healthCheck      // the last /healthz check of the database
+	now         func() time.Time // the one clock of every handler: time.Now but in tests
 
 	signLimit   *signLimiter // nil when --sign-rate-limit is off
 	crossOrigin *http.CrossOriginProtection
@@ -65,7 +66,7 @@ func New(store *models.Store, log *slog.Logger, cfg config.Config) *Handler {
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Path = "/"
 	h := &Handler{store: store, log: log, config: cfg, sessions: sm, signatures: store.NewSignatureWriter(256),
-		pages: newPageCache(cfg.PageCache), countPages: newPageCache(cfg.PageCache), jsonPages: newPageCache(cfg.PageCache), campaigns: newCampaignCache(cfg.PageCache), now: time.Now,
+		pages: newPageCache(cfg.PageCache), countPages: newPageCache(cfg.PageCache), jsonPages: newPageCache(cfg.PageCache), shareImages: newPageCache(cfg.PageCache), campaigns: newCampaignCache(cfg.PageCache), now: time.Now,
 		signLimit: newSignLimiter(cfg.SignRateLimit, maxSignKeys)}
 	h.composer = mail.NewComposer(store, cfg.PublicURL(), cfg.MailSender())
 	h.sender = mail.NewSender(store, h.composer, cfg.SMTP, nil, cfg.KeepMailFor(), log)

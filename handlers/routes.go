@@ -52,6 +52,7 @@ func (h *Handler) Router() *echo.Echo {
 	e.GET("/campaigns/:slug/signed", h.signed)
 	// How the count is made: each source's figures, kept, never a signer.
 	e.GET("/campaigns/:slug/count", h.countPage)
+	e.GET("/campaigns/:slug/share.png", h.shareImage) // the card a shared link shows (share.go)
 	// The links mailed to signers: a page with a button, which posts.
 	// The one-click unsubscribe (RFC 8058) is posted by mail clients with
 	// no cookie, so it carries no CSRF token: the link's token is the proof.

@@ -113,7 +113,7 @@ func TestSignWithHTMX(t *testing.T) {
 	if doc.Find(`[data-testid=sign-thanks]`).Length() != 1 {
 		t.Errorf("no thanks in the htmx answer:\n%s", r.body)
 	}
-	if oob, _ := doc.Find(`#live-count`).Attr("hx-swap-oob"); oob != "true" || text(doc.Find(`[data-testid=recorded-count]`)) != "1" {
+	if oob, _ := doc.Find(`#live-count`).Attr("data-hx-swap-oob"); oob != "true" || text(doc.Find(`[data-testid=recorded-count]`)) != "1" {
 		t.Errorf("the answer does not update the count in place:\n%s", r.body)
 	}
 	bad := signForm("not an email")

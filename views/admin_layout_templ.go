@@ -35,7 +35,7 @@ func AdminLayout(f AdminFrame) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = pageHead(f.Title+" · campaigntrack admin", true, "").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = pageHead(f.Title+" · campaigntrack admin", true, "", PageMeta{}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"github.com/a-h/templ"
 	"time"
 
 	"campaigntrack/models"
@@ -151,6 +152,21 @@ func Options(codes []string) []Option {
 		}
 	}
 	return out
+}
+
+// aria is a field's ARIA state: aria-invalid="true" when it is wrong
+// (a bare aria-invalid is ignored by screen readers), and aria-describedby
+// naming its hint and error, left out when it has neither (an empty
+// IDREFS is invalid HTML).
+func (f Field) aria() templ.Attributes {
+	a := templ.Attributes{}
+	if f.Error != "" {
+		a["aria-invalid"] = "true"
+	}
+	if d := f.describedBy(); d != "" {
+		a["aria-describedby"] = d
+	}
+	return a
 }
 
 func (f Field) describedBy() string {

@@ -11,6 +11,7 @@ import (
 // pairs of sources that share people, beside the totals partners and the
 // press reported. Aggregates only: nothing of any signer.
 type CountPageView struct {
+	Meta     PageMeta // description and share card
 	Campaign models.Campaign
 	Count    models.SourceCount  // the kept figures: people, per source (the form's first), per pair
 	Claims   []models.CountClaim // the reported totals, each with its source

@@ -176,3 +176,18 @@ func FormTime(t *time.Time, dateOnly bool, zone string) string {
 	}
 	return t.In(models.ZoneOrUTC(zone)).Format("2006-01-02 15:04")
 }
+
+// ProgressWords is the one delivery progress sentence every page and the
+// share image say: "5 of 9 cities delivered".
+func ProgressWords(p models.DeliveryProgress) string {
+	if p.Cities == 0 {
+		return "No deliveries planned yet"
+	}
+	return Number(int64(p.Delivered)) + " of " + Number(int64(p.Cities)) + " " + pluralWord(p.Cities, "city", "cities") + " delivered"
+}
+
+// PeopleHeadline is the count as a share card says it: "270,000 people
+// have signed".
+func PeopleHeadline(n int64) string {
+	return Number(n) + " " + pluralWord(int(min(n, 2)), "person has", "people have") + " signed"
+}

@@ -19,6 +19,7 @@ type CampaignCard struct {
 
 // CampaignView is the public page of one campaign.
 type CampaignView struct {
+	Meta       PageMeta // description and share card
 	Campaign   models.Campaign
 	Petition   *models.Petition
 	Claims     []models.CountClaim
