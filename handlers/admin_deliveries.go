@@ -39,7 +39,7 @@ func (h *Handler) deliveryRecords() *records[models.Delivery, views.DeliveryForm
 		remove: func(ctx context.Context, s *models.Store, a models.Actor, cid, id uint) error {
 			return s.DeleteDelivery(ctx, a, cid, id)
 		},
-		name: func(d *models.Delivery) string { return "The delivery in " + d.City },
+		name: func(d *models.Delivery) string { return "Delivery in " + d.City },
 		listPage: func(c echo.Context, frame views.AdminFrame, form views.DeliveryForm, errs models.FieldErrors) (templ.Component, error) {
 			return h.deliveriesAdminView(c, frame, form, errs, nil)
 		},

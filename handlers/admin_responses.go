@@ -40,10 +40,10 @@ func (h *Handler) responseRecords() *records[models.Response, views.ResponseForm
 			return s.DeleteResponse(ctx, a, cid, id)
 		},
 		name: func(r *models.Response) string {
-			if r.IsNoReply() {
-				return "The no reply"
+			if r.IsNoReply() { // "No reply added.", "Response saved.": the flash reads as a headline
+				return "No reply"
 			}
-			return "The response"
+			return "Response"
 		},
 		listPage: func(c echo.Context, frame views.AdminFrame, form views.ResponseForm, errs models.FieldErrors) (templ.Component, error) {
 			ctx := c.Request().Context()
