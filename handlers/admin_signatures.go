@@ -264,7 +264,9 @@ func (h *Handler) importRejects(c echo.Context) error {
 		return pageNotFound("This import has no list of rejected rows.")
 	}
 	attachment(c, fmt.Sprintf("rejects-%s-import-%d.csv", cp.Slug, job.ID))
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", []byte(job.Rejects))
+	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	c.Response().WriteHeader(http.StatusOK)
+	return csvio.WriteStored(c.Response(), job.Rejects)
 }
 
 func (h *Handler) importJob(c echo.Context) (*models.Campaign, *models.ImportJob, error) {
