@@ -102,6 +102,23 @@ func (h *Handler) deliveriesCSV(c echo.Context) error {
 	return h.publicCSV(c, cp, "deliveries", func(w io.Writer) error { return csvio.WriteDeliveries(w, ds) })
 }
 
+// deliveriesXLSX is deliveriesCSV as a workbook, with the same filters.
+func (h *Handler) deliveriesXLSX(c echo.Context) error {
+	cp, err := h.campaign(c, cached)
+	if err != nil {
+		return err
+	}
+	f, err := deliveryFilter(c)
+	if err != nil {
+		return err
+	}
+	ds, err := h.store.Deliveries(c.Request().Context(), cp.ID, f)
+	if err != nil {
+		return err
+	}
+	return h.publicXLSX(c, cp, "deliveries", func() (*csvio.Workbook, error) { return csvio.DeliveriesWorkbook(ds) })
+}
+
 // deliveryFilter reads ?status= and ?city=, naming a bad one.
 func deliveryFilter(c echo.Context) (models.DeliveryFilter, error) {
 	f := models.DeliveryFilter{
