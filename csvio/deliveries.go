@@ -150,9 +150,10 @@ func sourceURLs(s models.Sources) string {
 // parseSourcesText reads a sources cell as sourcesText writes it: sources
 // separated by "; ", each a name, an address in <…>, or a name and then
 // its address in <…> ("The Seattle Times; KPIX <https://kpix.example/a>").
-// A "; " inside <…> is part of the address. A name that itself holds "; "
-// or ends in <…> cannot be told from two sources; the form and
-// source_urls (models.ParseSources) remain for those.
+// A "; " inside <…>, or inside brackets in a name, does not separate
+// sources. A name that holds "; " outside brackets, or ends in <…>, cannot
+// be told from two sources; the form and source_urls
+// (models.ParseSources) remain for those.
 func parseSourcesText(cell string) (models.Sources, error) {
 	out := models.Sources{}
 	for _, part := range splitSources(cell) {
@@ -177,15 +178,16 @@ func parseSourcesText(cell string) (models.Sources, error) {
 	return out, nil
 }
 
-// splitSources splits a sources cell at each "; " outside <…>.
+// splitSources splits a sources cell at each "; " outside <…>, (…) and
+// […]: "The Seattle Times (reprint; address not recorded)" is one source.
 func splitSources(cell string) []string {
 	var parts []string
 	depth, start := 0, 0
 	for i := 0; i < len(cell); i++ {
 		switch cell[i] {
-		case '<':
+		case '<', '(', '[':
 			depth++
-		case '>':
+		case '>', ')', ']':
 			if depth > 0 {
 				depth--
 			}
