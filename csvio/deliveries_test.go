@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -579,4 +580,38 @@ func FuzzReadDeliveries(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestReadDeliveriesSourcesColumn: the sources column, as an export writes
+// it, reads back as the same sources, names known without an address
+// included; when a row fills it, source_urls is not read; when it is
+// empty, source_urls is.
+func TestReadDeliveriesSourcesColumn(t *testing.T) {
+	t.Parallel()
+	file := csvio.BOM + "city,source_urls,sources\n" +
+		"Seattle,https://kuow.example/a,The Seattle Times (reprint; address not recorded); KUOW <https://kuow.example/a>; <https://b.example/x;y>\n" +
+		"Portland,https://example.org/p,\n" +
+		"Boston,,Bad <https://example.org/a b>\n"
+	f, err := csvio.ReadDeliveryFile(strings.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := models.Sources{{Name: "The Seattle Times (reprint; address not recorded)"}, {Name: "KUOW", URL: "https://kuow.example/a"}, {URL: "https://b.example/x;y"}}
+	if len(f.Rows) != 2 || !slices.Equal(f.Rows[0].Sources, want) {
+		t.Fatalf("rows = %+v, want Seattle's sources %+v", f.Rows, want)
+	}
+	if p := f.Rows[1].Sources; len(p) != 1 || p[0].URL != "https://example.org/p" {
+		t.Errorf("Portland's sources = %+v, want source_urls'", p)
+	}
+	if len(f.Errors) != 1 || f.Errors[0].Line != 4 || f.Errors[0].Field != "sources" {
+		t.Errorf("errors = %+v, want line 4, sources", f.Errors)
+	}
+	if !slices.Contains(f.Columns, "source_urls") {
+		t.Errorf("columns = %v: the sources are not updated", f.Columns)
+	}
+	// Written out again, the sources cell is as it was.
+	out := writeDeliveries(t, f.Rows[:1])
+	if !strings.Contains(out, ",The Seattle Times (reprint; address not recorded); KUOW <https://kuow.example/a>; <https://b.example/x;y>\n") {
+		t.Errorf("export:\n%s", out)
+	}
 }
