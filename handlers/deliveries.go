@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -130,6 +131,10 @@ func deliveryFilter(c echo.Context) (models.DeliveryFilter, error) {
 	}
 	if len(f.City) > 200 {
 		return f, refuse(http.StatusBadRequest, "The city filter must be at most 200 characters.")
+	}
+	if !utf8.ValidString(f.City) || strings.ContainsRune(f.City, 0) {
+		// PostgreSQL refuses such text in a query: a 500 without this.
+		return f, refuse(http.StatusBadRequest, "The city filter must be text (UTF-8, without NUL characters).")
 	}
 	return f, nil
 }
