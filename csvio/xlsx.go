@@ -152,8 +152,9 @@ func (b *Workbook) setRow(cells []any) error {
 // (File.WriteTo calls WriteToBuffer): for 300,000 signatures that is tens
 // of MB held at once. Handing excelize a zip writer that writes to w
 // itself streams the file instead; the buffer it passes stays empty. The
-// sheet is deflated at flate.BestSpeed: the default level takes about
-// twice as long for a file about 20% smaller. If excelize stops creating
+// sheet is deflated at flate.BestSpeed: with the default level the
+// 300,000-signature benchmark took 6.9 s instead of 3.7 s, for a file 18%
+// smaller (17.9 against 22.0 MiB). If excelize stops creating
 // its zip writer through File.ZipWriter, the file is still right, only
 // buffered again.
 func (b *Workbook) WriteTo(w io.Writer) (int64, error) {
