@@ -27,7 +27,10 @@ Only city is required; other columns are ignored. An export writes them
 all, in this order, and imports back unchanged. Times are ISO 8601:
 2019-07-15 (the day only), 2019-07-15T11:00:00-07:00, or 2019-07-15 11:00
 (read in the place's own time zone), in the years %d to %d. source_urls
-holds addresses separated by spaces or |.
+holds addresses separated by spaces or |; sources names each source, with
+its address in <...> when known, separated by "; " ("The Seattle Times;
+KPIX <https://...>"). When a row's sources cell is filled, it is read and
+source_urls is not.
 
 An import matches each row to a delivery of the campaign with the same
 city, region, country and venue and updates it (its private notes kept),
@@ -36,7 +39,9 @@ or else adds one. A row that is wrong is listed on standard error as
 same, and the command then exits 1. The import is recorded in the audit
 log as "(command line)".
 
-An export holds no private notes. Cells that a spreadsheet would read as a
+An export starts with a UTF-8 byte-order mark, so that Excel reads its
+accents right (an import takes a file with or without one), and holds no
+private notes. Cells that a spreadsheet would read as a
 formula (=, +, - or @, also in full width or behind invisible characters)
 start with a single quote; numbers (even negative ones) do not.
 

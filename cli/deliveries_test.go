@@ -77,7 +77,7 @@ func TestDeliveriesImportAndExport(t *testing.T) {
 				t.Fatalf("export to a file: %d %q %q", r.code, r.stdout, r.stderr)
 			}
 			exported, _ := os.ReadFile(out)
-			if !strings.HasPrefix(string(exported), strings.Join(csvio.DeliveryColumns, ",")+"\n") {
+			if !strings.HasPrefix(string(exported), csvio.BOM+strings.Join(csvio.DeliveryColumns, ",")+"\n") {
 				t.Fatalf("export = %q", exported)
 			}
 			for _, args := range [][]string{{}, {"-"}} {
@@ -87,17 +87,18 @@ func TestDeliveriesImportAndExport(t *testing.T) {
 				}
 			}
 			r = run(t, ctx, nil, "deliveries", "export", "--db", db, "--campaign", "no-tech-for-ice", "--status", "Delivered", "--city", "SEATTLE")
-			records, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+			records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.stdout, csvio.BOM))).ReadAll()
 			if r.code != 0 || err != nil || len(records) != 2 || records[1][0] != "Seattle" {
 				t.Errorf("filtered export: %d %q %q", r.code, r.stdout, r.stderr)
 			}
 
-			// A file in the export's form, imported into an empty campaign,
-			// exports byte for byte as it was.
-			canonical := strings.Join(csvio.DeliveryColumns, ",") + "\n" +
-				"Chicago,IL,US,Amazon Chicago office,,41.8781,-87.6298,office,delivered,,2019-07-15T12:00:00-05:00,,,,'=not a formula,,,\n" +
-				"Seattle,WA,US,Spheres,\"2031 7th Ave, Seattle\",47.6162,-122.3386,headquarters,delivered,2019-07-15T10:00:00-07:00,2019-07-15T11:30:00-07:00,Main reception desk,270000,printouts,\"Left at the desk, \"\"politely\"\".\nThen a rally.\",ACLU of Washington,4,https://example.org/a https://example.org/b\n" +
-				"Boston,MA,US,,,,,,planned,2019-07-16,,,,,,,,\n"
+			// A file in the export's form (the BOM, then sources by name
+			// and address), imported into an empty campaign, exports byte
+			// for byte as it was.
+			canonical := csvio.BOM + strings.Join(csvio.DeliveryColumns, ",") + "\n" +
+				"Chicago,IL,US,Amazon Chicago office,,41.8781,-87.6298,office,delivered,,2019-07-15T12:00:00-05:00,,,,'=not a formula,,,,The Tribune (reprint; address not recorded)\n" +
+				"Seattle,WA,US,Spheres,\"2031 7th Ave, Seattle\",47.6162,-122.3386,headquarters,delivered,2019-07-15T10:00:00-07:00,2019-07-15T11:30:00-07:00,Main reception desk,270000,printouts,\"Left at the desk, \"\"politely\"\".\nThen a rally.\",ACLU of Washington,4,https://example.org/a https://example.org/b,KUOW <https://example.org/a>; <https://example.org/b>\n" +
+				"Boston,MA,US,,,,,,planned,2019-07-16,,,,,,,,,\n"
 			newCampaign(t, store, "copy")
 			r = run(t, ctx, nil, "deliveries", "import", writeFile(t, dir, "canonical.csv", canonical), "--db", db, "--campaign=copy")
 			if r.code != 0 || !strings.Contains(r.stdout, "into copy: 3 created, 0 updated, 0 unchanged, 0 rejected") {

@@ -3,11 +3,13 @@ package cli_test
 import (
 	"context"
 	"encoding/csv"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"campaigntrack/csvio"
 	"campaigntrack/models"
 	"campaigntrack/testdb"
 )
@@ -124,6 +126,10 @@ func TestSignaturesImportBadRows(t *testing.T) {
 	if st, _ := f.Stat(); st.Mode().Perm() != 0o600 {
 		t.Errorf("the reject file holds personal data but is mode %v", st.Mode().Perm())
 	}
+	bom := make([]byte, len(csvio.BOM))
+	if _, err := io.ReadFull(f, bom); err != nil || string(bom) != csvio.BOM {
+		t.Errorf("the reject file starts with %q, want the BOM", bom)
+	}
 	cr := csv.NewReader(f)
 	cr.FieldsPerRecord = -1
 	records, err := cr.ReadAll()
@@ -218,6 +224,11 @@ func TestSignaturesExport(t *testing.T) {
 	}
 	check := func(t *testing.T, out string) {
 		t.Helper()
+		// The file is for a spreadsheet too: it starts with the BOM.
+		out, ok := strings.CutPrefix(out, csvio.BOM)
+		if !ok {
+			t.Errorf("the export does not start with the BOM: %.40q", out)
+		}
 		lines := strings.Split(out, "\n")
 		if lines[0] != "first_name,last_name,email,city,region,country,postal_code,comment,show_name,send_updates,origin,signed_at,confirmed_at,sources" {
 			t.Fatalf("first line = %q, want the header", lines[0])

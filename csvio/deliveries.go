@@ -16,18 +16,27 @@ import (
 	"campaigntrack/models"
 )
 
-// DeliveryColumns are the columns of the public deliveries CSV, in the
-// order an export writes them; this order is the documented header. An
-// import reads the same columns in any order.
+// DeliveryTable is the columns of the public deliveries CSV and XLSX, in
+// the order an export writes them; this order is the documented header.
+// An import reads the same columns in any order.
 //
 // The file holds nothing private: no notes, and nothing about who logged a
-// delivery. Nor does it carry media_present or the names of sources (only
-// their addresses), so those cannot come back in through an import.
-var DeliveryColumns = []string{
-	"city", "region", "country", "venue", "address", "latitude", "longitude", "kind", "status",
-	"scheduled_at", "delivered_at", "recipient", "signatures_delivered", "delivery_form", "outcome",
-	"lead_organisation", "attendance", "source_urls",
+// delivery. Nor does it carry media_present, so that cannot come back in
+// through an import. Sources are written twice: source_urls has the
+// addresses alone, one space apart, for a script; sources names each
+// source, with its address in <…> when it has one, as the actions and
+// responses CSVs do, so a source known by name only ("The Seattle Times",
+// a reprint whose address was not recorded) is in the file too.
+var DeliveryTable = Table{
+	{"city", Text}, {"region", Text}, {"country", Text}, {"venue", Text}, {"address", Text},
+	{"latitude", Number}, {"longitude", Number}, {"kind", Text}, {"status", Text},
+	{"scheduled_at", When}, {"delivered_at", When}, {"recipient", Text}, {"signatures_delivered", Number},
+	{"delivery_form", Text}, {"outcome", Text}, {"lead_organisation", Text}, {"attendance", Text},
+	{"source_urls", Text}, {"sources", Text},
 }
+
+// DeliveryColumns are the names of DeliveryTable's columns.
+var DeliveryColumns = DeliveryTable.Names()
 
 // The index of each column in DeliveryColumns.
 const (
@@ -48,17 +57,10 @@ const (
 	dOutcome
 	dLead
 	dAttendance
+	dSourceURLs
 	dSources
 	numDeliveryColumns
 )
-
-// deliveryNumeric marks the columns written as bare numbers when they are
-// plain decimals (see Writer.WriteNumeric): the coordinates and the count.
-var deliveryNumeric = func() []bool {
-	n := make([]bool, numDeliveryColumns)
-	n[dLatitude], n[dLongitude], n[dSignatures] = true, true, true
-	return n
-}()
 
 // Limits of a deliveries file: a campaign has a few dozen deliveries, so
 // anything near these is a wrong file, refused before it fills memory.
@@ -88,7 +90,7 @@ func DeliveryRow(d *models.Delivery) []string {
 		row[dSignatures] = strconv.FormatInt(*d.SignaturesDelivered, 10)
 	}
 	row[dForm], row[dOutcome], row[dLead], row[dAttendance] = text(d.DeliveryForm), text(d.Outcome), text(d.LeadOrganisation), text(d.Attendance)
-	row[dSources] = sourceURLs(d.Sources)
+	row[dSourceURLs], row[dSources] = sourceURLs(d.Sources), sourcesText(d.Sources)
 	return row
 }
 
@@ -98,16 +100,17 @@ func DeliveryRow(d *models.Delivery) []string {
 // Every cell is neutralised against formulas except a plain number in
 // latitude, longitude or signatures_delivered.
 func WriteDeliveries(w io.Writer, ds []models.Delivery) error {
-	return writeRecords(w, DeliveryColumns, deliveryNumeric, ds, DeliveryRow)
+	return writeRecords(w, DeliveryTable, ds, DeliveryRow)
 }
 
-// writeRecords streams rows of records to w: the header, then a row per
-// record, flushed every flushEvery rows and at the end.
-func writeRecords[T any](w io.Writer, header []string, numeric []bool, records []T, row func(*T) []string) error {
-	cw, err := NewWriter(w, header...)
+// writeRecords streams rows of records to w: the BOM and the header, then
+// a row per record, flushed every flushEvery rows and at the end.
+func writeRecords[T any](w io.Writer, table Table, records []T, row func(*T) []string) error {
+	cw, err := NewWriter(w, table.Names()...)
 	if err != nil {
 		return err
 	}
+	numeric := table.numeric()
 	for i := range records {
 		if err := cw.WriteNumeric(row(&records[i]), numeric); err != nil {
 			return err
@@ -144,6 +147,61 @@ func sourceURLs(s models.Sources) string {
 	return text(strings.Join(s.URLs(), " "))
 }
 
+// parseSourcesText reads a sources cell as sourcesText writes it: sources
+// separated by "; ", each a name, an address in <…>, or a name and then
+// its address in <…> ("The Seattle Times; KPIX <https://kpix.example/a>").
+// A "; " inside <…>, or inside brackets in a name, does not separate
+// sources. A name that holds "; " outside brackets, or ends in <…>, cannot
+// be told from two sources; the form and source_urls
+// (models.ParseSources) remain for those.
+func parseSourcesText(cell string) (models.Sources, error) {
+	out := models.Sources{}
+	for _, part := range splitSources(cell) {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		var src models.Source
+		if strings.HasSuffix(part, ">") {
+			if i := strings.LastIndex(part, "<"); i >= 0 {
+				src.Name, src.URL = strings.TrimSpace(part[:i]), strings.TrimSpace(part[i+1:len(part)-1])
+			}
+		}
+		if src.URL == "" {
+			src.Name = part
+		}
+		if strings.ContainsFunc(src.URL, unicode.IsSpace) {
+			return out, fmt.Errorf("source %d: the address %q contains a space: write each source as a name, an address in <…>, or both, separated by \"; \"", len(out)+1, models.Clip(src.URL, 80))
+		}
+		out = append(out, src)
+	}
+	return out, nil
+}
+
+// splitSources splits a sources cell at each "; " outside <…>, (…) and
+// […]: "The Seattle Times (reprint; address not recorded)" is one source.
+func splitSources(cell string) []string {
+	var parts []string
+	depth, start := 0, 0
+	for i := 0; i < len(cell); i++ {
+		switch cell[i] {
+		case '<', '(', '[':
+			depth++
+		case '>', ')', ']':
+			if depth > 0 {
+				depth--
+			}
+		case ';':
+			if depth == 0 && i+1 < len(cell) && cell[i+1] == ' ' {
+				parts = append(parts, cell[start:i])
+				start = i + 2
+				i++
+			}
+		}
+	}
+	return append(parts, cell[start:])
+}
+
 // RowError is what is wrong with one field of one row of a file.
 type RowError struct {
 	Line    int    // the line the row begins on; the header is line 1
@@ -169,7 +227,7 @@ var errTooLarge = fmt.Errorf("the file is larger than %d MB: a deliveries file h
 // empty, not CSV, no city column, more than 10,000 rows or 5 MB; then
 // nothing else is returned.
 //
-// The file is UTF-8 (a byte-order mark is fine), lines end in LF or CRLF,
+// The file is UTF-8 (with or without the byte-order mark an export writes), lines end in LF or CRLF,
 // and its first row names the columns of DeliveryColumns, in any order and
 // any case, trimmed, with spaces read as underscores; only city is
 // required, other columns are ignored. Cells are trimmed, and a leading '
@@ -267,7 +325,9 @@ func ReadDeliveryFile(r io.Reader) (*DeliveryFile, error) {
 		file.Rows, file.Lines = append(file.Rows, d), append(file.Lines, dr.line)
 	}
 	for c, i := range dr.cols {
-		if i >= 0 {
+		// The Store knows a delivery's sources by source_urls; a file that
+		// names them in sources alone carries them too.
+		if i >= 0 || c == dSourceURLs && dr.cols[dSources] >= 0 {
 			file.Columns = append(file.Columns, DeliveryColumns[c])
 		}
 	}
@@ -375,8 +435,14 @@ func (dr *deliveryReader) delivery(rec []string) (models.Delivery, []RowError) {
 	fe.AddError("longitude", err)
 	d.SignaturesDelivered, err = models.ParseOptionalWhole(get(dSignatures))
 	fe.AddError("signatures_delivered", err)
-	d.Sources, err = models.ParseSources(get(dSources))
-	fe.AddError("source_urls", err)
+	sourcesFrom := "source_urls"
+	if named := get(dSources); named != "" {
+		sourcesFrom = "sources"
+		d.Sources, err = parseSourcesText(named)
+	} else {
+		d.Sources, err = models.ParseSources(get(dSourceURLs))
+	}
+	fe.AddError(sourcesFrom, err)
 
 	// Times without an offset are read where the delivery is, and keep the
 	// offset they were given in; the record's zone is where its times were
@@ -393,7 +459,7 @@ func (dr *deliveryReader) delivery(rec []string) (models.Delivery, []RowError) {
 	d.Normalise()
 	for field, m := range d.Validate() {
 		if field == "sources" {
-			field = "source_urls" // the column the addresses came from
+			field = sourcesFrom // the column the sources came from
 		}
 		fe.Add(field, m)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +17,11 @@ import (
 	"campaigntrack/testdb"
 )
 
-const deliveryHeader = "city,region,country,venue,address,latitude,longitude,kind,status,scheduled_at,delivered_at,recipient,signatures_delivered,delivery_form,outcome,lead_organisation,attendance,source_urls"
+const deliveryHeader = "city,region,country,venue,address,latitude,longitude,kind,status,scheduled_at,delivered_at,recipient,signatures_delivered,delivery_form,outcome,lead_organisation,attendance,source_urls,sources"
+
+// oldDeliveryHeader is the header of an export made before the sources
+// column: such files still import.
+const oldDeliveryHeader = "city,region,country,venue,address,latitude,longitude,kind,status,scheduled_at,delivered_at,recipient,signatures_delivered,delivery_form,outcome,lead_organisation,attendance,source_urls"
 
 func ptr[T any](v T) *T { return &v }
 
@@ -57,8 +62,8 @@ func TestDeliveryColumns(t *testing.T) {
 	if got := strings.Join(csvio.DeliveryColumns, ","); got != deliveryHeader {
 		t.Fatalf("DeliveryColumns = %s\nwant            %s", got, deliveryHeader)
 	}
-	if got := writeDeliveries(t, nil); got != deliveryHeader+"\n" {
-		t.Errorf("an export of no deliveries = %q, want the header alone", got)
+	if got := writeDeliveries(t, nil); got != csvio.BOM+deliveryHeader+"\n" {
+		t.Errorf("an export of no deliveries = %q, want the BOM and the header alone", got)
 	}
 }
 
@@ -88,15 +93,15 @@ func TestWriteDeliveriesNeutralises(t *testing.T) {
 		"scheduled_at": "", "delivered_at": "2019-07-15T11:00:00-07:00", "recipient": "'\t=1+1",
 		"signatures_delivered": "270000", "delivery_form": "boxes",
 		"outcome": "'\r=HYPERLINK(\"http://evil.example\",\"x\")", "lead_organisation": "'-2+3", "attendance": "'+70",
-		"source_urls": "https://example.org/=x",
+		"source_urls": "https://example.org/=x", "sources": "Evil <https://example.org/=x>; Named only",
 	}
 	for col, w := range want {
 		if got[col] != w {
 			t.Errorf("%s = %q, want %q", col, got[col], w)
 		}
 	}
-	if strings.Contains(out, "PRIVATE") || strings.Contains(out, "Named only") {
-		t.Errorf("the public export holds a private note or a source name: %q", out)
+	if strings.Contains(out, "PRIVATE") || strings.Contains(out, "media") {
+		t.Errorf("the public export holds a private note or media_present: %q", out)
 	}
 }
 
@@ -263,7 +268,8 @@ func TestDeliveriesRoundTrip(t *testing.T) {
 
 // TestSourceNamesInAFileImportOnce: a source_urls cell may name its
 // sources as the form does (models.ParseSources); importing the file again
-// changes nothing, and an export still writes the addresses alone.
+// changes nothing, and an export writes the addresses alone in
+// source_urls and every source by name in sources.
 func TestSourceNamesInAFileImportOnce(t *testing.T) {
 	t.Parallel()
 	testdb.Each(t, func(t *testing.T, store *models.Store) {
@@ -280,7 +286,7 @@ func TestSourceNamesInAFileImportOnce(t *testing.T) {
 				t.Fatalf("import %d = %+v, %v; want %+v", i+1, res, err, want)
 			}
 		}
-		if out := exportCampaign(t, store, id); !strings.Contains(out, ",https://example.org/s\n") {
+		if out := exportCampaign(t, store, id); !strings.Contains(out, ",https://example.org/s,The Stranger <https://example.org/s>; KUOW\n") {
 			t.Errorf("the export:\n%s", out)
 		}
 	})
@@ -290,7 +296,7 @@ func TestSourceNamesInAFileImportOnce(t *testing.T) {
 // and the good rows of the same file still come back.
 func TestReadDeliveriesBadRows(t *testing.T) {
 	t.Parallel()
-	input := deliveryHeader + "\n" +
+	input := oldDeliveryHeader + "\n" +
 		"Seattle,WA,US,Spheres,,47.6,-122.3,headquarters,delivered,,2019-07-15,,270000,,,,,\n" + // 2: good
 		"Chicago,IL,US,,,,,,shipped,,,,,,,,,\n" + // 3: unknown status
 		"Boston,MA,US,,,,,,delivered,,11:00,,,,,,,\n" + // 4: a time without a date
@@ -538,7 +544,7 @@ func TestUnneutralise(t *testing.T) {
 }
 
 func FuzzReadDeliveries(f *testing.F) {
-	f.Add([]byte(deliveryHeader + "\nSeattle,WA,US,Spheres,,47.6,-122.3,headquarters,delivered,2019-07-15T10:00,2019-07-15T11:00:00-07:00,desk,\"270,000\",printouts,\"said \"\"no\"\"\",ACLU,70+,https://example.org\n"))
+	f.Add([]byte(oldDeliveryHeader + "\nSeattle,WA,US,Spheres,,47.6,-122.3,headquarters,delivered,2019-07-15T10:00,2019-07-15T11:00:00-07:00,desk,\"270,000\",printouts,\"said \"\"no\"\"\",ACLU,70+,https://example.org\n"))
 	f.Add([]byte("\xef\xbb\xbfCity,Status,Latitude\r\nBoston,Under Way,'-42.3\r\n,shipped,91\r\n"))
 	f.Add([]byte("city,delivered_at,scheduled_at,country\nX,11:00,2019-02-30,gb\nY,0000-01-01,9999-12-31T23:59:59+14:00,\nZ,2019-07-15,2019-07-15 10:00:00Z,DE\n"))
 	f.Add([]byte("city,outcome\nA,\x00\nB,\xff\n\"C\nD,\"e\n"))
@@ -574,4 +580,38 @@ func FuzzReadDeliveries(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestReadDeliveriesSourcesColumn: the sources column, as an export writes
+// it, reads back as the same sources, names known without an address
+// included; when a row fills it, source_urls is not read; when it is
+// empty, source_urls is.
+func TestReadDeliveriesSourcesColumn(t *testing.T) {
+	t.Parallel()
+	file := csvio.BOM + "city,source_urls,sources\n" +
+		"Seattle,https://kuow.example/a,The Seattle Times (reprint; address not recorded); KUOW <https://kuow.example/a>; <https://b.example/x;y>\n" +
+		"Portland,https://example.org/p,\n" +
+		"Boston,,Bad <https://example.org/a b>\n"
+	f, err := csvio.ReadDeliveryFile(strings.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := models.Sources{{Name: "The Seattle Times (reprint; address not recorded)"}, {Name: "KUOW", URL: "https://kuow.example/a"}, {URL: "https://b.example/x;y"}}
+	if len(f.Rows) != 2 || !slices.Equal(f.Rows[0].Sources, want) {
+		t.Fatalf("rows = %+v, want Seattle's sources %+v", f.Rows, want)
+	}
+	if p := f.Rows[1].Sources; len(p) != 1 || p[0].URL != "https://example.org/p" {
+		t.Errorf("Portland's sources = %+v, want source_urls'", p)
+	}
+	if len(f.Errors) != 1 || f.Errors[0].Line != 4 || f.Errors[0].Field != "sources" {
+		t.Errorf("errors = %+v, want line 4, sources", f.Errors)
+	}
+	if !slices.Contains(f.Columns, "source_urls") {
+		t.Errorf("columns = %v: the sources are not updated", f.Columns)
+	}
+	// Written out again, the sources cell is as it was.
+	out := writeDeliveries(t, f.Rows[:1])
+	if !strings.Contains(out, ",The Seattle Times (reprint; address not recorded); KUOW <https://kuow.example/a>; <https://b.example/x;y>\n") {
+		t.Errorf("export:\n%s", out)
+	}
 }

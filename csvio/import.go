@@ -294,6 +294,11 @@ func (rw *rejectWriter) write(row Row) error {
 	}
 	if !rw.started {
 		rw.started = true
+		// A reject file is opened in a spreadsheet to be fixed: it starts
+		// with the BOM, as every CSV download does (see BOM).
+		if _, err := io.WriteString(rw.w, BOM); err != nil {
+			return err
+		}
 		if err := rw.emit(append(append([]string(nil), rw.header...), "line", "reason"), false); err != nil {
 			return err
 		}

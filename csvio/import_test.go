@@ -112,7 +112,10 @@ func TestImportBatchesRejectsAndProgress(t *testing.T) {
 		t.Errorf("progress = %+v, want a report after each of 3 batches and a last one with everything", progress)
 	}
 
-	records, err := csv.NewReader(&rejects).ReadAll()
+	if !strings.HasPrefix(rejects.String(), csvio.BOM) {
+		t.Errorf("the reject file does not start with the BOM: %q", rejects.String())
+	}
+	records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(rejects.String(), csvio.BOM))).ReadAll()
 	if err != nil {
 		t.Fatalf("the reject file is not CSV: %v\n%s", err, rejects.String())
 	}
@@ -171,7 +174,10 @@ func TestImportCapsRejects(t *testing.T) {
 	if err != nil || sum.Invalid != 1000 {
 		t.Fatalf("sum %+v, err %v", sum, err)
 	}
-	records, err := csv.NewReader(&rejects).ReadAll()
+	if !strings.HasPrefix(rejects.String(), csvio.BOM) {
+		t.Errorf("the reject file does not start with the BOM: %q", rejects.String())
+	}
+	records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(rejects.String(), csvio.BOM))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +246,10 @@ func TestImportExportRoundTrip(t *testing.T) {
 		if err != nil || n != 2 {
 			t.Fatalf("export: %d rows, %v", n, err)
 		}
-		records, err := csv.NewReader(bytes.NewReader(out.Bytes())).ReadAll()
+		if !bytes.HasPrefix(out.Bytes(), []byte(csvio.BOM)) {
+			t.Errorf("the export does not start with the BOM: %q", out.String())
+		}
+		records, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(out.Bytes(), []byte(csvio.BOM)))).ReadAll()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -26,12 +26,17 @@ func sourcesText(ss models.Sources) string {
 	return text(strings.Join(parts, "; "))
 }
 
-// ActionColumns are the columns of the public actions CSV, in order. Like
-// the deliveries CSV it holds nothing private: no notes.
-var ActionColumns = []string{
-	"kind", "title", "description", "occurred_at", "place", "city", "region", "country",
-	"attendance", "organisations", "source_urls", "sources",
+// ActionTable is the columns of the public actions CSV and XLSX, in
+// order. Like the deliveries CSV it holds nothing private: no notes.
+// attendance is text ("about 200"), not a count.
+var ActionTable = Table{
+	{"kind", Text}, {"title", Text}, {"description", Text}, {"occurred_at", When}, {"place", Text},
+	{"city", Text}, {"region", Text}, {"country", Text}, {"attendance", Text}, {"organisations", Text},
+	{"source_urls", Text}, {"sources", Text},
 }
+
+// ActionColumns are the names of ActionTable's columns.
+var ActionColumns = ActionTable.Names()
 
 // ActionRow is an action as a row of the actions CSV, before neutralising.
 func ActionRow(a *models.Action) []string {
@@ -46,16 +51,21 @@ func ActionRow(a *models.Action) []string {
 // WriteDeliveries does: the header, then a row per action, every cell
 // neutralised (there is no numeric column), flushed every 500 rows.
 func WriteActions(w io.Writer, as []models.Action) error {
-	return writeRecords(w, ActionColumns, nil, as, ActionRow)
+	return writeRecords(w, ActionTable, as, ActionRow)
 }
 
-// ResponseColumns are the columns of the public responses CSV, in order:
-// answers says what a response answers (delivery, action or campaign) and
-// answers_city the city of that delivery or action. No notes.
-var ResponseColumns = []string{
-	"responded_at", "speaker", "speaker_role", "channel", "kind", "quote", "summary",
-	"answers", "answers_city", "source_urls", "sources",
+// ResponseTable is the columns of the public responses CSV and XLSX, in
+// order: answers says what a response answers (delivery, action or
+// campaign) and answers_city the city of that delivery or action. No
+// notes.
+var ResponseTable = Table{
+	{"responded_at", When}, {"speaker", Text}, {"speaker_role", Text}, {"channel", Text}, {"kind", Text},
+	{"quote", Text}, {"summary", Text}, {"answers", Text}, {"answers_city", Text},
+	{"source_urls", Text}, {"sources", Text},
 }
+
+// ResponseColumns are the names of ResponseTable's columns.
+var ResponseColumns = ResponseTable.Names()
 
 // ResponseRow is a response as a row of the responses CSV, before
 // neutralising. The response's Delivery or Action should be loaded (as
@@ -84,5 +94,5 @@ func ResponseRow(r *models.Response) []string {
 // WriteResponses writes responses as the public responses CSV, as
 // WriteActions does.
 func WriteResponses(w io.Writer, rs []models.Response) error {
-	return writeRecords(w, ResponseColumns, nil, rs, ResponseRow)
+	return writeRecords(w, ResponseTable, rs, ResponseRow)
 }

@@ -18,7 +18,10 @@ func exportRecords(t *testing.T, write func(*bytes.Buffer) error) (string, [][]s
 	if err := write(&b); err != nil {
 		t.Fatal(err)
 	}
-	out := b.String()
+	out, ok := strings.CutPrefix(b.String(), csvio.BOM)
+	if !ok {
+		t.Errorf("the export does not start with the BOM: %q", b.String())
+	}
 	records, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	if err != nil {
 		t.Fatalf("%q: %v", out, err)

@@ -16,14 +16,45 @@ type Writer struct {
 	row     []string
 }
 
-// NewWriter writes the header to w and returns the writer for the rows.
+// BOM is the UTF-8 byte-order mark every CSV download begins with. Excel
+// reads a CSV without one in the legacy code page of the machine, so
+// "Zoë Nguyễn" shows as "ZoÃ« Nguyá»…n"; with it, as UTF-8. Every reader of
+// campaigntrack's CSVs (the signature and deliveries imports) skips it.
+const BOM = "\ufeff"
+
+// NewWriter writes the byte-order mark and the header to w and returns the
+// writer for the rows. It is the one place a CSV download gets its BOM.
 func NewWriter(w io.Writer, header ...string) (*Writer, error) {
+	if _, err := io.WriteString(w, BOM); err != nil {
+		return nil, err
+	}
+	return NewPlainWriter(w, header...)
+}
+
+// NewPlainWriter is NewWriter without the byte-order mark, for a file that
+// scripts read and hash rather than people open in a spreadsheet: the
+// delivery packet's manifest.csv, whose SHA-256 is printed on the packet
+// and recomputed by sha256sum.
+func NewPlainWriter(w io.Writer, header ...string) (*Writer, error) {
 	cw := &Writer{csv: csv.NewWriter(w)}
 	cw.flusher, _ = w.(http.Flusher)
 	if err := cw.Write(header); err != nil {
 		return nil, err
 	}
 	return cw, nil
+}
+
+// WriteStored sends a CSV kept as text (an import's rejects, kept on its
+// job's row) as a download: with the byte-order mark, once, whether the
+// text was stored with one or (before exports had it) without.
+func WriteStored(w io.Writer, stored string) error {
+	if !strings.HasPrefix(stored, BOM) {
+		if _, err := io.WriteString(w, BOM); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(w, stored)
+	return err
 }
 
 // Write adds one row, each cell neutralised. The slice is not kept.

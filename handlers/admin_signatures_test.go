@@ -127,7 +127,7 @@ func TestOrganiserImportsSignatures(t *testing.T) {
 			!strings.HasPrefix(rej.header.Get("Content-Disposition"), "attachment") || rej.header.Get("Cache-Control") != "no-store" {
 			t.Fatalf("rejects.csv: %d %v", rej.status, rej.header)
 		}
-		records, err := csv.NewReader(strings.NewReader(rej.body)).ReadAll()
+		records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(rej.body, bom))).ReadAll()
 		if err != nil || len(records) != 2 {
 			t.Fatalf("rejects.csv = %q, %v", rej.body, err)
 		}
@@ -305,10 +305,10 @@ func TestOrganiserExportsSignatures(t *testing.T) {
 			t.Errorf("headers = %v", r.header)
 		}
 		first, _, _ := strings.Cut(r.body, "\n")
-		if first != "first_name,last_name,email,city,region,country,postal_code,comment,show_name,send_updates,origin,signed_at,confirmed_at,sources" {
+		if first != bom+"first_name,last_name,email,city,region,country,postal_code,comment,show_name,send_updates,origin,signed_at,confirmed_at,sources" {
 			t.Errorf("first line = %q, want the header", first)
 		}
-		records, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
+		records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.body, bom))).ReadAll()
 		if err != nil || len(records) != 3 {
 			t.Fatalf("export = %q, %v", r.body, err)
 		}

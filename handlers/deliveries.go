@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -102,6 +103,23 @@ func (h *Handler) deliveriesCSV(c echo.Context) error {
 	return h.publicCSV(c, cp, "deliveries", func(w io.Writer) error { return csvio.WriteDeliveries(w, ds) })
 }
 
+// deliveriesXLSX is deliveriesCSV as a workbook, with the same filters.
+func (h *Handler) deliveriesXLSX(c echo.Context) error {
+	cp, err := h.campaign(c, cached)
+	if err != nil {
+		return err
+	}
+	f, err := deliveryFilter(c)
+	if err != nil {
+		return err
+	}
+	ds, err := h.store.Deliveries(c.Request().Context(), cp.ID, f)
+	if err != nil {
+		return err
+	}
+	return h.publicXLSX(c, cp, "deliveries", func() (*csvio.Workbook, error) { return csvio.DeliveriesWorkbook(ds) })
+}
+
 // deliveryFilter reads ?status= and ?city=, naming a bad one.
 func deliveryFilter(c echo.Context) (models.DeliveryFilter, error) {
 	f := models.DeliveryFilter{
@@ -113,6 +131,10 @@ func deliveryFilter(c echo.Context) (models.DeliveryFilter, error) {
 	}
 	if len(f.City) > 200 {
 		return f, refuse(http.StatusBadRequest, "The city filter must be at most 200 characters.")
+	}
+	if !utf8.ValidString(f.City) || strings.ContainsRune(f.City, 0) {
+		// PostgreSQL refuses such text in a query: a 500 without this.
+		return f, refuse(http.StatusBadRequest, "The city filter must be text (UTF-8, without NUL characters).")
 	}
 	return f, nil
 }

@@ -15,10 +15,18 @@ import (
 	"campaigntrack/testdb"
 )
 
-const deliveriesHeader = "city,region,country,venue,address,latitude,longitude,kind,status,scheduled_at,delivered_at,recipient,signatures_delivered,delivery_form,outcome,lead_organisation,attendance,source_urls"
+// bom is the UTF-8 byte-order mark every CSV download starts with.
+const bom = "\ufeff"
 
+const deliveriesHeader = "city,region,country,venue,address,latitude,longitude,kind,status,scheduled_at,delivered_at,recipient,signatures_delivered,delivery_form,outcome,lead_organisation,attendance,source_urls,sources"
+
+// readCSV reads a CSV download, which must start with the BOM.
 func readCSV(t *testing.T, body string) [][]string {
 	t.Helper()
+	body, ok := strings.CutPrefix(body, bom)
+	if !ok {
+		t.Errorf("the CSV does not start with the BOM: %.40q", body)
+	}
 	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
 	if err != nil {
 		t.Fatalf("not CSV: %v\n%s", err, body)
@@ -80,7 +88,7 @@ func TestDeliveriesPageShowsTheSeededCitiesOnTheMap(t *testing.T) {
 		if cd := csvResp.header.Get("Content-Disposition"); !strings.Contains(cd, `filename="no-tech-for-ice-deliveries-`) {
 			t.Errorf("Content-Disposition = %q", cd)
 		}
-		if !strings.HasPrefix(csvResp.body, deliveriesHeader+"\r\n") && !strings.HasPrefix(csvResp.body, deliveriesHeader+"\n") {
+		if !strings.HasPrefix(csvResp.body, bom+deliveriesHeader+"\n") {
 			t.Errorf("header = %q", strings.SplitN(csvResp.body, "\n", 2)[0])
 		}
 		all := readCSV(t, csvResp.body)

@@ -54,3 +54,16 @@ func (h *Handler) responsesCSV(c echo.Context) error {
 	}
 	return h.publicCSV(c, cp, "responses", func(w io.Writer) error { return csvio.WriteResponses(w, rs) })
 }
+
+// responsesXLSX is responsesCSV as a workbook.
+func (h *Handler) responsesXLSX(c echo.Context) error {
+	cp, err := h.campaign(c, cached)
+	if err != nil {
+		return err
+	}
+	rs, err := h.store.ResponsesFor(c.Request().Context(), cp.ID, models.ResponsesOldestFirst)
+	if err != nil {
+		return err
+	}
+	return h.publicXLSX(c, cp, "responses", func() (*csvio.Workbook, error) { return csvio.ResponsesWorkbook(rs) })
+}

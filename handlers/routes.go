@@ -67,10 +67,14 @@ func (h *Handler) Router() *echo.Echo {
 	e.GET("/campaigns/:slug/timeline", h.timelinePage)
 	e.GET("/campaigns/:slug/timeline.atom", h.timelineAtom)
 	e.GET("/campaigns/:slug/responses", h.responsesPage)
+	// Each CSV has an XLSX beside it, with the same columns and rows.
 	e.GET("/campaigns/:slug/actions.csv", h.actionsCSV)
+	e.GET("/campaigns/:slug/actions.xlsx", h.actionsXLSX)
 	e.GET("/campaigns/:slug/responses.csv", h.responsesCSV)
+	e.GET("/campaigns/:slug/responses.xlsx", h.responsesXLSX)
 	e.GET("/campaigns/:slug/deliveries", h.deliveriesPage)
 	e.GET("/campaigns/:slug/deliveries.csv", h.deliveriesCSV)
+	e.GET("/campaigns/:slug/deliveries.xlsx", h.deliveriesXLSX)
 	// A delivery packet's public check page: the delivery, the count, the
 	// manifest's hash; no signer (packets.go).
 	e.GET("/campaigns/:slug/packets/:code", h.packetCheck)
@@ -150,6 +154,7 @@ func (h *Handler) Router() *echo.Echo {
 	admin.GET("/campaigns/:slug/audit", h.campaignAudit)
 	admin.GET("/campaigns/:slug/signatures", h.signaturesPage)
 	admin.GET("/campaigns/:slug/signatures.csv", h.exportSignatures, requireEditor)
+	admin.GET("/campaigns/:slug/signatures.xlsx", h.exportSignaturesXLSX, requireEditor)
 	admin.GET("/campaigns/:slug/imports/:id", h.importJobPage)
 	admin.GET("/campaigns/:slug/imports/:id/rejects.csv", h.importRejects, requireEditor)
 	// The signature upload takes up to 50 MB. Its limit must act before

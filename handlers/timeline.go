@@ -191,9 +191,23 @@ func (h *Handler) actionsCSV(c echo.Context) error {
 	return h.publicCSV(c, cp, "actions", func(w io.Writer) error { return csvio.WriteActions(w, actions) })
 }
 
+// actionsXLSX is actionsCSV as a workbook.
+func (h *Handler) actionsXLSX(c echo.Context) error {
+	cp, err := h.campaign(c, cached)
+	if err != nil {
+		return err
+	}
+	actions, err := h.store.ActionsFor(c.Request().Context(), cp.ID, models.ActionFilter{})
+	if err != nil {
+		return err
+	}
+	return h.publicXLSX(c, cp, "actions", func() (*csvio.Workbook, error) { return csvio.ActionsWorkbook(actions) })
+}
+
 // publicCSV sends a public export as a download named
 // "<slug>-<what>-<date>.csv", as deliveriesCSV does. The rows are loaded
 // before the status is written, so a failed query is still an error page.
+// The file starts with the BOM (csvio.NewWriter writes it).
 func (h *Handler) publicCSV(c echo.Context, cp *models.Campaign, what string, write func(io.Writer) error) error {
 	name := cp.Slug + "-" + what + "-" + h.now().UTC().Format("2006-01-02") + ".csv"
 	res := c.Response()
@@ -201,4 +215,25 @@ func (h *Handler) publicCSV(c echo.Context, cp *models.Campaign, what string, wr
 	res.Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	res.WriteHeader(http.StatusOK)
 	return write(res)
+}
+
+// xlsxType is the media type of an XLSX workbook.
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// publicXLSX sends a public export as an XLSX download named
+// "<slug>-<what>-<date>.xlsx", beside its CSV. The workbook is built
+// before the status is written, so a failure is still an error page.
+func (h *Handler) publicXLSX(c echo.Context, cp *models.Campaign, what string, build func() (*csvio.Workbook, error)) error {
+	wb, err := build()
+	if err != nil {
+		return err
+	}
+	defer wb.Close()
+	name := cp.Slug + "-" + what + "-" + h.now().UTC().Format("2006-01-02") + ".xlsx"
+	res := c.Response()
+	res.Header().Set(echo.HeaderContentType, xlsxType)
+	res.Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	res.WriteHeader(http.StatusOK)
+	_, err = wb.WriteTo(res)
+	return err
 }

@@ -753,7 +753,7 @@ func TestResponsesAndActionsCSV(t *testing.T) {
 			if cd := r.header.Get("Content-Disposition"); !regexp.MustCompile(`^attachment; filename="no-tech-for-ice-` + tc.what + `-\d{4}-\d{2}-\d{2}\.csv"$`).MatchString(cd) {
 				t.Errorf("%s: Content-Disposition %q", tc.path, cd)
 			}
-			if first, _, _ := strings.Cut(r.body, "\n"); strings.TrimSuffix(first, "\r") != tc.header {
+			if first, _, _ := strings.Cut(r.body, "\n"); first != bom+tc.header {
 				t.Errorf("%s: header %q", tc.path, first)
 			}
 			if strings.Contains(r.body, secret) {

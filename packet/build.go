@@ -236,7 +236,7 @@ func LineText(s models.PacketSigner, names string) string {
 // separated), and plans the volumes.
 func writeManifest(ctx context.Context, store Store, campaignID uint, until *time.Time, names string, opt Options, w io.Writer, tmp io.Writer) (*manifestPlan, error) {
 	plan := &manifestPlan{regions: map[string]*models.Tally{}, cities: map[string]*models.Tally{}}
-	cw, err := csvio.NewWriter(w, ManifestColumns...)
+	cw, err := csvio.NewPlainWriter(w, ManifestColumns...) // no BOM: the manifest is hashed
 	if err != nil {
 		return nil, err
 	}
