@@ -52,7 +52,7 @@ func tlEntries(t *testing.T, doc *goquery.Document) *goquery.Selection {
 		id, _ := e.Attr("id")
 		kind, _ := e.Attr("data-kind")
 		dt, _ := e.Find("time").Attr("datetime")
-		if id == "" || kind == "" || dt == "" || text(e.Find("time")) == "" || text(e.Find("h3")) == "" {
+		if id == "" || kind == "" || dt == "" || text(e.Find("time")) == "" || text(e.Find("h4")) == "" {
 			t.Errorf("entry without its id, kind, date or title: %q", text(e))
 		}
 	})
@@ -107,7 +107,7 @@ func TestTimelinePageShowsTheSeededRecord(t *testing.T) {
 			}
 		})
 		// Oldest first: the AWS Summit disruption, then Vogels' answer to it.
-		if first := text(entries.First().Find("h3")); first != "Protesters disrupt the AWS Summit in New York" {
+		if first := text(entries.First().Find("h4")); first != "Protesters disrupt the AWS Summit in New York" {
 			t.Errorf("first entry = %q", first)
 		}
 		if dt, _ := entries.First().Find("time").Attr("datetime"); dt != "2019-07-11" {
@@ -165,7 +165,7 @@ func TestTimelineFilters(t *testing.T) {
 			if tc.city != "" {
 				entries.Each(func(_ int, e *goquery.Selection) {
 					if got := text(e.Find(`[data-testid=entry-city]`)); got != tc.city {
-						t.Errorf("%s: an entry in %q: %q", tc.query, got, text(e.Find("h3")))
+						t.Errorf("%s: an entry in %q: %q", tc.query, got, text(e.Find("h4")))
 					}
 				})
 				// The form shows the city as the records spell it.
@@ -192,20 +192,28 @@ func TestTimelineFilters(t *testing.T) {
 			}
 		}
 
-		// The plain links per kind keep the city.
-		doc := b.get(timelinePath + "?city=Seattle").doc(t)
-		var hrefs []string
-		doc.Find(`[data-testid=timeline-kinds] a`).Each(func(_ int, s *goquery.Selection) {
-			h, _ := s.Attr("href")
-			hrefs = append(hrefs, h)
-		})
-		want := []string{timelinePath + "?city=Seattle", timelinePath + "?city=Seattle&kind=milestone", timelinePath + "?city=Seattle&kind=delivery",
-			timelinePath + "?city=Seattle&kind=action", timelinePath + "?city=Seattle&kind=response"}
-		if !slices.Equal(hrefs, want) {
-			t.Errorf("kind links = %q", hrefs)
+		// One filter: the form, which shows what the page is narrowed to.
+		doc := b.get(timelinePath + "?city=Seattle&kind=delivery").doc(t)
+		if n := doc.Find(`form[data-testid=timeline-filter]`).Length(); n != 1 || doc.Find(`[data-testid=timeline-kinds]`).Length() != 0 {
+			t.Errorf("%d filter forms, and the kind links are still there: %d", n, doc.Find(`[data-testid=timeline-kinds]`).Length())
 		}
-		if cur := text(doc.Find(`[data-testid=timeline-kinds] a[aria-current=page]`)); cur != "All" {
-			t.Errorf("current kind link = %q", cur)
+		kind, _ := doc.Find(`#timeline-kind option[selected]`).Attr("value")
+		city, _ := doc.Find(`#timeline-city option[selected]`).Attr("value")
+		if kind != "delivery" || city != "Seattle" {
+			t.Errorf("the form shows kind %q, city %q", kind, city)
+		}
+		// Entries are grouped by day, each day once, oldest first.
+		doc = b.get(timelinePath).doc(t)
+		var days []string
+		doc.Find(`[data-testid=timeline-day] > h3 time`).Each(func(_ int, s *goquery.Selection) {
+			d, _ := s.Attr("datetime")
+			days = append(days, d)
+		})
+		if len(days) < 2 || !slices.IsSorted(days) || len(slices.Compact(slices.Clone(days))) != len(days) {
+			t.Errorf("days %q: want each once, oldest first", days)
+		}
+		if n := doc.Find(`[data-testid=timeline-day] [data-testid=timeline-entry]`).Length(); n != doc.Find(`[data-testid=timeline-entry]`).Length() || n == 0 {
+			t.Errorf("%d entries under a day", n)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"time"
 	"net/url"
 	"slices"
 	"strconv"
@@ -30,7 +31,7 @@ type ResponsesView struct {
 	Awaiting []models.AwaitingAnswer
 }
 
-// TimelineLink is one link of the timeline's list of kinds.
+// TimelineLink is a link from the timeline to where a record is told more.
 type TimelineLink struct {
 	Label   string
 	Href    string
@@ -128,12 +129,27 @@ func TimelineCities(entries []models.TimelineEntry) []string {
 	return out
 }
 
-// KindLinks are plain links to the timeline of each kind, and of all,
-// keeping the city the page is narrowed to: the filter without a form.
-func (v TimelineView) KindLinks() []TimelineLink {
-	out := []TimelineLink{{Label: "All", Href: TimelinePath(v.Campaign.Slug, "", v.City), Current: v.Kind == ""}}
-	for _, k := range models.TimelineKinds {
-		out = append(out, TimelineLink{Label: timelineKindPlural(k), Href: TimelinePath(v.Campaign.Slug, k, v.City), Current: v.Kind == k})
+// TimelineDay is the entries of one day, as the timeline groups them.
+type TimelineDay struct {
+	Label   string // "15 July 2019"
+	ISO     string // 2019-07-15, for <time datetime>
+	Entries []models.TimelineEntry
+}
+
+// Days groups the entries (oldest first) by the day each happened on,
+// where it happened (its own time zone; a date alone is that date).
+func (v TimelineView) Days() []TimelineDay {
+	var out []TimelineDay
+	for _, e := range v.Entries {
+		day := e.At.UTC()
+		if !e.DateOnly {
+			day = e.At.In(models.ZoneOrUTC(e.TimeZone))
+		}
+		iso := day.Format(time.DateOnly)
+		if len(out) == 0 || out[len(out)-1].ISO != iso {
+			out = append(out, TimelineDay{Label: day.Format("2 January 2006"), ISO: iso})
+		}
+		out[len(out)-1].Entries = append(out[len(out)-1].Entries, e)
 	}
 	return out
 }
