@@ -1,11 +1,11 @@
 package views
 
 import (
-	"time"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"campaigntrack/models"
 )
