@@ -684,12 +684,12 @@ func TestResponsesPageListsAnswersAndSilence(t *testing.T) {
 		if waiting.Length() != 10 {
 			t.Errorf("%d awaiting, want 10", waiting.Length())
 		}
-		if first := text(waiting.First().Find("h3")); first != "Petition delivered in Elizabeth, NJ" {
+		if first := text(waiting.First().Find("th")); first != "Petition delivered in Elizabeth, NJ" {
 			t.Errorf("longest wait = %q", first)
 		}
 		waiting.Each(func(_ int, s *goquery.Selection) {
 			if got := text(s.Find(`[data-testid=awaiting-days]`)); !daysWaiting.MatchString(got) {
-				t.Errorf("%q: %q", text(s.Find("h3")), got)
+				t.Errorf("%q: %q", text(s.Find("th")), got)
 			}
 			if strings.Contains(text(s), "AWS Summit") {
 				t.Error("the answered disruption is listed as waiting")
