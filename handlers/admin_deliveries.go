@@ -93,6 +93,9 @@ func (h *Handler) markDeliveredPage(c echo.Context, cp *models.Campaign, d *mode
 }
 
 // markDeliveredForm asks for the outcome and the time, now by default.
+// The outcome starts empty: the delivery's planning note or an earlier
+// outcome is not what happened this time, and a prefilled one is saved
+// on one tap.
 func (h *Handler) markDeliveredForm(c echo.Context) error {
 	cp, d, err := h.deliveryForMove(c)
 	if err != nil {
@@ -100,7 +103,7 @@ func (h *Handler) markDeliveredForm(c echo.Context) error {
 	}
 	form := views.MarkDeliveredForm{
 		DeliveredAt: h.now().In(models.ZoneOrUTC(orZone(d))).Format("2006-01-02T15:04"),
-		Outcome:     d.Outcome, Recipient: d.Recipient, DeliveryForm: d.DeliveryForm, Attendance: d.Attendance,
+		Recipient:   d.Recipient, DeliveryForm: d.DeliveryForm, Attendance: d.Attendance,
 		MediaPresent: d.MediaPresent,
 	}
 	if d.SignaturesDelivered != nil {
@@ -138,6 +141,16 @@ func (h *Handler) moveDelivery(c echo.Context) error {
 	to := c.FormValue("to")
 	if to == models.DeliveryDelivered {
 		return c.Redirect(http.StatusSeeOther, "/admin/campaigns/"+cp.Slug+"/deliveries/"+c.Param("id")+"/deliver")
+	}
+	// Refused and cancelled ask first (confirm.go); a move the flow does
+	// not allow is not asked about, the Store refuses it below.
+	if confirmMoves[to] && !confirmed(c) && slices.Contains(models.NextDeliveryStatuses(d.Status), to) {
+		back := "/admin/campaigns/" + cp.Slug + "/deliveries"
+		return h.askToConfirm(c, cp, confirmation{
+			section: "deliveries", question: "Mark the delivery in " + d.City + " " + models.StatusLabel(to) + "?",
+			action: back + "/" + strconv.FormatUint(uint64(d.ID), 10) + "/status", fields: []views.HiddenField{{Name: "to", Value: to}},
+			button: "Mark " + models.StatusLabel(to), danger: true, back: back + "#delivery-" + strconv.FormatUint(uint64(d.ID), 10),
+		})
 	}
 	_, err = h.store.MoveDelivery(c.Request().Context(), actor(c), cp.ID, d.ID, to, h.now(), nil)
 	if errs, ok := formErrors(err); ok {

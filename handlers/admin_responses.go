@@ -45,6 +45,16 @@ func (h *Handler) responseRecords() *records[models.Response, views.ResponseForm
 			}
 			return "Response"
 		},
+		describe: func(r *models.Response) string {
+			what := "the response"
+			if r.IsNoReply() {
+				what = "the “no reply”"
+			}
+			if r.Speaker != "" {
+				what += " from " + r.Speaker
+			}
+			return what
+		},
 		listPage: func(c echo.Context, frame views.AdminFrame, form views.ResponseForm, errs models.FieldErrors) (templ.Component, error) {
 			ctx := c.Request().Context()
 			v := views.ResponsesAdminView{Frame: frame, Form: form, Errors: errs}

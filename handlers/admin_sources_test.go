@@ -193,7 +193,8 @@ func TestOrganiserManagesSources(t *testing.T) {
 			t.Fatalf("add paper drive: %d", r.status)
 		}
 		paper := a.sourceNamed("Paper drive")
-		r = b.post(base+"/"+strconv.FormatUint(uint64(paper.ID), 10)+"/delete", nil)
+		confirm := url.Values{"confirm": {"yes"}} // the confirmation page's form (confirm_test.go)
+		r = b.post(base+"/"+strconv.FormatUint(uint64(paper.ID), 10)+"/delete", confirm)
 		if r.header.Get("Location") != base || b.follow(r) != "Source removed." {
 			t.Errorf("delete of an empty source: %d %q", r.status, r.header.Get("Location"))
 		}
@@ -201,13 +202,13 @@ func TestOrganiserManagesSources(t *testing.T) {
 			t.Error("the empty source was not deleted")
 		}
 		a.importSigners(src.ID, "ana@example.org")
-		r = b.post(edit+"/delete", nil)
+		r = b.post(edit+"/delete", confirm)
 		if r.header.Get("Location") != edit || !strings.Contains(b.follow(r), "holds signatures") {
 			t.Errorf("delete of a source with signatures: %d %q", r.status, r.header.Get("Location"))
 		}
 		a.sourceNamed("Mijente national list") // still there
 		web, _ := a.store.WebSource(ctx, cp.ID)
-		if r := b.post(base+"/"+strconv.FormatUint(uint64(web), 10)+"/delete", nil); r.status != http.StatusSeeOther || !strings.Contains(b.follow(r), "Not removed") {
+		if r := b.post(base+"/"+strconv.FormatUint(uint64(web), 10)+"/delete", confirm); r.status != http.StatusSeeOther || !strings.Contains(b.follow(r), "Not removed") {
 			t.Errorf("delete of the site's form: %d", r.status)
 		}
 		if r := b.get(base + "/" + strconv.FormatUint(uint64(web), 10)); r.doc(t).Find(`[data-testid=delete-source]`).Length() != 0 {

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -38,6 +39,9 @@ type records[T any, F any] struct {
 	refused func(error) string
 	// name says which record a flash message is about: "Seattle".
 	name func(*T) string
+	// describe, if set, names the record in the question before a delete
+	// ("the response from Andy Jassy"), where the name and noun do not.
+	describe func(*T) string
 
 	// listPage draws the list with the add form (empty, or refused).
 	listPage func(c echo.Context, frame views.AdminFrame, form F, errs models.FieldErrors) (templ.Component, error)
@@ -152,7 +156,8 @@ func (k *records[T, F]) save(c echo.Context) error {
 	return k.h.redirectWithFlash(c, k.path(cp), k.name(&rec)+" saved.")
 }
 
-// delete removes a record; its last values stay in the audit log.
+// delete removes a record, once confirmed (confirm.go): the first POST
+// only asks. Its last values stay in the audit log.
 func (k *records[T, F]) delete(c echo.Context) error {
 	cp, err := k.h.campaign(c, fresh)
 	if err != nil {
@@ -161,6 +166,9 @@ func (k *records[T, F]) delete(c echo.Context) error {
 	id, err := recordID(c)
 	if err != nil {
 		return err
+	}
+	if !confirmed(c) {
+		return k.askToDelete(c, cp, id)
 	}
 	if err := k.remove(c.Request().Context(), k.h.store, actor(c), cp.ID, id); err != nil {
 		if k.refused != nil {
@@ -171,6 +179,33 @@ func (k *records[T, F]) delete(c echo.Context) error {
 		return recordErr(err)
 	}
 	return k.h.redirectWithFlash(c, k.path(cp), k.noun+" removed.")
+}
+
+// askToDelete shows the confirmation step before a delete: "Delete the
+// delivery in Seattle? This cannot be undone."
+func (k *records[T, F]) askToDelete(c echo.Context, cp *models.Campaign, id uint) error {
+	rec, err := k.get(c.Request().Context(), k.h.store, cp.ID, id)
+	if err != nil {
+		return recordErr(err)
+	}
+	back := k.path(cp) + "/" + strconv.FormatUint(uint64(id), 10)
+	return k.h.askToConfirm(c, cp, confirmation{
+		section: k.section, question: "Delete " + k.what(rec) + "?", warning: undoneWarning,
+		action: back + "/delete", button: "Delete", danger: true, back: back,
+	})
+}
+
+// what names a record in a question: "the delivery in Seattle", "the
+// partner Mijente", "the action “Shareholder meeting”".
+func (k *records[T, F]) what(rec *T) string {
+	if k.describe != nil {
+		return k.describe(rec)
+	}
+	name := k.name(rec)
+	if strings.HasPrefix(name, k.noun) {
+		return "the " + lower(name)
+	}
+	return "the " + lower(k.noun) + " " + name
 }
 
 // validateRecord runs a record's own checks, so a form refused by its
