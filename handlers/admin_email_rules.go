@@ -59,6 +59,22 @@ func (h *Handler) deleteEmailRule(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if !confirmed(c) {
+		custom, _, err := h.store.EmailRulesInForce(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		for _, r := range custom {
+			if r.ID == id {
+				return h.askToConfirm(c, nil, confirmation{
+					question: "Remove the rule for " + r.Domain + "?",
+					warning:  "Signatures merged under it stay merged; later signers get their own identity again.",
+					action:   c.Request().URL.Path, button: "Remove the rule", danger: true, back: emailRulesPath,
+				})
+			}
+		}
+		return recordErr(models.ErrNotFound)
+	}
 	change, err := h.store.DeleteEmailRule(c.Request().Context(), actor(c), id)
 	if err != nil {
 		return recordErr(err)

@@ -289,7 +289,14 @@ func TestEmailRulesMergeAndAreRefusedWhenWrong(t *testing.T) {
 		if r := viewer.post(del, nil); r.status != http.StatusForbidden {
 			t.Errorf("viewer removes a rule: %d", r.status)
 		}
-		if flash := b.follow(b.post(del, nil)); !strings.Contains(flash, "removed") {
+		// The first tap asks; only the confirmation removes it.
+		if r := b.post(del, nil); r.status != http.StatusOK || r.doc(t).Find(`[data-testid=confirm-page]`).Length() != 1 {
+			t.Errorf("removing a rule without confirming: %d", r.status)
+		}
+		if custom, _, _ := a.store.EmailRulesInForce(ctx); len(custom) != 1 {
+			t.Errorf("an unconfirmed removal removed the rule")
+		}
+		if flash := b.follow(b.post(del, url.Values{"confirm": {"yes"}})); !strings.Contains(flash, "removed") {
 			t.Errorf("flash after removal = %q", flash)
 		}
 		if custom, _, _ := a.store.EmailRulesInForce(ctx); len(custom) != 0 {

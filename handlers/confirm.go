@@ -40,10 +40,15 @@ func confirmed(c echo.Context) bool {
 }
 
 // askToConfirm answers an unconfirmed destructive POST with the page that
-// asks; nothing has changed.
+// asks; nothing has changed. cp is nil for a site-wide record (an email
+// rule).
 func (h *Handler) askToConfirm(c echo.Context, cp *models.Campaign, q confirmation) error {
+	title := q.question
+	if cp != nil {
+		title += " · " + cp.Title
+	}
 	return render(c, http.StatusOK, views.ConfirmPage(views.ConfirmView{
-		Frame:    h.frame(c, q.question+" · "+cp.Title, cp, q.section),
+		Frame:    h.frame(c, title, cp, q.section),
 		Question: q.question, Warning: q.warning, Action: q.action, Fields: q.fields,
 		Button: q.button, Danger: q.danger, Back: q.back,
 	}))
