@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -52,7 +53,7 @@ func deliveriesPacket(ctx context.Context, env Env, args []string) error {
 	defer store.Close()
 	d, err := store.Delivery(ctx, cp.ID, *delivery)
 	if err != nil {
-		if err == models.ErrNotFound {
+		if errors.Is(err, models.ErrNotFound) {
 			return fmt.Errorf("campaign %s has no delivery %d", cp.Slug, *delivery)
 		}
 		return err

@@ -104,7 +104,8 @@ func (pc *pageCache) get(cp *models.Campaign, now time.Time) (page *cachedPage, 
 // store keeps a freshly rendered page and returns it. The page is split
 // and compressed before the lock is taken: compressing takes a millisecond
 // or two, which no other visitor should wait for.
-func (pc *pageCache) store(cp *models.Campaign, body []byte, now time.Time) *cachedPage {
+// A page whose type is not compressible (an image) is kept plain only.
+func (pc *pageCache) store(cp *models.Campaign, body []byte, now time.Time, compressible bool) *cachedPage {
 	p := &cachedPage{expires: now.Add(pc.ttl), slug: cp.Slug, version: cp.UpdatedAt}
 	if i := bytes.Index(body, []byte(csrfPlaceholder)); i >= 0 {
 		p.before, p.after, p.hasToken = body[:i], body[i+len(csrfPlaceholder):], true
@@ -114,7 +115,9 @@ func (pc *pageCache) store(cp *models.Campaign, body []byte, now time.Time) *cac
 	if pc.ttl == 0 {
 		return p // served once: not worth compressing or keeping
 	}
-	p.gzip, _ = newGzipParts(p.before, p.after) // on failure, served plain
+	if compressible {
+		p.gzip, _ = newGzipParts(p.before, p.after) // on failure, served plain
+	}
 	pc.mu.Lock()
 	pc.entries[cp.ID] = p
 	pc.mu.Unlock()
@@ -144,7 +147,7 @@ func (h *Handler) serveCached(c echo.Context, pc *pageCache, cp *models.Campaign
 		fresh, err := render()
 		switch {
 		case err == nil:
-			page = pc.store(cp, fresh, now)
+			page = pc.store(cp, fresh, now, negotiate.Compressible(contentType))
 		case page == nil:
 			return err
 		default:
@@ -153,8 +156,9 @@ func (h *Handler) serveCached(c echo.Context, pc *pageCache, cp *models.Campaign
 		}
 	}
 	c.Response().Header().Set(echo.HeaderContentType, contentType)
-	// An image goes out as it is, as the Gzip middleware would send it.
-	return page.write(c.Response(), token, negotiate.Compressible(contentType) && negotiate.AcceptsGzip(c.Request().Header))
+	// An image has no gzip copy: it goes out as it is, as the Gzip
+	// middleware would send it.
+	return page.write(c.Response(), token, negotiate.AcceptsGzip(c.Request().Header))
 }
 
 // write sends the page with the visitor's token in place, in one Write

@@ -3,6 +3,7 @@ package handlers
 import (
 	"archive/zip"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -126,7 +127,7 @@ func (h *Handler) packetCheck(c echo.Context) error {
 	}
 	p, err := h.store.PacketByCode(c.Request().Context(), cp.ID, code)
 	if err != nil {
-		if err == models.ErrNotFound {
+		if errors.Is(err, models.ErrNotFound) {
 			return pageNotFound("No packet of this campaign has the code " + code + ".")
 		}
 		return err

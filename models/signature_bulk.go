@@ -349,6 +349,10 @@ func (s *Store) EachSignature(ctx context.Context, campaignID uint, batch int, f
 	const sep = "\x1f"
 	var after uint
 	out := make([]Signature, 0, batch)
+	names, err := s.sourceNames(ctx, campaignID)
+	if err != nil {
+		return err
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -383,7 +387,7 @@ func (s *Store) EachSignature(ctx context.Context, campaignID uint, batch int, f
 		if len(out) == 0 {
 			return nil
 		}
-		if err := s.fillSources(ctx, campaignID, after, out); err != nil {
+		if err := s.fillSources(ctx, names, after, out); err != nil {
 			return err
 		}
 		if err := fn(out); err != nil {
@@ -396,18 +400,24 @@ func (s *Store) EachSignature(ctx context.Context, campaignID uint, batch int, f
 	}
 }
 
-// fillSources names the sources of a batch of signatures (in id order,
-// all after the id after), reading their links by the range of ids the
-// batch spans: one query a batch, on the links' primary key.
-func (s *Store) fillSources(ctx context.Context, campaignID, after uint, batch []Signature) error {
-	names := map[uint]string{}
+// sourceNames are a campaign's sources' names by id, read once for a
+// whole export.
+func (s *Store) sourceNames(ctx context.Context, campaignID uint) (map[uint]string, error) {
 	var sources []SignatureSource
 	if err := s.db.WithContext(ctx).Select("id, name").Where("campaign_id = ?", campaignID).Find(&sources).Error; err != nil {
-		return err
+		return nil, err
 	}
+	names := make(map[uint]string, len(sources))
 	for _, src := range sources {
 		names[src.ID] = src.Name
 	}
+	return names, nil
+}
+
+// fillSources names the sources of a batch of signatures (in id order,
+// all after the id after), reading their links by the range of ids the
+// batch spans: one query a batch, on the links' primary key.
+func (s *Store) fillSources(ctx context.Context, names map[uint]string, after uint, batch []Signature) error {
 	rows, err := s.db.WithContext(bulkContext(ctx)).Raw(`SELECT signature_id, source_id FROM source_signatures
 		WHERE signature_id > ? AND signature_id <= ? ORDER BY signature_id`, after, batch[len(batch)-1].ID).Rows()
 	if err != nil {

@@ -110,11 +110,17 @@ var ErrSourceInUse = errors.New("this source holds signatures: it can be renamed
 // SourcesFor lists a campaign's signature sources: this site's form
 // first, then by name.
 func (s *Store) SourcesFor(ctx context.Context, campaignID uint) ([]SignatureSource, error) {
-	if _, err := s.WebSource(ctx, campaignID); err != nil {
+	return s.sourcesOf(s.db.WithContext(ctx), campaignID)
+}
+
+// sourcesOf lists a campaign's sources on db in their order, making the
+// form's first if need be.
+func (s *Store) sourcesOf(db *gorm.DB, campaignID uint) ([]SignatureSource, error) {
+	if _, err := webSource(db, s, campaignID); err != nil {
 		return nil, err
 	}
 	var out []SignatureSource
-	err := s.db.WithContext(ctx).Where("campaign_id = ?", campaignID).
+	err := db.Where("campaign_id = ?", campaignID).
 		Order("CASE WHEN kind = 'web' THEN 0 ELSE 1 END").Order("name_key").Find(&out).Error
 	return out, err
 }
@@ -338,12 +344,8 @@ func (s *Store) SourceFigures(ctx context.Context, campaignID uint) (SourceCount
 // count is frozen).
 func (s *Store) sourceFigures(db *gorm.DB, campaignID uint) (SourceCount, error) {
 	var out SourceCount
-	if _, err := webSource(db, s, campaignID); err != nil {
-		return out, err
-	}
-	var sources []SignatureSource
-	if err := db.Where("campaign_id = ?", campaignID).
-		Order("CASE WHEN kind = 'web' THEN 0 ELSE 1 END").Order("name_key").Find(&sources).Error; err != nil {
+	sources, err := s.sourcesOf(db, campaignID)
+	if err != nil {
 		return out, err
 	}
 	var partners []Organisation
@@ -395,6 +397,6 @@ func (s *Store) sourceFigures(db *gorm.DB, campaignID uint) (SourceCount, error)
 		}
 		return out.Pairs[i].A+"\x00"+out.Pairs[i].B < out.Pairs[j].A+"\x00"+out.Pairs[j].B
 	})
-	err := db.Model(&signatureCounter{}).Where("campaign_id = ?", campaignID).Select("COALESCE(SUM(n), 0)").Scan(&out.People).Error
+	err = db.Model(&signatureCounter{}).Where("campaign_id = ?", campaignID).Select("COALESCE(SUM(n), 0)").Scan(&out.People).Error
 	return out, err
 }

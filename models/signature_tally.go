@@ -66,13 +66,21 @@ func tallyKeys(sig *Signature) [][2]string {
 		out = append(out, [2]string{TallyRegion, sig.Region})
 	}
 	if sig.City != "" {
-		city := sig.City
-		if sig.Region != "" {
-			city += ", " + sig.Region
-		}
-		out = append(out, [2]string{TallyCity, city})
+		out = append(out, [2]string{TallyCity, PlaceLabel(sig.City, sig.Region)})
 	}
 	return out
+}
+
+// PlaceLabel names a signer's place as every count and packet does:
+// "Seattle, WA", or whichever of the two is known.
+func PlaceLabel(city, region string) string {
+	switch {
+	case city == "":
+		return region
+	case region == "":
+		return city
+	}
+	return city + ", " + region
 }
 
 // add counts a signature, in the count and its tallies.

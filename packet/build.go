@@ -218,13 +218,7 @@ func LineText(s models.PacketSigner, names string) string {
 			name += " " + string(r) + "."
 		}
 	}
-	place := s.City
-	if s.Region != "" {
-		if place != "" {
-			place += ", "
-		}
-		place += s.Region
-	}
+	place := models.PlaceLabel(s.City, s.Region)
 	if place == "" {
 		return name
 	}
@@ -248,13 +242,9 @@ func writeManifest(ctx context.Context, store Store, campaignID uint, until *tim
 	err = store.EachPacketSigner(ctx, campaignID, until, byState, 5000, func(batch []models.PacketSigner) error {
 		for _, s := range batch {
 			plan.signers++
-			count(plan.regions, s.Region, s.Region)
+			count(plan.regions, s.Region)
 			if s.City != "" {
-				label := s.City
-				if s.Region != "" {
-					label += ", " + s.Region
-				}
-				count(plan.cities, label, label)
+				count(plan.cities, models.PlaceLabel(s.City, s.Region))
 			}
 			newVolume := len(plan.volumes) == 0 || (names != models.PacketCountsOnly && // counts only: one volume, of counts
 				((byState && s.Region != region) || (!byState && inVolume == opt.Every)))
@@ -305,11 +295,13 @@ func writeManifest(ctx context.Context, store Store, campaignID uint, until *tim
 	return plan, tw.Flush()
 }
 
-func count(m map[string]*models.Tally, key, label string) {
+// count adds a signer to a place's count, places compared whatever
+// their case, as the kept tallies compare them.
+func count(m map[string]*models.Tally, label string) {
 	if label == "" {
 		return
 	}
-	k := strings.ToLower(key)
+	k := strings.ToLower(label)
 	t := m[k]
 	if t == nil {
 		t = &models.Tally{Label: label}

@@ -137,6 +137,7 @@ type Field struct {
 	Required                                     bool
 	Options                                      []Option // for a select
 	Rows                                         int      // for a textarea
+	Suggestions                                  []string // for a text input: offered in a datalist, any value may still be typed
 }
 
 // Option is one choice of a select.
