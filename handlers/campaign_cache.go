@@ -31,12 +31,15 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"campaigntrack/models"
@@ -62,11 +65,30 @@ const csrfPlaceholder = "CSRFPLACEHOLDERb0c7f3a1e9d24c6f8a5e"
 // instance that made it shows the new page at once (it forgets its cached
 // campaign), and every other instance within ttl. Only campaigns that exist
 // have a page here, so requests for made-up slugs add nothing.
+//
+// A page may come in variants (the timeline by kind and city, a packet's
+// check page by its code): each is kept under the campaign's id and its
+// variant. The plain page's variant is "". A variant named by the
+// visitor (a city typed into the address) could be made up without end,
+// so at most maxVariants of them are kept per cache; past that, expired
+// ones are dropped and, if none has expired, the page is served without
+// being kept, rendered each time as it would be with no cache.
 type pageCache struct {
-	ttl     time.Duration
-	mu      sync.Mutex
-	entries map[uint]*cachedPage
+	ttl      time.Duration
+	etags    bool // each page carries a strong ETag of its bytes (the feeds)
+	mu       sync.Mutex
+	entries  map[pageKey]*cachedPage
+	variants int // entries with a variant other than ""
 }
+
+type pageKey struct {
+	campaign uint
+	variant  string
+}
+
+// maxVariants bounds a cache's entries other than the campaigns' plain
+// pages: a few hundred pages of tens of kilobytes.
+const maxVariants = 256
 
 type cachedPage struct {
 	before, after []byte // the page split around the CSRF placeholder
@@ -76,20 +98,29 @@ type cachedPage struct {
 	rendering     bool
 	slug          string    // the address it was rendered for
 	version       time.Time // the campaign's UpdatedAt when it was rendered
+	etag          string    // a strong ETag of the plain bytes, when the cache has etags
 }
 
 func newPageCache(ttl time.Duration) *pageCache {
-	return &pageCache{ttl: ttl, entries: map[uint]*cachedPage{}}
+	return &pageCache{ttl: ttl, entries: map[pageKey]*cachedPage{}}
+}
+
+// newFeedCache is a page cache whose pages carry ETags, for feeds that
+// readers poll.
+func newFeedCache(ttl time.Duration) *pageCache {
+	pc := newPageCache(ttl)
+	pc.etags = true
+	return pc
 }
 
 // get returns a fresh or stale page of the campaign, and whether the
 // caller should render it again (it is missing, or stale and nobody else
 // is on it). A page of the campaign's previous slug or settings is as good
 // as missing: it is not served even while another request renders.
-func (pc *pageCache) get(cp *models.Campaign, now time.Time) (page *cachedPage, mustRender bool) {
+func (pc *pageCache) get(cp *models.Campaign, variant string, now time.Time) (page *cachedPage, mustRender bool) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	p := pc.entries[cp.ID]
+	p := pc.entries[pageKey{cp.ID, variant}]
 	switch {
 	case p == nil || pc.ttl == 0 || p.slug != cp.Slug || !p.version.Equal(cp.UpdatedAt):
 		return nil, true
@@ -105,8 +136,12 @@ func (pc *pageCache) get(cp *models.Campaign, now time.Time) (page *cachedPage, 
 // and compressed before the lock is taken: compressing takes a millisecond
 // or two, which no other visitor should wait for.
 // A page whose type is not compressible (an image) is kept plain only.
-func (pc *pageCache) store(cp *models.Campaign, body []byte, now time.Time, compressible bool) *cachedPage {
+func (pc *pageCache) store(cp *models.Campaign, variant string, body []byte, now time.Time, compressible bool) *cachedPage {
 	p := &cachedPage{expires: now.Add(pc.ttl), slug: cp.Slug, version: cp.UpdatedAt}
+	if pc.etags {
+		sum := sha256.Sum256(body)
+		p.etag = `"` + hex.EncodeToString(sum[:8]) + `"`
+	}
 	if i := bytes.Index(body, []byte(csrfPlaceholder)); i >= 0 {
 		p.before, p.after, p.hasToken = body[:i], body[i+len(csrfPlaceholder):], true
 	} else {
@@ -118,17 +153,37 @@ func (pc *pageCache) store(cp *models.Campaign, body []byte, now time.Time, comp
 	if compressible {
 		p.gzip, _ = newGzipParts(p.before, p.after) // on failure, served plain
 	}
+	key := pageKey{cp.ID, variant}
 	pc.mu.Lock()
-	pc.entries[cp.ID] = p
-	pc.mu.Unlock()
+	defer pc.mu.Unlock()
+	if _, replacing := pc.entries[key]; variant != "" && !replacing {
+		if pc.variants >= maxVariants {
+			pc.dropExpired(now)
+		}
+		if pc.variants >= maxVariants {
+			return p // served once, not kept
+		}
+		pc.variants++
+	}
+	pc.entries[key] = p
 	return p
+}
+
+// dropExpired forgets the expired variants; pc.mu is held.
+func (pc *pageCache) dropExpired(now time.Time) {
+	for k, p := range pc.entries {
+		if k.variant != "" && !now.Before(p.expires) && !p.rendering {
+			delete(pc.entries, k)
+			pc.variants--
+		}
+	}
 }
 
 // abandon clears the mark of a render that failed, so the next request
 // tries again; meanwhile the previous copy is served.
-func (pc *pageCache) abandon(cp *models.Campaign) {
+func (pc *pageCache) abandon(cp *models.Campaign, variant string) {
 	pc.mu.Lock()
-	if p := pc.entries[cp.ID]; p != nil {
+	if p := pc.entries[pageKey{cp.ID, variant}]; p != nil {
 		p.rendering = false
 	}
 	pc.mu.Unlock()
@@ -136,42 +191,81 @@ func (pc *pageCache) abandon(cp *models.Campaign) {
 
 // serveCached serves a campaign's page from pc, rendering it first when
 // the cached copy is missing or stale (see get). When a render fails, the
-// previous copy, if there is one, is served and the failure logged.
+// previous copy, if there is one, is served and the failure logged; with
+// none, the error is the answer (a 404 of a packet code that finds none
+// is never kept).
 //
 // token goes in at the page's placeholder: the visitor's CSRF token on a
 // page with a form, the live counts in the campaign's JSON.
 func (h *Handler) serveCached(c echo.Context, pc *pageCache, cp *models.Campaign, what, contentType, token string, render func() ([]byte, error)) error {
+	return h.serveVariant(c, pc, cp, "", what, contentType, token, render)
+}
+
+// serveVariant is serveCached for one variant of a campaign's page.
+func (h *Handler) serveVariant(c echo.Context, pc *pageCache, cp *models.Campaign, variant, what, contentType, token string, render func() ([]byte, error)) error {
 	now := h.now()
-	page, mustRender := pc.get(cp, now)
+	page, mustRender := pc.get(cp, variant, now)
 	if mustRender {
 		fresh, err := render()
 		switch {
 		case err == nil:
-			page = pc.store(cp, fresh, now, negotiate.Compressible(contentType))
+			page = pc.store(cp, variant, fresh, now, negotiate.Compressible(contentType))
 		case page == nil:
 			return err
 		default:
-			pc.abandon(cp)
+			pc.abandon(cp, variant)
 			h.log.Error(what+": serving the previous copy", "slug", cp.Slug, "error", err)
 		}
 	}
 	c.Response().Header().Set(echo.HeaderContentType, contentType)
 	// An image has no gzip copy: it goes out as it is, as the Gzip
 	// middleware would send it.
-	return page.write(c.Response(), token, negotiate.AcceptsGzip(c.Request().Header))
+	return page.write(c.Response(), c.Request().Header, token)
+}
+
+// servePage is serveVariant for a page drawn by a templ component, with
+// no token in it.
+func (h *Handler) servePage(c echo.Context, pc *pageCache, cp *models.Campaign, variant, what string, page func() (templ.Component, error)) error {
+	return h.serveVariant(c, pc, cp, variant, what, echo.MIMETextHTMLCharsetUTF8, "", func() ([]byte, error) {
+		comp, err := page()
+		if err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		if err := comp.Render(c.Request().Context(), &buf); err != nil {
+			return nil, err
+		}
+		return buf.Bytes(), nil
+	})
 }
 
 // write sends the page with the visitor's token in place, in one Write
 // with its length known: three writes through net/http's chunked encoding
 // cost a dozen system calls a page, the largest part of serving it.
-func (p *cachedPage) write(w http.ResponseWriter, token string, gzipOK bool) error {
+//
+// A page with an ETag is answered 304 when the request's If-None-Match
+// names the tag of the bytes it would get (a gzipped copy has a tag of
+// its own, negotiate.GzipETag), as negotiate.Gzip answers other pages.
+func (p *cachedPage) write(w http.ResponseWriter, req http.Header, token string) error {
 	if !p.hasToken {
 		token = ""
 	}
+	gzipOK := negotiate.AcceptsGzip(req) && p.gzip != nil
+	negotiate.AddVary(w.Header(), "Accept-Encoding")
+	if p.etag != "" {
+		etag := p.etag
+		if gzipOK {
+			etag = negotiate.GzipETag(etag)
+		}
+		w.Header().Set("ETag", etag)
+		if negotiate.NotModified(req, etag) {
+			negotiate.WriteNotModified(w)
+			return nil
+		}
+	}
 	buf := pageBuffers.Get().(*[]byte)
 	var b []byte
-	negotiate.AddVary(w.Header(), "Accept-Encoding")
-	if gzipOK && p.gzip != nil {
+	if gzipOK {
 		b = p.gzip.appendTo((*buf)[:0], token)
 		w.Header().Set("Content-Encoding", "gzip")
 	} else {
@@ -244,4 +338,35 @@ func (cc *campaignCache) forget(slugs ...string) {
 		delete(cc.entries, s)
 	}
 	cc.mu.Unlock()
+}
+
+// clear forgets every page kept.
+func (pc *pageCache) clear() {
+	pc.mu.Lock()
+	clear(pc.entries)
+	pc.variants = 0
+	pc.mu.Unlock()
+}
+
+// forgetPages drops every public page this instance keeps, so the next
+// visitor sees a change at once; other instances follow within the cache
+// time. Changes are rare beside reads (an organiser's save), so all of
+// them go, rather than working out which pages one change touches.
+func (h *Handler) forgetPages() {
+	for _, pc := range []*pageCache{h.pages, h.countPages, h.jsonPages, h.shareImages, h.homePages, h.deliveryPages, h.responsePages, h.signedPages, h.timelinePages, h.feedPages, h.packetPages} {
+		pc.clear()
+	}
+}
+
+// pagesFollowChanges is the middleware of every organiser route: after a
+// request that may change something (any method but GET and HEAD), the
+// public pages are rendered again (forgetPages).
+func (h *Handler) pagesFollowChanges(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead {
+			h.forgetPages()
+		}
+		return err
+	}
 }

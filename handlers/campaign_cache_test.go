@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"campaigntrack/config"
+	"campaigntrack/models"
 	"campaigntrack/negotiate"
 	"campaigntrack/seed"
 	"campaigntrack/testdb"
@@ -77,21 +78,22 @@ func BenchmarkCampaign(b *testing.B) {
 	const token = "c2lnbmVkLXRva2VuLW9mLXRoZS12aXNpdG9yLTMyYg"
 	req := httptest.NewRequest(http.MethodGet, "/", nil)
 	req.Header.Set("Accept-Encoding", "gzip")
+	plain := http.Header{} // a client that takes no gzip
 	for _, c := range []struct {
 		name   string
 		handle http.Handler
 	}{
 		{"splice", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html; charset=UTF-8")
-			page.write(w, token, true)
+			page.write(w, r.Header, token)
 		})},
 		{"middleware", negotiate.Gzip(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html; charset=UTF-8")
-			page.write(w, token, false)
+			page.write(w, plain, token)
 		}))},
 		{"plain", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html; charset=UTF-8")
-			page.write(w, token, false)
+			page.write(w, plain, token)
 		})},
 	} {
 		b.Run(c.name, func(b *testing.B) {
@@ -116,3 +118,45 @@ type countingWriter struct {
 func (w *countingWriter) Header() http.Header         { return w.header }
 func (w *countingWriter) WriteHeader(int)             {}
 func (w *countingWriter) Write(p []byte) (int, error) { w.n += len(p); return len(p), nil }
+
+// A variant named by the visitor cannot grow a cache without end: past
+// maxVariants, expired ones go first, and with none expired the page is
+// served but not kept. A packet code that finds no packet is never kept.
+func TestPageVariantsAreBounded(t *testing.T) {
+	t.Parallel()
+	pc := newPageCache(time.Minute)
+	cp := &models.Campaign{ID: 7, Slug: "c"}
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	for i := range 3 * maxVariants {
+		pc.store(cp, "city "+strconv.Itoa(i), []byte("page"), now, true)
+	}
+	if pc.variants != maxVariants || len(pc.entries) != maxVariants {
+		t.Fatalf("%d variants kept (%d entries), want at most %d", pc.variants, len(pc.entries), maxVariants)
+	}
+	pc.store(cp, "", []byte("plain"), now, true) // the plain page is always kept
+	if p, _ := pc.get(cp, "", now); p == nil {
+		t.Fatal("the plain page was not kept beside a full set of variants")
+	}
+	later := now.Add(2 * time.Minute)
+	pc.store(cp, "a new city", []byte("page"), later, true)
+	if p, _ := pc.get(cp, "a new city", later); p == nil || pc.variants != 1 {
+		t.Fatalf("after the variants expired, a new one was not kept (%d variants)", pc.variants)
+	}
+
+	store := testdb.Open(t, testdb.SQLite)
+	if _, err := seed.Load(context.Background(), store); err != nil {
+		t.Fatal(err)
+	}
+	h := New(store, slog.New(slog.NewTextHandler(io.Discard, nil)), config.Config{PageCache: time.Hour})
+	e := h.Router()
+	for range 2 {
+		w := httptest.NewRecorder()
+		e.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/campaigns/no-tech-for-ice/packets/ABCDE-FGHJK", nil))
+		if w.Code != http.StatusNotFound {
+			t.Fatalf("made-up packet code = %d, want 404", w.Code)
+		}
+	}
+	if n := len(h.packetPages.entries); n != 0 {
+		t.Errorf("%d packet pages kept for a code that finds none", n)
+	}
+}

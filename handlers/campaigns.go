@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"campaigntrack/models"
@@ -22,23 +22,34 @@ const (
 )
 
 // home lists every campaign with its headline figure and delivery progress.
+//
+// It is kept like a campaign's page, under no campaign (homeKey): the
+// counts it shows are as old as the cache time at most.
 func (h *Handler) home(c echo.Context) error {
+	return h.servePage(c, h.homePages, &homeKey, "", "home page", func() (templ.Component, error) { return h.homeView(c) })
+}
+
+// homeKey is the home page's place in its cache: no campaign's.
+var homeKey models.Campaign
+
+// homeView draws the home page.
+func (h *Handler) homeView(c echo.Context) (templ.Component, error) {
 	ctx := c.Request().Context()
 	campaigns, err := h.store.Campaigns(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	headlines, err := h.store.HeadlineClaims(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	counts, err := h.store.SignatureCounts(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	progress, err := h.store.AllDeliveryProgress(ctx, campaigns)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	v := views.HomeView{Campaigns: make([]views.CampaignCard, 0, len(campaigns))}
 	for _, cp := range campaigns {
@@ -52,7 +63,7 @@ func (h *Handler) home(c echo.Context) error {
 		}
 		v.Campaigns = append(v.Campaigns, card)
 	}
-	return render(c, http.StatusOK, views.HomePage(v))
+	return views.HomePage(v), nil
 }
 
 // How many places and signers the campaign page lists.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"campaigntrack/csvio"
@@ -22,17 +23,22 @@ func (h *Handler) deliveriesPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return h.servePage(c, h.deliveryPages, cp, "", "deliveries page", func() (templ.Component, error) { return h.deliveriesView(c, cp) })
+}
+
+// deliveriesView draws the deliveries page.
+func (h *Handler) deliveriesView(c echo.Context, cp *models.Campaign) (templ.Component, error) {
 	ds, err := h.store.DeliveriesFor(c.Request().Context(), cp.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	answers, err := h.store.AnswerStatus(c.Request().Context(), cp.ID, h.now())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	counts, err := h.store.DeliveryCounts(c.Request().Context(), cp.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	v := views.DeliveriesView{
 		Campaign: *cp, Deliveries: ds, Progress: models.Progress(ds, cp.DeliveriesPlanned),
@@ -63,7 +69,7 @@ func (h *Handler) deliveriesPage(c echo.Context) error {
 			Label: d.Place() + ": " + models.StatusLabel(d.Status) + mapWhen(d),
 		})
 	}
-	return render(c, http.StatusOK, views.DeliveriesPage(v))
+	return views.DeliveriesPage(v), nil
 }
 
 // placeOf is where a delivery goes on the map: its recorded coordinates,

@@ -43,6 +43,13 @@ type Handler struct {
 	health      healthCheck      // the last /healthz check of the database
 	now         func() time.Time // the one clock of every handler: time.Now but in tests
 
+	// The other public pages, each with a cache of its own: a shared link
+	// to any of them brings the same surge as one to the campaign page.
+	homePages, deliveryPages, responsePages, signedPages *pageCache
+	timelinePages                                        *pageCache // by filter (timelineVariant)
+	feedPages                                            *pageCache // the timeline's Atom feeds by filter, with ETags
+	packetPages                                          *pageCache // packet check pages, by code
+
 	signLimit   *signLimiter // nil when --sign-rate-limit is off
 	crossOrigin *http.CrossOriginProtection
 	logs        struct{ access, refused, failed *logBudget }
@@ -68,6 +75,8 @@ func New(store *models.Store, log *slog.Logger, cfg config.Config) *Handler {
 	h := &Handler{store: store, log: log, config: cfg, sessions: sm, signatures: store.NewSignatureWriter(256),
 		pages: newPageCache(cfg.PageCache), countPages: newPageCache(cfg.PageCache), jsonPages: newPageCache(cfg.PageCache), shareImages: newPageCache(cfg.PageCache), campaigns: newCampaignCache(cfg.PageCache), now: time.Now,
 		signLimit: newSignLimiter(cfg.SignRateLimit, maxSignKeys)}
+	h.homePages, h.deliveryPages, h.responsePages, h.signedPages = newPageCache(cfg.PageCache), newPageCache(cfg.PageCache), newPageCache(cfg.PageCache), newPageCache(cfg.PageCache)
+	h.timelinePages, h.feedPages, h.packetPages = newPageCache(cfg.PageCache), newFeedCache(cfg.PageCache), newPageCache(cfg.PageCache)
 	h.composer = mail.NewComposer(store, cfg.PublicURL(), cfg.MailSender())
 	h.sender = mail.NewSender(store, h.composer, cfg.SMTP, nil, cfg.KeepMailFor(), log)
 	sm.ErrorFunc = h.sessionError

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"campaigntrack/models"
@@ -125,16 +126,20 @@ func (h *Handler) packetCheck(c echo.Context) error {
 	if !packet.ValidCode(code) {
 		return pageNotFound("No packet has this code. A packet's code is printed on every page, for example ABCDE-FGHIJ.")
 	}
-	p, err := h.store.PacketByCode(c.Request().Context(), cp.ID, code)
-	if err != nil {
-		if errors.Is(err, models.ErrNotFound) {
-			return pageNotFound("No packet of this campaign has the code " + code + ".")
+	// Kept by code: only codes that found a packet are kept (a code that
+	// finds none is an error, never stored), so made-up codes add nothing.
+	return h.servePage(c, h.packetPages, cp, code, "packet check page", func() (templ.Component, error) {
+		p, err := h.store.PacketByCode(c.Request().Context(), cp.ID, code)
+		if err != nil {
+			if errors.Is(err, models.ErrNotFound) {
+				return nil, pageNotFound("No packet of this campaign has the code " + code + ".")
+			}
+			return nil, err
 		}
-		return err
-	}
-	d, err := h.store.Delivery(c.Request().Context(), cp.ID, p.DeliveryID)
-	if err != nil {
-		return recordErr(err)
-	}
-	return render(c, http.StatusOK, views.PacketCheckPage(views.PacketCheckView{Campaign: *cp, Packet: p, Delivery: d}))
+		d, err := h.store.Delivery(c.Request().Context(), cp.ID, p.DeliveryID)
+		if err != nil {
+			return nil, recordErr(err)
+		}
+		return views.PacketCheckPage(views.PacketCheckView{Campaign: *cp, Packet: p, Delivery: d}), nil
+	})
 }

@@ -2,8 +2,8 @@ package handlers
 
 import (
 	"io"
-	"net/http"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"campaigntrack/csvio"
@@ -18,13 +18,19 @@ func (h *Handler) responsesPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return h.servePage(c, h.responsePages, cp, "", "answers page", func() (templ.Component, error) { return h.responsesView(c, cp) })
+}
+
+// responsesView draws the answers page.
+func (h *Handler) responsesView(c echo.Context, cp *models.Campaign) (templ.Component, error) {
 	ctx := c.Request().Context()
 	v := views.ResponsesView{Campaign: *cp}
+	var err error
 	if v.Responses, err = h.store.ResponsesFor(ctx, cp.ID, models.ResponsesOldestFirst); err != nil {
-		return err
+		return nil, err
 	}
 	if v.Awaiting, err = h.store.Awaiting(ctx, cp.ID, h.now()); err != nil {
-		return err
+		return nil, err
 	}
 	// The Store loads responses, and what they answer, whole: their
 	// private notes stop here, so no later change to the page can show them.
@@ -38,7 +44,7 @@ func (h *Handler) responsesPage(c echo.Context) error {
 			r.Action.Notes = ""
 		}
 	}
-	return render(c, http.StatusOK, views.ResponsesPage(v))
+	return views.ResponsesPage(v), nil
 }
 
 // responsesCSV is the public CSV of the company's responses, oldest first,

@@ -96,7 +96,9 @@ func (h *Handler) Router() *echo.Echo {
 	// The organiser area: signed-in users only; every form carries the
 	// session's CSRF token; viewers read, organisers and admins change,
 	// admins manage users.
-	admin := e.Group("/admin", append(session, h.requireUser, h.sessionCSRF)...)
+	// After a change there, this instance's public pages are rendered
+	// again at once (pagesFollowChanges).
+	admin := e.Group("/admin", append(session, h.requireUser, h.sessionCSRF, h.pagesFollowChanges)...)
 	admin.GET("", h.adminHome)
 	admin.GET("/campaigns/new", h.newCampaignForm, requireEditor)
 	admin.POST("/campaigns", h.createCampaign, requireEditor)
@@ -163,7 +165,7 @@ func (h *Handler) Router() *echo.Echo {
 	// the upload's own time limit (server.go), the size limit, the session, a signed-in editor (so no one else's upload is
 	// read at all), the form parsed mostly to disk, then the CSRF check.
 	e.POST(signatureUploadPath, h.importSignatures,
-		append(append([]echo.MiddlewareFunc{h.slowUpload, middleware.BodyLimit(signatureUploadLimit)}, session...), h.requireUser, requireEditor, parseUpload, h.sessionCSRF)...)
+		append(append([]echo.MiddlewareFunc{h.slowUpload, middleware.BodyLimit(signatureUploadLimit)}, session...), h.requireUser, requireEditor, parseUpload, h.sessionCSRF, h.pagesFollowChanges)...)
 	// Signers' mail: the outbox's counts for everyone signed in; the
 	// messages, which carry addresses, for organisers and admins
 	// (admin_mail.go). News to a campaign's signers, "Tell the signers",

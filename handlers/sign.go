@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"campaigntrack/models"
@@ -126,11 +127,16 @@ func (h *Handler) signed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	count, err := h.countView(c, cp)
-	if err != nil {
-		return err
-	}
-	return render(c, http.StatusOK, views.SignedPage(views.SignedView{Campaign: *cp, Count: count, Confirming: h.confirms(cp)}))
+	// Kept like the campaign page: the count it shows is as old as that
+	// page's at most. The answer to the signature itself (sign) read the
+	// counter, and says the signature is in.
+	return h.servePage(c, h.signedPages, cp, "", "thank-you page", func() (templ.Component, error) {
+		count, err := h.countView(c, cp)
+		if err != nil {
+			return nil, err
+		}
+		return views.SignedPage(views.SignedView{Campaign: *cp, Count: count, Confirming: h.confirms(cp)}), nil
+	})
 }
 
 // confirms reports whether new web signatures to a campaign wait for

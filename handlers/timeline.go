@@ -2,14 +2,13 @@ package handlers
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"campaigntrack/csvio"
@@ -33,10 +32,24 @@ func (h *Handler) timelinePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return h.servePage(c, h.timelinePages, cp, timelineVariant(f), "timeline page", func() (templ.Component, error) { return h.timelineView(c, cp, f) })
+}
+
+// timelineVariant names a filtered timeline (its page, its feed) in its
+// page cache.
+func timelineVariant(f models.TimelineFilter) string {
+	if f == (models.TimelineFilter{}) {
+		return ""
+	}
+	return f.Kind + "\x00" + f.City
+}
+
+// timelineView draws the timeline page.
+func (h *Handler) timelineView(c echo.Context, cp *models.Campaign, f models.TimelineFilter) (templ.Component, error) {
 	ctx := c.Request().Context()
 	entries, err := h.store.Timeline(ctx, cp.ID, f)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// The form offers the cities of the whole timeline, not only of the
 	// entries shown, or a filtered page could not be widened to another
@@ -44,12 +57,12 @@ func (h *Handler) timelinePage(c echo.Context) error {
 	all := entries
 	if f != (models.TimelineFilter{}) {
 		if all, err = h.store.Timeline(ctx, cp.ID, models.TimelineFilter{}); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	cities := views.TimelineCities(all)
 	v := views.TimelineView{Campaign: *cp, Entries: entries, Kind: f.Kind, City: spelledAs(f.City, cities), Cities: cities}
-	return render(c, http.StatusOK, views.TimelinePage(v))
+	return views.TimelinePage(v), nil
 }
 
 // timelineAtom is the timeline as an Atom feed, with the same filters as
@@ -76,18 +89,28 @@ func (h *Handler) timelineAtom(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Feed readers poll: the cache gives each feed a strong ETag of its
+	// bytes, so a reader asking "has it changed?" gets a 304 with no body
+	// when it has not (campaign_cache.go, cachedPage.write).
+	c.Response().Header().Set("Cache-Control", "public, max-age=60")
+	return h.serveVariant(c, h.feedPages, cp, timelineVariant(f), "timeline feed", "application/atom+xml; charset=utf-8", "", func() ([]byte, error) { return h.renderTimelineAtom(c, cp, f) })
+}
+
+// renderTimelineAtom writes the feed, whole, into a buffer, so a failure is
+// an error response rather than half a feed.
+func (h *Handler) renderTimelineAtom(c echo.Context, cp *models.Campaign, f models.TimelineFilter) ([]byte, error) {
 	ctx := c.Request().Context()
 	entries, err := h.store.Timeline(ctx, cp.ID, f)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	coalition, err := h.store.OrganisationsFor(ctx, cp.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	site, err := h.siteID.get(func() (string, error) { return h.store.SiteID(ctx) })
 	if err != nil {
-		return err
+		return nil, err
 	}
 	f.City = spelledAs(f.City, views.TimelineCities(entries))
 	slices.Reverse(entries)
@@ -109,20 +132,11 @@ func (h *Handler) timelineAtom(c echo.Context) error {
 			doc.Updated = h.now()
 		}
 	}
-	// Written whole into a buffer first, as pages are, so a failure is an
-	// error response rather than half a feed.
 	var buf bytes.Buffer
 	if err := feed.WriteAtom(&buf, doc); err != nil {
-		return err
+		return nil, err
 	}
-	// Feed readers poll: a strong ETag of the feed's bytes lets them ask
-	// "has it changed?" and get a 304 with no body when it has not. The
-	// 304 is answered by negotiate.Gzip (routes.go), which alone knows
-	// whether the bytes go out gzipped and so which tag the client holds.
-	sum := sha256.Sum256(buf.Bytes())
-	c.Response().Header().Set("ETag", `"`+hex.EncodeToString(sum[:8])+`"`)
-	c.Response().Header().Set("Cache-Control", "public, max-age=60")
-	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 // timelineFilter reads ?kind= and ?city=, naming a bad one. The kind is

@@ -28,6 +28,8 @@ Usage:
   campaigntrack-load gen   [flags]   write a CSV of unique fake signatures
   campaigntrack-load attack -kind K  flood the server as an opponent would:
                                      slugs, signin or halfopen
+  campaigntrack-load hello [flags]   serve Echo's hello-world, the yardstick
+                                     the page targets are measured against
   campaigntrack-load SUBCOMMAND -h   the subcommand's flags
 
 Start the server with the signing rate limit off, or signers get 429s:
@@ -116,6 +118,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runGen(rest, stdout, stderr)
 	case "attack":
 		return runAttack(ctx, rest, stdout, stderr)
+	case "hello":
+		return runHello(ctx, rest, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "campaigntrack-load: unknown subcommand %q\n\n%s", sub, usage)
 		return 2
