@@ -769,9 +769,9 @@ func publicAnswerState(cp models.Campaign, s models.AnswerState) templ.Component
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var39 string
-			templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.JoinStringErrs("No answer from " + models.TargetName(cp.Target) + " for " + Number(int64(s.DaysWaiting)) + " " + pluralWord(s.DaysWaiting, "day", "days") + ".")
+			templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.JoinStringErrs(AwaitingFrom(models.TargetName(cp.Target), s.DaysWaiting) + ".")
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/deliveries.templ`, Line: 151, Col: 197}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/deliveries.templ`, Line: 151, Col: 116}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var39))
 			if templ_7745c5c3_Err != nil {

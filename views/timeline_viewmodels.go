@@ -300,12 +300,18 @@ func awaitingLink(slug string, a models.AwaitingAnswer) string {
 
 // AwaitingText is how long a record has gone unanswered: "No answer for
 // 12 days". A record of today has waited no whole day yet.
-func AwaitingText(days int) string {
-	switch days {
-	case 0:
-		return "No answer yet"
-	case 1:
-		return "No answer for 1 day"
+func AwaitingText(days int) string { return AwaitingFrom("", days) }
+
+// AwaitingFrom is AwaitingText naming who has not answered ("No answer
+// from Amazon for 3 days"); the one place the wording, and its "yet" for
+// a wait of under a day, is decided.
+func AwaitingFrom(target string, days int) string {
+	s := "No answer"
+	if target != "" {
+		s += " from " + target
 	}
-	return "No answer for " + Number(int64(days)) + " days"
+	if days <= 0 {
+		return s + " yet"
+	}
+	return s + " for " + Number(int64(days)) + " " + pluralWord(days, "day", "days")
 }
