@@ -137,15 +137,6 @@ func pluralWord(n int, one, many string) string {
 // inline styles, which the Content-Security-Policy refuses.
 const htmxConfig = `{"includeIndicatorStyles":false,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"429","swap":true},{"code":"503","swap":true},{"code":"[45]..","swap":false,"error":true}]}`
 
-// signerText is what the public sees of a signer who agreed: first name,
-// and city when given.
-func signerText(s models.PublicSigner) string {
-	if s.City == "" {
-		return s.FirstName
-	}
-	return s.FirstName + ", " + s.City
-}
-
 // WhenIn formats a record's time where it happened: the day alone when
 // only the day is known, else the day and time in the record's zone
 // ("15 July 2019, 11:00 PDT").
