@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,6 +34,18 @@ func focusedTestID(t *testing.T, ctx context.Context, want string) string {
 	}
 }
 
+// waitFor polls a JavaScript condition for up to 20 seconds, in whatever
+// document the tab holds then (a chromedp wait on a selector can hang when
+// the document it started in is navigated away).
+func waitFor(t *testing.T, ctx context.Context, cond, what string) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); !evaluate[bool](t, ctx, cond); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s: not there after 20 s", what)
+		}
+	}
+}
+
 // TestBrowserFocusAfterInPlaceSign (issue 16): on a phone, with htmx, a
 // signature refused for a wrong field puts focus on the error summary, and
 // the corrected signature puts it on the thanks; focus is never left on
@@ -42,13 +55,12 @@ func TestBrowserFocusAfterInPlaceSign(t *testing.T) {
 	ctx := newBrowser(t)
 	base := startServer(t)
 	navigate(t, ctx, base+demoPath, http.StatusOK)
+	waitFor(t, ctx, `typeof htmx !== "undefined" && document.readyState === "complete"`, "htmx")
 	fillSignForm(t, ctx, "not an email")
-	if err := chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS("[data-testid=sign-form] button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS("#sign [data-testid=error-summary]")),
-	); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("[data-testid=sign-form] button[type=submit]"))); err != nil {
 		t.Fatalf("signing with a wrong email: %v", err)
 	}
+	waitFor(t, ctx, `!!document.querySelector("#sign [data-testid=error-summary]")`, "the error summary")
 	if got := focusedTestID(t, ctx, "error-summary"); got != "error-summary" {
 		t.Errorf("after a refused in-place signature focus is on %q, want the error summary", got)
 	}
@@ -58,11 +70,12 @@ func TestBrowserFocusAfterInPlaceSign(t *testing.T) {
 
 	evaluate[string](t, ctx, `document.querySelector("#email").value = ""`)
 	typeInto(t, ctx, "#email", "rosa.focus@example.org")
-	if err := chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS("[data-testid=sign-form] button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS("[data-testid=sign-thanks]")),
-	); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("[data-testid=sign-form] button[type=submit]"))); err != nil {
 		t.Fatalf("signing again: %v", err)
+	}
+	waitFor(t, ctx, `!!document.querySelector("[data-testid=sign-thanks]")`, "the thanks")
+	if loc := location(t, ctx); !strings.HasSuffix(loc, demoPath) {
+		t.Errorf("signing in place navigated to %s; it should stay on the page", loc)
 	}
 	if got := focusedTestID(t, ctx, "sign-thanks-heading"); got != "sign-thanks-heading" {
 		t.Errorf("after an in-place signature focus is on %q, want the thanks heading", got)
