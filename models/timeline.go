@@ -251,7 +251,7 @@ func (s *Store) milestones(ctx context.Context, campaignID uint) ([]TimelineEntr
 		}
 		e := TimelineEntry{
 			Kind: TimelineMilestone, At: day, DateOnly: true,
-			Title:  upperFirst(figure) + " signatures reported by " + c.ClaimedBy,
+			Title:  upperFirst(figure) + " signatures, claimed by " + c.ClaimedBy,
 			Body:   c.Wording,
 			Status: "claim", Anchor: "claim-" + idString(c.ID), RecordID: c.ID, Updated: c.UpdatedAt,
 		}

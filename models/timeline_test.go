@@ -47,11 +47,11 @@ func TestTimelineDemo(t *testing.T) {
 			{"action", "2019-07-11", "Protesters disrupt the AWS Summit in New York", "New York"},
 			{"response", "2019-07-11", "Amazon: statement by Werner Vogels", "New York"},
 			{"response", "2019-07-12", "Amazon: statement by AWS spokesperson", ""},
-			{"milestone", "2019-07-14", "More than 200,000 signatures reported by Elizabeth, NJ organisers' press release", ""},
+			{"milestone", "2019-07-14", "More than 200,000 signatures, claimed by Elizabeth, NJ organisers' press release", ""},
 			{"delivery", "2019-07-14", "Petition delivered in Elizabeth, NJ", "Elizabeth"},
-			{"milestone", "2019-07-15", "More than 270,000 signatures reported by The organisers, as reported by The Seattle Times", ""},
-			{"milestone", "2019-07-15", "More than 270,000 signatures reported by KPIX CBS San Francisco", ""},
-			{"milestone", "2019-07-15", "250,000 signatures reported by The Guardian", ""},
+			{"milestone", "2019-07-15", "More than 270,000 signatures, claimed by The organisers, as reported by The Seattle Times", ""},
+			{"milestone", "2019-07-15", "More than 270,000 signatures, claimed by KPIX CBS San Francisco", ""},
+			{"milestone", "2019-07-15", "250,000 signatures, claimed by The Guardian", ""},
 			{"delivery", "2019-07-15", "Petition delivered in Seattle, WA", "Seattle"},
 			{"delivery", "2019-07-15", "Petition delivered in New York, NY", "New York"},
 			{"delivery", "2019-07-15", "Delivery planned in San Francisco, CA", "San Francisco"},
@@ -64,7 +64,7 @@ func TestTimelineDemo(t *testing.T) {
 			{"action", "2019-07-15", "Prime Day protest actions in Germany, the UK, Spain and Poland", ""},
 			{"response", "2019-07-15", "Amazon: no comment", ""},
 			{"response", "2019-07-15", "Amazon: no reply", "San Francisco"},
-			{"milestone", "2019-07-17", "More than 250,000 signatures reported by Daily Kos", ""},
+			{"milestone", "2019-07-17", "More than 250,000 signatures, claimed by Daily Kos", ""},
 		}
 		var got []row
 		for _, e := range entries {
@@ -138,7 +138,7 @@ func TestTimelineDemo(t *testing.T) {
 		if sf.Status != models.DeliveryPlanned || !strings.HasPrefix(sf.Body, "At Amazon office, Market Street. A Mijente organiser") || sf.TimeZone != "America/Los_Angeles" {
 			t.Errorf("San Francisco = %+v", sf)
 		}
-		kpix := byTitle("More than 270,000 signatures reported by KPIX CBS San Francisco")
+		kpix := byTitle("More than 270,000 signatures, claimed by KPIX CBS San Francisco")
 		if kpix.Status != "claim" || kpix.Body != "more than 270,000; actions in nine cities" ||
 			kpix.Sources[0] != (models.Source{Name: "KPIX CBS San Francisco", URL: "https://cbsnews.com/amp/sanfrancisco/news/amazon-prime-day-protests-ice-san-francisco"}) {
 			t.Errorf("KPIX claim = %+v", kpix)

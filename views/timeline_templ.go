@@ -622,7 +622,7 @@ func timelineEntry(slug string, e models.TimelineEntry) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if isSilence(e) {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 54, "<p class=\"silence\" data-testid=\"no-reply\">No reply: silence on the record.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 54, "<p class=\"silence\" data-testid=\"no-reply\">Silence on the record.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -220,6 +220,9 @@ func (v TimelineView) FeedPath() string { return TimelineFeedPath(v.Campaign.Slu
 // a delivery's status, an action's kind, a response's kind, or what
 // kind of figure a milestone is.
 func timelineStatus(e models.TimelineEntry) string {
+	if isSilence(e) {
+		return "" // the title says "no reply" and the entry says silence: once is enough
+	}
 	switch e.Status {
 	case "claim":
 		return "Reported total"
