@@ -132,8 +132,11 @@ func (h *Handler) campaignView(c echo.Context, cp *models.Campaign) (views.Campa
 	if v.Actions, err = h.store.LatestActions(ctx, cp.ID, latestActions); err != nil {
 		return v, err
 	}
-	v.Coalition, err = h.store.OrganisationsFor(ctx, cp.ID)
-	return v, err
+	if v.Coalition, err = h.store.OrganisationsFor(ctx, cp.ID); err != nil {
+		return v, err
+	}
+	v.Notes = views.CampaignSourceNotes(v)
+	return v, nil
 }
 
 // campaignJSON is the API form of the campaign's headline facts.

@@ -138,7 +138,7 @@ func TestCampaignPage(t *testing.T) {
 				t.Errorf("delivery city %s missing", city)
 			}
 		}
-		if got := text(doc.Find(`section [data-testid=delivery-progress]`)); got != "5 of 9 cities delivered" {
+		if got := text(doc.Find(`[data-testid=at-a-glance] [data-testid=delivery-progress]`)); got != "5 of 9 cities delivered" {
 			t.Errorf("delivery progress = %q", got)
 		}
 

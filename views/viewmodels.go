@@ -34,6 +34,44 @@ type CampaignView struct {
 	TopRegions models.PlaceCounts // places named only above the public threshold
 	TopCities  models.PlaceCounts
 	Signers    []models.PublicSigner
+	// Notes numbers the page's sources, each given once at the end of the
+	// page (see CampaignSourceNotes).
+	Notes *SourceNotes
+}
+
+// Headline is the figure the overview leads with, or nil when no claim is
+// marked as the headline.
+func (v CampaignView) Headline() *models.CountClaim {
+	if len(v.Claims) > 0 && v.Claims[0].Headline {
+		return &v.Claims[0]
+	}
+	return nil
+}
+
+// CampaignSourceNotes numbers the campaign page's sources in the order the
+// page cites them: the headline figure, the petition, the reported
+// figures, the answers, the actions, then the coalition.
+func CampaignSourceNotes(v CampaignView) *SourceNotes {
+	var cited [][]models.Source
+	if h := v.Headline(); h != nil {
+		cited = append(cited, []models.Source{h.Source()})
+	}
+	if v.Petition != nil {
+		cited = append(cited, v.Petition.Sources)
+	}
+	for _, c := range v.Claims {
+		cited = append(cited, []models.Source{c.Source()})
+	}
+	for _, r := range v.Responses {
+		cited = append(cited, r.Sources)
+	}
+	for _, a := range v.Actions {
+		cited = append(cited, a.Sources)
+	}
+	for _, o := range v.Coalition {
+		cited = append(cited, o.Sources)
+	}
+	return NewSourceNotes(cited...)
 }
 
 // Count is the live count of the page.
@@ -76,6 +114,10 @@ type CountView struct {
 	Pending  int64 // web signatures waiting for their signer's confirmation
 	Goal     int64
 }
+
+// Empty says there is no count to show yet: nobody recorded here and
+// nobody waiting to confirm. The public page then shows no "0" line.
+func (c CountView) Empty() bool { return c.Recorded == 0 && c.Pending == 0 }
 
 // Percent is the share of the goal reached, capped at 100.
 func (c CountView) Percent() int64 {
