@@ -115,9 +115,10 @@ type CountView struct {
 	Goal     int64
 }
 
-// Empty says there is no count to show yet: nobody recorded here and
-// nobody waiting to confirm. The public page then shows no "0" line.
-func (c CountView) Empty() bool { return c.Recorded == 0 && c.Pending == 0 }
+// Empty says there is no count to show yet: nobody recorded here, nobody
+// waiting to confirm and no goal to measure against. The public page then
+// shows no "0" line.
+func (c CountView) Empty() bool { return c.Recorded == 0 && c.Pending == 0 && c.Goal <= 0 }
 
 // Percent is the share of the goal reached, capped at 100.
 func (c CountView) Percent() int64 {
