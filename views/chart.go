@@ -62,7 +62,37 @@ func chartSummary(days []models.Tally) string {
 			peak, peakDay = d.N, d.Label
 		}
 	}
-	return fmt.Sprintf("%s over %d days, most on %s (%s)", Number(total), len(days), Day(peakDay), Number(peak))
+	return fmt.Sprintf("%s %s over %s %s, most on %s (%s)",
+		Number(total), pluralWord(int(min(total, 2)), "signature", "signatures"),
+		Number(int64(len(days))), pluralWord(len(days), "day", "days"), Day(peakDay), Number(peak))
+}
+
+// chartTicks are round values for a count axis from 0 to at least top:
+// steps of 1, 2 or 5 times a power of ten, about four of them.
+func chartTicks(top int64) []int64 {
+	if top <= 0 {
+		return []int64{0, 1}
+	}
+	step := int64(1)
+	for mag := int64(1); ; mag *= 10 {
+		if step = mag; top/step <= 5 {
+			break
+		}
+		if step = 2 * mag; top/step <= 5 {
+			break
+		}
+		if step = 5 * mag; top/step <= 5 {
+			break
+		}
+	}
+	var out []int64
+	for v := int64(0); ; v += step {
+		out = append(out, v)
+		if v >= top {
+			break
+		}
+	}
+	return out
 }
 
 func maxInt(a, b int64) int64 {

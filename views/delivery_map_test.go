@@ -165,3 +165,25 @@ func TestDeliveryMapRefusesScriptLinks(t *testing.T) {
 		t.Errorf("marker link %q", href)
 	}
 }
+
+// The list under the map says what each marker says, in the markers'
+// order, with the same link.
+func TestDeliveryMapListMatchesMarkers(t *testing.T) {
+	t.Parallel()
+	markers := []MapMarker{
+		{X: 97.6, Y: 46.3, Status: "delivered", Label: "Seattle, WA: delivered, 15 July 2019", Href: "#delivery-1"},
+		{X: 869.7, Y: 215.7, Status: "planned", Label: "New York, NY: planned", Href: "#delivery-2"},
+	}
+	doc, _ := renderMap(t, "t", markers)
+	items := doc.Find(`ol[data-testid="map-list"] > li`)
+	marks := doc.Find(`[data-testid="map-marker"]`)
+	if items.Length() != len(markers) || marks.Length() != len(markers) {
+		t.Fatalf("%d list items, %d markers, want %d", items.Length(), marks.Length(), len(markers))
+	}
+	items.Each(func(i int, li *goquery.Selection) {
+		a := li.Find("a")
+		if a.Text() != marks.Eq(i).Find("title").Text() || a.AttrOr("href", "") != marks.Eq(i).Parent().AttrOr("href", "") {
+			t.Errorf("item %d %q -> %q, marker says %q", i, a.Text(), a.AttrOr("href", ""), marks.Eq(i).Find("title").Text())
+		}
+	})
+}
