@@ -75,6 +75,23 @@ func TestBrowserOrganiserMarksADeliveryDelivered(t *testing.T) {
 	if got := texts(t, ctx, "[data-testid=outcome]"); !contains(got, "Left the printouts at the main reception desk") {
 		t.Errorf("the outcome is not on the public page: %q", got)
 	}
+	// On the phone each marker is a tap target of at least 24 px, and no
+	// two of them overlap (New York and Elizabeth are 10 miles apart).
+	if bad := evaluate[string](t, ctx, `(() => {
+		const rs = [...document.querySelectorAll('[data-testid=delivery-map] [data-testid=map-marker]')].map(c => c.getBoundingClientRect());
+		if (rs.length === 0) return 'no marker';
+		for (const [i, r] of rs.entries()) {
+			if (r.width < 24 || r.height < 24) return 'marker ' + (i+1) + ' is ' + r.width + 'x' + r.height + ' px';
+			for (const [j, o] of rs.entries()) {
+				// Circles: apart when their centres are two radii apart.
+				const d = Math.hypot((r.left + r.right - o.left - o.right) / 2, (r.top + r.bottom - o.top - o.bottom) / 2);
+				if (j > i && d < (r.width + o.width) / 2) return 'markers ' + (i+1) + ' and ' + (j+1) + ' overlap (' + d.toFixed(1) + ' px apart)';
+			}
+		}
+		return '';
+	})()`); bad != "" {
+		t.Errorf("map at phone width: %s", bad)
+	}
 	// The map's base layer loaded (an <image> inside the SVG).
 	if ok := evaluate[bool](t, ctx, `(() => { const i = document.querySelector('[data-testid=delivery-map] image'); return !!i && i.getBBox().width > 0 })()`); !ok {
 		t.Error("the map has no base layer")

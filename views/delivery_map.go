@@ -1,9 +1,12 @@
 package views
 
 import (
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 
+	"campaigntrack/geo"
 	"campaigntrack/models"
 )
 
@@ -13,6 +16,38 @@ type MapMarker struct {
 	Status string  // planned, under_way, delivered, refused, postponed, cancelled
 	Label  string  // "Seattle, WA: delivered 15 Jul 2019"
 	Href   string  // "#delivery-12": the row in the table below the map
+}
+
+// placedMarker is a marker as DeliveryMap draws it: its number (its
+// line in the list below the map), and where it is drawn and where its
+// place really is, as percentages of the frame.
+type placedMarker struct {
+	MapMarker
+	Number             int
+	X, Y, TrueX, TrueY string // "36.2%"
+	Moved              bool   // spread from its place: a leader line joins the two
+}
+
+// placeMarkers numbers the markers in their order and spreads those that
+// would hide each other (SpreadMarkers).
+func placeMarkers(ms []MapMarker) []placedMarker {
+	spread := SpreadMarkers(ms)
+	out := make([]placedMarker, len(ms))
+	for i, m := range ms {
+		s := spread[i]
+		out[i] = placedMarker{
+			MapMarker: m, Number: i + 1,
+			X: mapPercent(s.X, geo.MapWidth), Y: mapPercent(s.Y, geo.MapHeight),
+			TrueX: mapPercent(m.X, geo.MapWidth), TrueY: mapPercent(m.Y, geo.MapHeight),
+			Moved: math.Hypot(s.X-m.X, s.Y-m.Y) > 1,
+		}
+	}
+	return out
+}
+
+// mapPercent is a map coordinate as a percentage of the frame's side.
+func mapPercent(v, side float64) string {
+	return strconv.FormatFloat(v/side*100, 'f', 2, 64) + "%"
 }
 
 // markerColours are the marker fills by status: green done, blue still to

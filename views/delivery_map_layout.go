@@ -17,19 +17,29 @@ import (
 // DeliveryMap (delivery_map.templ) draws at these sizes and calls
 // SpreadMarkers itself.
 
-// Marker geometry, in map units (the base map's 975×610 frame).
+// Marker geometry. A marker is drawn at a fixed size in CSS pixels,
+// whatever the map's width (DeliveryMap has no viewBox: markers sit at
+// percentages of the frame), so it stays a 28 px tap target on a phone
+// instead of shrinking with the map to 7 px. The layout below works in
+// map units (the base map's 975×610 frame) at the narrowest width the map
+// is drawn at, markerMinWidth: markers spread far enough apart there are
+// further apart at any wider width.
 const (
-	markerRadius = 9 // big enough to see and tap on a phone, where the map is shown at a third of its size
-	// markerGap is the distance below which two markers are moved apart:
-	// at it, each still shows more than half of itself.
-	markerGap = 8
+	markerPx       = 14.0  // a marker's radius in CSS px: 28 px across, over the 24 px minimum target
+	markerMinWidth = 320.0 // the narrowest map, in CSS px: a 360 px phone less the page's margins
+	// markerRadius is a marker's radius in map units at markerMinWidth,
+	// for keeping markers inside the frame.
+	markerRadius = markerPx * geo.MapWidth / markerMinWidth
+	// markerGap is the distance, in map units, below which two markers
+	// are moved apart: two radii and a 2 px gap at the narrowest map.
+	markerGap = (2*markerPx + 2) * geo.MapWidth / markerMinWidth
 	// markerSpread is the spacing SpreadMarkers places markers at, a
 	// little over markerGap, so that spread markers are not found too
 	// close again by rounding and a second call changes nothing.
 	markerSpread = markerGap + 1
 )
 
-// SpreadMarkers returns the markers with those closer than about 8 map
+// SpreadMarkers returns the markers with those closer than markerGap map
 // units to each other (two cities in one metro area, or two deliveries in
 // one city) moved apart, so none hides another; the rest keep their
 // place. Markers within reach of each other, directly or through others,

@@ -25,7 +25,7 @@ func closest(ms []MapMarker) float64 {
 
 func TestSpreadMarkersLeavesApartMarkersAlone(t *testing.T) {
 	t.Parallel()
-	in := []MapMarker{marker(100, 100, "delivered", 1), marker(110, 100, "planned", 2), marker(500, 300, "refused", 3)}
+	in := []MapMarker{marker(100, 100, "delivered", 1), marker(100+markerGap+1, 100, "planned", 2), marker(500, 300, "refused", 3)}
 	out := SpreadMarkers(in)
 	for i := range in {
 		if out[i] != in[i] {
@@ -68,7 +68,7 @@ func TestSpreadMarkersSeparates(t *testing.T) {
 				t.Errorf("%s: marker %d is %+v, was %+v: order lost", name, i, out[i], in[i])
 			}
 			// Nudged, not flung across the map.
-			if d := math.Hypot(out[i].X-in[i].X, out[i].Y-in[i].Y); d > 40 {
+			if d := math.Hypot(out[i].X-in[i].X, out[i].Y-in[i].Y); d > markerSpread*float64(len(in)) {
 				t.Errorf("%s: marker %d moved %.1f", name, i, d)
 			}
 		}

@@ -3,12 +3,14 @@ package views
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"campaigntrack/assets"
+	"campaigntrack/geo"
 )
 
 func TestMapKey(t *testing.T) {
@@ -59,7 +61,7 @@ func TestDeliveryMapRenders(t *testing.T) {
 	if svg.Length() != 1 {
 		t.Fatalf("%d map svgs; html:\n%s", svg.Length(), raw)
 	}
-	for attr, want := range map[string]string{"viewBox": "0 0 975 610", "role": "group", "aria-labelledby": "delivery-map-title"} {
+	for attr, want := range map[string]string{"role": "group", "aria-labelledby": "delivery-map-title"} {
 		if got, _ := svg.Attr(attr); got != want {
 			t.Errorf("svg %s = %q, want %q", attr, got, want)
 		}
@@ -71,11 +73,16 @@ func TestDeliveryMapRenders(t *testing.T) {
 	if href, _ := img.Attr("href"); href != assets.Path("us-states.svg") || img.Length() != 1 {
 		t.Errorf("base image: %d, href %q, want %q", img.Length(), href, assets.Path("us-states.svg"))
 	}
-	if w, _ := img.Attr("width"); w != "975" {
+	if w, _ := img.Attr("width"); w != "100%" {
 		t.Errorf("base image width %q", w)
 	}
+	// No viewBox: markers are drawn in CSS px, so they keep their tap size
+	// on a phone instead of shrinking with the map.
+	if _, ok := svg.Attr("viewBox"); ok {
+		t.Error("the map has a viewBox: its markers would shrink with it")
+	}
 
-	circles := svg.Find(`a > circle[data-testid="map-marker"]`)
+	circles := svg.Find(`a > svg > circle[data-testid="map-marker"]`)
 	if circles.Length() != len(markers) {
 		t.Fatalf("%d markers, want %d", circles.Length(), len(markers))
 	}
@@ -83,18 +90,25 @@ func TestDeliveryMapRenders(t *testing.T) {
 	circles.Each(func(i int, c *goquery.Selection) {
 		m := spread[i]
 		attrs := map[string]string{
-			"data-status": m.Status, "fill": markerColour(m.Status), "stroke": "#ffffff", "stroke-width": "2.5", "r": "9.0",
-			"cx": f1(m.X), "cy": f1(m.Y),
+			"data-status": m.Status, "fill": markerColour(m.Status), "stroke": "#ffffff", "stroke-width": "2.5", "r": "14.0",
+			"data-number": strconv.Itoa(i + 1),
+		}
+		place := c.Parent()
+		if x, y := place.AttrOr("x", ""), place.AttrOr("y", ""); x != mapPercent(m.X, geo.MapWidth) || y != mapPercent(m.Y, geo.MapHeight) {
+			t.Errorf("marker %d at %s,%s, want %.1f,%.1f of 975x610", i, x, y, m.X, m.Y)
+		}
+		if n := place.Find("text").Text(); n != strconv.Itoa(i+1) {
+			t.Errorf("marker %d is numbered %q", i, n)
 		}
 		for a, want := range attrs {
 			if got, _ := c.Attr(a); got != want {
 				t.Errorf("marker %d: %s = %q, want %q", i, a, got, want)
 			}
 		}
-		if got := c.Find("title").Text(); got != m.Label {
+		if got := c.Find("title").Text(); got != strconv.Itoa(i+1)+". "+m.Label {
 			t.Errorf("marker %d: title %q, want %q", i, got, m.Label)
 		}
-		if href, _ := c.Parent().Attr("href"); href != m.Href {
+		if href, _ := c.Parent().Parent().Attr("href"); href != m.Href {
 			t.Errorf("marker %d: link %q, want %q", i, href, m.Href)
 		}
 	})
@@ -102,8 +116,13 @@ func TestDeliveryMapRenders(t *testing.T) {
 		t.Error("a label's markup was not escaped")
 	}
 	// The two New York markers no longer sit on each other.
-	if a, b := circles.Eq(1).AttrOr("cx", "")+circles.Eq(1).AttrOr("cy", ""), circles.Eq(2).AttrOr("cx", "")+circles.Eq(2).AttrOr("cy", ""); a == b {
+	at := func(i int) string { p := circles.Eq(i).Parent(); return p.AttrOr("x", "") + "," + p.AttrOr("y", "") }
+	if a, b := at(1), at(2); a == b {
 		t.Errorf("two markers at one place: %s", a)
+	}
+	// Each moved marker is joined to its real place.
+	if n := svg.Find(`line[data-testid="map-leader"]`).Length(); n != 2 {
+		t.Errorf("%d leader lines, want 2 (the two New York markers)", n)
 	}
 
 	// The legend: the statuses present, in flow order, in the markers' colours.
@@ -182,7 +201,9 @@ func TestDeliveryMapListMatchesMarkers(t *testing.T) {
 	}
 	items.Each(func(i int, li *goquery.Selection) {
 		a := li.Find("a")
-		if a.Text() != marks.Eq(i).Find("title").Text() || a.AttrOr("href", "") != marks.Eq(i).Parent().AttrOr("href", "") {
+		// The list's own numbering (an <ol>) is the marker's number.
+		if strconv.Itoa(i+1)+". "+a.Text() != marks.Eq(i).Find("title").Text() || marks.Eq(i).AttrOr("data-number", "") != strconv.Itoa(i+1) ||
+			a.AttrOr("href", "") != marks.Eq(i).Parent().Parent().AttrOr("href", "") {
 			t.Errorf("item %d %q -> %q, marker says %q", i, a.Text(), a.AttrOr("href", ""), marks.Eq(i).Find("title").Text())
 		}
 	})
