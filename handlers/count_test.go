@@ -152,22 +152,66 @@ func TestCountPageShowsEachSourceAndThePeopleOnce(t *testing.T) {
 			t.Errorf("%d unique bars, want 4", n)
 		}
 
-		// The reported totals, each with its source.
-		totals := doc.Find(`[data-testid=reported-totals] [data-testid=reported-total]`)
+		// The reported totals, each with its source, as a table.
+		totals := doc.Find(`table[data-testid=reported-totals] [data-testid=reported-total]`)
 		if totals.Length() != 6 {
 			t.Errorf("%d reported totals, want the 6 seeded claims", totals.Length())
 		}
-		totals.Each(func(_ int, li *goquery.Selection) {
-			if text(li.Find(".source")) == "Source:" {
-				t.Errorf("reported total without a source: %q", text(li))
+		totals.Each(func(_ int, tr *goquery.Selection) {
+			if text(tr.Find(`[data-testid=claim-source]`)) == "" || text(tr.Find(`[data-testid=claim-by]`)) == "" {
+				t.Errorf("reported total without its source or claimant: %q", text(tr))
 			}
 		})
-		if first := text(totals.First()); !strings.Contains(first, "more than 270,000") || !strings.Contains(first, "Source: The Seattle Times") {
-			t.Errorf("first reported total = %q, want the headline with its source", first)
+		if first := totals.First(); text(first.Find(`[data-testid=claim-figure]`)) != "more than 270,000" || !strings.HasPrefix(text(first.Find(`[data-testid=claim-source]`)), "The Seattle Times") {
+			t.Errorf("first reported total = %q, want the headline with its source", text(first))
 		}
 		if n := totals.Find(".source a[href^='https://']").Length(); n < 4 {
 			t.Errorf("%d reported totals link their source", n)
 		}
+
+		// The chart of them: the count made here first, then a bar per
+		// reported total, each named by its figure and claimant, described
+		// by the table.
+		claims := doc.Find(`[data-testid=claims-chart] svg`)
+		if role, _ := claims.Attr("role"); role != "img" || text(claims.Find("title").First()) == "" {
+			t.Errorf("reported-totals chart: role %q, title %q", role, text(claims.Find("title").First()))
+		}
+		if by, _ := claims.Attr("aria-describedby"); by == "" || doc.Find("table#"+by+"[data-testid=reported-totals]").Length() != 1 {
+			t.Errorf("the reported-totals chart is described by %q, not the table", by)
+		}
+		if _, stretched := claims.Attr("preserveAspectRatio"); stretched {
+			t.Error("the reported-totals chart's words may be stretched")
+		}
+		bars := claims.Find(`[data-testid=claims-bar]`)
+		if bars.Length() != 1+totals.Length() {
+			t.Fatalf("%d bars, want the count made here and one per reported total (%d)", bars.Length(), totals.Length())
+		}
+		if first := bars.First(); !first.HasClass("tracker") || !strings.Contains(text(first.Find("text")), "4 counted here") {
+			t.Errorf("first bar = %q, want the count made here", text(first.Find("text")))
+		}
+		widest := 0
+		bars.Each(func(i int, g *goquery.Selection) {
+			if g.Find("rect").Length() != 1 {
+				t.Errorf("bar %d has %d rects", i, g.Find("rect").Length())
+			}
+			if w, _ := g.Find("rect").Attr("width"); w == "100.0%" {
+				widest++
+			}
+			if i == 0 {
+				return
+			}
+			tr := totals.Eq(i - 1)
+			var lines []string
+			g.Find("text").Each(func(_ int, l *goquery.Selection) { lines = append(lines, text(l)) })
+			words := strings.Join(lines, " ")
+			if !strings.Contains(words, text(tr.Find(`[data-testid=claim-figure]`))) || !strings.Contains(words, text(tr.Find(`[data-testid=claim-by]`))) {
+				t.Errorf("bar %d says %q, not the figure and claimant of %q", i, words, text(tr))
+			}
+		})
+		if widest == 0 {
+			t.Error("no bar fills the chart: not scaled to the largest figure")
+		}
+
 		if rule := text(doc.Find(`[data-testid=identity-rule]`)); !strings.Contains(rule, "googlemail.com is gmail.com") || !strings.Contains(rule, "gmail.com: dots before the @ are ignored") {
 			t.Errorf("the identity rule is not explained: %q", rule)
 		}

@@ -17,6 +17,7 @@ type CountPageView struct {
 	Claims   []models.CountClaim // the reported totals, each with its source
 	Imported bool                // a source besides the form has received someone
 	Rules    []models.EmailRule  // the per-domain identity rules in force, built-in and organisers'
+	Chart    ClaimsChart         // the count made here beside the reported totals, as bars
 }
 
 // PeopleText is what the tracker's count counts, in words.
@@ -77,4 +78,97 @@ func frozenSourceText(f models.FrozenSource) string {
 // frozenSourceName names a source in a delivery's count with its partner.
 func frozenSourceName(f models.FrozenSource) string {
 	return sourceLabel(models.SourceFigure{Name: f.Name, Partner: f.Partner})
+}
+
+// The reported-totals chart: a horizontal bar per figure, the count made
+// here first and then each reported total, every bar scaled to the
+// largest figure and named above it by its figure and who gives it. The
+// SVG has no viewBox: its units are CSS pixels, so its words are never
+// stretched, and each bar's width is a percentage of the chart's width,
+// the largest figure's bar filling it, however narrow the screen.
+const (
+	claimsLine      = 16.0 // a label line's height
+	claimsBarHeight = 14.0
+	claimsRowGap    = 10.0
+	// claimsLineChars wraps a label: at 13 px, this many characters fit
+	// the 390 px phone's column.
+	claimsLineChars = 40
+)
+
+// ClaimsChartRow is one bar of the reported-totals chart, with its label
+// lines and its place.
+type ClaimsChartRow struct {
+	Tracker bool // the count made here, not a reported total
+	Lines   []ClaimsChartLine
+	BarY    string
+	BarH    string
+	Width   string // the bar's width, a percentage of the largest figure's: "55.6%"
+	Label   string // the bar's figure and who gives it, in one line
+}
+
+// ClaimsChartLine is one line of a bar's label, at its baseline.
+type ClaimsChartLine struct{ Y, Text string }
+
+// ClaimsChart is the chart's rows and height (in pixels); no rows when no
+// total was reported, as there is nothing to compare the count with.
+type ClaimsChart struct {
+	Rows   []ClaimsChartRow
+	Height string
+}
+
+// NewClaimsChart lays out the count made here (people, each counted once)
+// and each reported total, in the claims' order, scaled to the largest.
+func NewClaimsChart(people int64, claims []models.CountClaim) ClaimsChart {
+	if len(claims) == 0 {
+		return ClaimsChart{}
+	}
+	top := people
+	for _, c := range claims {
+		top = max(top, c.Count)
+	}
+	type entry struct {
+		tracker bool
+		n       int64
+		label   string
+	}
+	entries := []entry{{true, people, Number(people) + " counted here, each person once"}}
+	for _, c := range claims {
+		entries = append(entries, entry{false, c.Count, ClaimFigure(c) + " claimed by " + c.ClaimedBy})
+	}
+	var out ClaimsChart
+	y := 0.0
+	for _, e := range entries {
+		r := ClaimsChartRow{Tracker: e.tracker, Label: e.label, Width: f1(scaled(e.n, top, 100)) + "%", BarH: f1(claimsBarHeight)}
+		for _, l := range wrapWords(e.label, claimsLineChars) {
+			y += claimsLine
+			r.Lines = append(r.Lines, ClaimsChartLine{Y: f1(y - 3), Text: l})
+		}
+		r.BarY = f1(y + 2)
+		y += 2 + claimsBarHeight + claimsRowGap
+		out.Rows = append(out.Rows, r)
+	}
+	out.Height = f1(y - claimsRowGap + 1)
+	return out
+}
+
+// wrapWords breaks s at spaces into lines of at most width characters; a
+// longer word keeps a line of its own.
+func wrapWords(s string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = w
+		case len([]rune(line))+1+len([]rune(w)) <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
 }
