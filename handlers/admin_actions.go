@@ -19,7 +19,7 @@ func (h *Handler) actionRecords() *records[models.Action, views.ActionForm] {
 		parse: func(f formValues, _ *models.Campaign) (views.ActionForm, models.Action, models.FieldErrors) {
 			return parseActionForm(f)
 		},
-		toForm: actionToForm,
+		toForm:  actionToForm,
 		newForm: h.newActionForm,
 		get: func(ctx context.Context, s *models.Store, cid, id uint) (*models.Action, error) {
 			return s.Action(ctx, cid, id)

@@ -22,7 +22,7 @@ func (h *Handler) responseRecords() *records[models.Response, views.ResponseForm
 		parse: func(f formValues, _ *models.Campaign) (views.ResponseForm, models.Response, models.FieldErrors) {
 			return parseResponseForm(f)
 		},
-		toForm: responseToForm,
+		toForm:  responseToForm,
 		newForm: h.newResponseForm,
 		get: func(ctx context.Context, s *models.Store, cid, id uint) (*models.Response, error) {
 			return s.Response(ctx, cid, id)
