@@ -151,6 +151,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 		go servePprof(cfg.PprofAddr, log)
 	}
 	hs := handlers.New(store, log, cfg)
+	if !cfg.FakeNow.IsZero() {
+		log.Warn("--fake-now is set: the pages' clock started at a made-up instant, for tests only", "fake_now", cfg.FakeNow.Format(time.RFC3339))
+	}
 	defer hs.Close()
 	// The outbox's sender: it stops with ctx, after the message under way,
 	// and before the database closes.

@@ -39,6 +39,11 @@ type Config struct {
 	SMTP            *mail.SMTP    // where mail goes; nil: kept in the outbox, nothing leaves the machine; CAMPAIGNTRACK_SMTP_URL
 	MailFrom        mail.Address  // the sender of every mail; CAMPAIGNTRACK_MAIL_FROM
 	MailKeep        time.Duration // how long a sent message keeps its address; CAMPAIGNTRACK_MAIL_KEEP
+	// FakeNow, for tests only, is the instant the handlers' clock starts
+	// at (it runs on from there), so a browser test can drive the real
+	// binary at a known "now"; the zero time is the real clock.
+	// CAMPAIGNTRACK_FAKE_NOW
+	FakeNow time.Time
 }
 
 // DefaultPublicPlaceMin is the fewest signers a place needs before public
@@ -68,6 +73,7 @@ var Settings = []Setting{
 	{"smtp-url", "CAMPAIGNTRACK_SMTP_URL", "", "SMTP server for mail to signers: smtp://[user:pass@]host:port (STARTTLS when offered) or smtps://... (TLS); empty: mail is kept in the outbox, shown in the admin, never sent"},
 	{"mail-from", "CAMPAIGNTRACK_MAIL_FROM", "", "sender of mail to signers, such as \"No Tech for ICE <petition@example.org>\"; empty: campaigntrack@ the base URL's host"},
 	{"mail-keep", "CAMPAIGNTRACK_MAIL_KEEP", "168h", "how long a sent (or failed, or kept) message keeps the address it went to before it is blanked, from 1m to 8760h"},
+	{"fake-now", "CAMPAIGNTRACK_FAKE_NOW", "", "for tests only, never in production: start the clock of the pages (default dates, days waiting, today) at this instant, in RFC 3339 such as 2019-07-16T04:30:00Z, and let it run on from there. Empty: the real clock"},
 }
 
 // Parse reads flags from args, falling back on getenv and then on the
@@ -154,7 +160,36 @@ func ParseWith(name string, args []string, getenv func(string) string, output io
 	if cfg.MailKeep, err = time.ParseDuration(strings.TrimSpace(*values["mail-keep"])); err != nil || cfg.MailKeep < time.Minute || cfg.MailKeep > 8760*time.Hour {
 		return Config{}, fmt.Errorf("--mail-keep / CAMPAIGNTRACK_MAIL_KEEP: %q is not a duration from 1m to 8760h, such as 168h", *values["mail-keep"])
 	}
+	if cfg.FakeNow, err = ParseFakeNow(*values["fake-now"]); err != nil {
+		return Config{}, fmt.Errorf("--fake-now / CAMPAIGNTRACK_FAKE_NOW: %w", err)
+	}
 	return cfg, cfg.Validate()
+}
+
+// ParseFakeNow reads the test clock's starting instant: RFC 3339 with its
+// offset ("2019-07-16T04:30:00Z", "2019-07-15T21:30:00-07:00"); empty is
+// the zero time, the real clock.
+func ParseFakeNow(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil || t.Year() < 1970 || t.Year() > 9999 {
+		return time.Time{}, fmt.Errorf("%q is not an instant in RFC 3339 with its offset, such as 2019-07-16T04:30:00Z (a setting for tests only; leave it empty for the real clock)", s)
+	}
+	return t, nil
+}
+
+// Clock is the clock the handlers run on: time.Now, or with FakeNow set,
+// a clock that starts at FakeNow when Clock is called and runs on at the
+// real clock's pace.
+func (c Config) Clock() func() time.Time {
+	if c.FakeNow.IsZero() {
+		return time.Now
+	}
+	start, at := time.Now(), c.FakeNow
+	return func() time.Time { return at.Add(time.Since(start)) }
 }
 
 // Mailing reports whether mail leaves the machine (an SMTP server is set

@@ -121,3 +121,37 @@ func TestAbsoluteURL(t *testing.T) {
 		}
 	}
 }
+
+// TestFakeNow: CAMPAIGNTRACK_FAKE_NOW, a setting for tests, starts the
+// handlers' clock at the instant given; empty is the real clock, and a
+// malformed value stops start-up with a message naming the setting.
+func TestFakeNow(t *testing.T) {
+	t.Parallel()
+	cfg, err := config.Parse("serve", nil, func(string) string { return "" }, io.Discard)
+	if err != nil || !cfg.FakeNow.IsZero() {
+		t.Fatalf("default: FakeNow = %v, %v; want the zero time (the real clock)", cfg.FakeNow, err)
+	}
+	env := map[string]string{"CAMPAIGNTRACK_FAKE_NOW": "2019-07-16T04:30:00Z"}
+	cfg, err = config.Parse("serve", nil, func(k string) string { return env[k] }, io.Discard)
+	want := time.Date(2019, 7, 16, 4, 30, 0, 0, time.UTC)
+	if err != nil || !cfg.FakeNow.Equal(want) {
+		t.Fatalf("CAMPAIGNTRACK_FAKE_NOW: FakeNow = %v, %v; want %v", cfg.FakeNow, err, want)
+	}
+	if got := cfg.Clock()(); got.Before(want) || got.Sub(want) > time.Hour {
+		t.Errorf("the clock starts at %v, want %v (running on from there)", got, want)
+	}
+	cfg, err = config.Parse("serve", []string{"--fake-now", "2019-07-15T21:30:00-07:00"}, func(string) string { return "" }, io.Discard)
+	if err != nil || !cfg.FakeNow.Equal(want) {
+		t.Errorf("--fake-now with an offset: %v, %v; want %v", cfg.FakeNow, err, want)
+	}
+	for _, bad := range []string{"2019-07-16", "2019-07-16 04:30", "2019-07-16T04:30:00", "yesterday", "0000-01-01T00:00:00Z"} {
+		env["CAMPAIGNTRACK_FAKE_NOW"] = bad
+		_, err := config.Parse("serve", nil, func(k string) string { return env[k] }, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "CAMPAIGNTRACK_FAKE_NOW") || !strings.Contains(err.Error(), "RFC 3339") {
+			t.Errorf("CAMPAIGNTRACK_FAKE_NOW=%q: %v, want a refusal naming the setting and the format", bad, err)
+		}
+	}
+	if cfg, _ := config.Parse("serve", nil, func(string) string { return "" }, io.Discard); time.Since(cfg.Clock()()) > time.Minute {
+		t.Error("without FakeNow the clock is not the real one")
+	}
+}

@@ -19,6 +19,7 @@ const recentChanges = 20
 func (h *Handler) frame(c echo.Context, title string, campaign *models.Campaign, section string) views.AdminFrame {
 	return views.AdminFrame{
 		Title: title, User: currentUser(c), CSRF: csrfToken(c), Flash: h.popFlash(c),
+		Saved:    h.sessions.PopString(c.Request().Context(), sessionSaved),
 		Campaign: campaign, Section: section,
 	}
 }

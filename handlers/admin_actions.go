@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -13,14 +14,13 @@ import (
 // actions are the coalition's log of what it did.
 func (h *Handler) actionRecords() *records[models.Action, views.ActionForm] {
 	return &records[models.Action, views.ActionForm]{
-		h: h, section: "actions", audit: "action", noun: "Action",
+		h: h, section: "actions", audit: "action", noun: "Action", anchor: "action",
+		id: func(r *models.Action) uint { return r.ID },
 		parse: func(f formValues, _ *models.Campaign) (views.ActionForm, models.Action, models.FieldErrors) {
 			return parseActionForm(f)
 		},
-		toForm: actionToForm,
-		newForm: func(echo.Context) views.ActionForm {
-			return views.ActionForm{OccurredAt: h.now().UTC().Format("2006-01-02")}
-		},
+		toForm:  actionToForm,
+		newForm: h.newActionForm,
 		get: func(ctx context.Context, s *models.Store, cid, id uint) (*models.Action, error) {
 			return s.Action(ctx, cid, id)
 		},
@@ -45,10 +45,35 @@ func (h *Handler) actionRecords() *records[models.Action, views.ActionForm] {
 				return nil, err
 			}
 			answers, err := h.store.AnswerStatus(ctx, frame.Campaign.ID, h.now())
-			return views.ActionsAdminPage(views.ActionsAdminView{Frame: frame, Actions: actions, Answers: answers, Form: form, Errors: errs}), err
+			hint := views.PlaceTimeHint(models.ZoneFor(actionCountry(form.Country), form.Region))
+			return views.ActionsAdminPage(views.ActionsAdminView{Frame: frame, Actions: actions, Answers: answers, Form: form, Errors: errs, WhenHint: hint}), err
 		},
 		editPage: func(_ echo.Context, frame views.AdminFrame, _ uint, a *models.Action, form views.ActionForm, errs models.FieldErrors, history []models.AuditEntry) (templ.Component, error) {
 			return views.ActionEditPage(views.ActionEditView{Frame: frame, Action: a, Form: form, Errors: errs, History: history}), nil
 		},
 	}
 }
+
+// newActionForm is the empty quick log. The place may come in the query
+// (a delivery's "Log an action here": ?city=Seattle&region=WA); the time
+// is now where the action happens (models.NowAt): 21:30 on 15 July in
+// Seattle, not 04:30 on the 16th in UTC. Without a place whose zone is
+// known, the date alone (today in UTC): a time of day in the wrong zone
+// would be read in the zone of the state typed.
+func (h *Handler) newActionForm(c echo.Context, _ *models.Campaign) views.ActionForm {
+	form := views.ActionForm{
+		City: models.Clip(strings.TrimSpace(c.QueryParam("city")), maxPrefill), Region: models.Clip(strings.TrimSpace(c.QueryParam("region")), maxPrefill),
+		Country: strings.ToUpper(models.Clip(strings.TrimSpace(c.QueryParam("country")), maxPrefill)), Place: models.Clip(strings.TrimSpace(c.QueryParam("place")), maxPrefill),
+	}
+	zone := models.ZoneFor(actionCountry(form.Country), form.Region)
+	now := views.NowWhen(models.NowAt(h.now(), zone))
+	if zone == "" {
+		now.Clock = ""
+	}
+	form.OccurredAt = now
+	return form
+}
+
+// maxPrefill bounds a form value taken from the query: the Store's own
+// limits apply on save, this keeps a page from echoing a huge address.
+const maxPrefill = 200

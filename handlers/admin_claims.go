@@ -13,7 +13,8 @@ import (
 // claims are the signature figures each source reported.
 func (h *Handler) claimRecords() *records[models.CountClaim, views.ClaimForm] {
 	return &records[models.CountClaim, views.ClaimForm]{
-		h: h, section: "claims", audit: "claim", noun: "Claim",
+		h: h, section: "claims", audit: "claim", noun: "Claim", anchor: "claim",
+		id: func(r *models.CountClaim) uint { return r.ID },
 		parse: func(f formValues, _ *models.Campaign) (views.ClaimForm, models.CountClaim, models.FieldErrors) {
 			return parseClaimForm(f)
 		},

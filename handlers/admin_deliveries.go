@@ -18,7 +18,8 @@ import (
 // deliveries are the hand-overs of the petition, logged as they happen.
 func (h *Handler) deliveryRecords() *records[models.Delivery, views.DeliveryForm] {
 	return &records[models.Delivery, views.DeliveryForm]{
-		h: h, section: "deliveries", audit: "delivery", noun: "Delivery",
+		h: h, section: "deliveries", audit: "delivery", noun: "Delivery", anchor: "delivery",
+		id: func(r *models.Delivery) uint { return r.ID },
 		parse: func(f formValues, _ *models.Campaign) (views.DeliveryForm, models.Delivery, models.FieldErrors) {
 			return parseDeliveryForm(f)
 		},
@@ -102,7 +103,7 @@ func (h *Handler) markDeliveredForm(c echo.Context) error {
 		return err
 	}
 	form := views.MarkDeliveredForm{
-		DeliveredAt: h.now().In(models.ZoneOrUTC(orZone(d))).Format("2006-01-02T15:04"),
+		DeliveredAt: views.NowWhen(models.NowAt(h.now(), orZone(d))),
 		Recipient:   d.Recipient, DeliveryForm: d.DeliveryForm, Attendance: d.Attendance,
 		MediaPresent: d.MediaPresent,
 	}

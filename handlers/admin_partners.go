@@ -13,7 +13,8 @@ import (
 // partners are the campaign's coalition.
 func (h *Handler) partnerRecords() *records[models.Organisation, views.OrganisationForm] {
 	return &records[models.Organisation, views.OrganisationForm]{
-		h: h, section: "partners", audit: "organisation", noun: "Partner",
+		h: h, section: "partners", audit: "organisation", noun: "Partner", anchor: "partner",
+		id: func(r *models.Organisation) uint { return r.ID },
 		parse: func(f formValues, _ *models.Campaign) (views.OrganisationForm, models.Organisation, models.FieldErrors) {
 			return parseOrganisationForm(f)
 		},

@@ -3,6 +3,8 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -15,14 +17,13 @@ import (
 // responses are what the target said back, or that it said nothing.
 func (h *Handler) responseRecords() *records[models.Response, views.ResponseForm] {
 	return &records[models.Response, views.ResponseForm]{
-		h: h, section: "responses", audit: "response", noun: "Response",
+		h: h, section: "responses", audit: "response", noun: "Response", anchor: "response",
+		id: func(r *models.Response) uint { return r.ID },
 		parse: func(f formValues, _ *models.Campaign) (views.ResponseForm, models.Response, models.FieldErrors) {
 			return parseResponseForm(f)
 		},
-		toForm: responseToForm,
-		newForm: func(c echo.Context) views.ResponseForm {
-			return views.ResponseForm{Answers: c.QueryParam("answers"), RespondedAt: h.now().UTC().Format("2006-01-02")}
-		},
+		toForm:  responseToForm,
+		newForm: h.newResponseForm,
 		get: func(ctx context.Context, s *models.Store, cid, id uint) (*models.Response, error) {
 			return s.Response(ctx, cid, id)
 		},
@@ -99,8 +100,11 @@ func (h *Handler) logNoReply(c echo.Context) error {
 		fe.Add("answers", "choose the delivery or action that went unanswered")
 	}
 	if err = fe.Err(); err == nil {
-		today := h.now().UTC().Truncate(24 * time.Hour).Add(12 * time.Hour)
-		r.RespondedAt, r.DateOnly = today, true
+		// Today where the unanswered record happened: a silence logged at
+		// 21:30 in Seattle is dated that day, not the next (UTC's).
+		local := models.NowAt(h.now(), h.answeredZone(c.Request().Context(), cp.ID, r.DeliveryID, r.ActionID))
+		y, m, d := local.Date()
+		r.RespondedAt, r.DateOnly = time.Date(y, m, d, 12, 0, 0, 0, time.UTC), true // a day alone: its noon in UTC (ParseWhen)
 		r.Channel, r.Kind = models.ResponseNoReply, models.ResponseNoReply
 		r.Summary = "No answer from " + cp.Target + " as of this date."
 		err = h.store.CreateResponse(c.Request().Context(), actor(c), cp.ID, &r)
@@ -114,4 +118,50 @@ func (h *Handler) logNoReply(c echo.Context) error {
 	}
 	h.flash(c, "The silence is on the record: “no reply” logged for today.")
 	return c.Redirect(http.StatusSeeOther, path)
+}
+
+// newResponseForm is the empty response form: what it answers may come in
+// the query (?answers=delivery:3), and the time is now in the zone of the
+// place of what it answers (models.NowAt), with that zone chosen so the
+// time is read back in it. Without such a zone, the date alone.
+func (h *Handler) newResponseForm(c echo.Context, cp *models.Campaign) views.ResponseForm {
+	form := views.ResponseForm{Answers: c.QueryParam("answers")}
+	var delivery, action *uint
+	if kind, id, _ := strings.Cut(form.Answers, ":"); kind == models.AnswersDelivery || kind == models.AnswersAction {
+		if n, err := strconv.ParseUint(id, 10, 32); err == nil && n > 0 {
+			u := uint(n)
+			if kind == models.AnswersDelivery {
+				delivery = &u
+			} else {
+				action = &u
+			}
+		}
+	}
+	zone := h.answeredZone(c.Request().Context(), cp.ID, delivery, action)
+	form.RespondedAt = views.NowWhen(models.NowAt(h.now(), zone))
+	if zone == "" {
+		form.RespondedAt.Clock = ""
+	}
+	form.TimeZone = zone
+	return form
+}
+
+// answeredZone is the zone of the place of the delivery or action a
+// response answers, "" when it answers the campaign, is not found, or
+// happened where no zone is known.
+func (h *Handler) answeredZone(ctx context.Context, campaignID uint, delivery, action *uint) string {
+	switch {
+	case delivery != nil:
+		if d, err := h.store.Delivery(ctx, campaignID, *delivery); err == nil {
+			return orZone(d)
+		}
+	case action != nil:
+		if a, err := h.store.Action(ctx, campaignID, *action); err == nil {
+			if a.TimeZone != "" {
+				return a.TimeZone
+			}
+			return models.ZoneFor(a.Country, a.Region)
+		}
+	}
+	return ""
 }

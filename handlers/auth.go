@@ -20,6 +20,7 @@ const (
 	sessionUserID = "user_id"
 	sessionAuthAt = "auth_at" // unix nanoseconds of sign-in
 	sessionFlash  = "flash"
+	sessionSaved  = "saved" // the list anchor of the record just saved (records.showSaved)
 )
 
 // Context keys for per-request values.

@@ -162,8 +162,11 @@ func TestOrganiserMovesADeliveryAlongItsFlow(t *testing.T) {
 		if form.status != http.StatusOK {
 			t.Fatalf("deliver form: %d", form.status)
 		}
-		if v, _ := form.doc(t).Find(`input[name=delivered_at]`).Attr("value"); len(v) != len("2006-01-02T15:04") {
-			t.Errorf("the time is not filled in with now: %q", v)
+		page := form.doc(t)
+		date, _ := page.Find(`input[type=date][name=delivered_at]`).Attr("value")
+		clock, _ := page.Find(`input[type=time][name=delivered_at_time]`).Attr("value")
+		if len(date) != len("2006-01-02") || len(clock) != len("15:04") {
+			t.Errorf("the date and time pickers are not filled in with now: %q %q", date, clock)
 		}
 		r = b.post(path+"/deliver", url.Values{"delivered_at": {"2019-07-15T12:30"}, "outcome": {""}})
 		if r.status != http.StatusUnprocessableEntity || r.doc(t).Find(`[data-testid=field-outcome] [data-testid=field-error]`).Length() != 1 {

@@ -18,6 +18,20 @@ type formValues interface{ FormValue(string) string }
 
 func field(f formValues, name string) string { return strings.TrimSpace(f.FormValue(name)) }
 
+// whenField reads a time's date and time pickers (views.WhenInput): the
+// date named name, the time name+"_time".
+func whenField(f formValues, name string) views.WhenForm {
+	return views.WhenForm{Date: field(f, name), Clock: field(f, name+"_time")}
+}
+
+// parseWhen reads a time's pickers (models.ParseDateTime) in loc and
+// names the field it came from when it cannot.
+func parseWhen(fe models.FieldErrors, name string, w views.WhenForm, loc *time.Location) models.GivenTime {
+	at, err := models.ParseDateTime(w.Date, w.Clock, loc)
+	fe.AddError(name, err)
+	return at
+}
+
 // The value parsers are the models' (models/parse.go), the ones the CSV
 // readers call, so a form and a file refuse a value with the same message;
 // these name the field it was typed in.
@@ -157,7 +171,7 @@ func parseDeliveryForm(f formValues) (views.DeliveryForm, models.Delivery, model
 	form := views.DeliveryForm{
 		City: field(f, "city"), Region: field(f, "region"), Country: strings.ToUpper(field(f, "country")),
 		Venue: field(f, "venue"), Address: field(f, "address"), Latitude: field(f, "latitude"), Longitude: field(f, "longitude"),
-		Kind: field(f, "kind"), Status: field(f, "status"), ScheduledAt: field(f, "scheduled_at"), DeliveredAt: field(f, "delivered_at"),
+		Kind: field(f, "kind"), Status: field(f, "status"), ScheduledAt: whenField(f, "scheduled_at"), DeliveredAt: whenField(f, "delivered_at"),
 		TimeZone: field(f, "time_zone"), Recipient: field(f, "recipient"), SignaturesDelivered: field(f, "signatures_delivered"),
 		DeliveryForm: field(f, "delivery_form"), Outcome: field(f, "outcome"), LeadOrganisation: field(f, "lead_organisation"),
 		Attendance: field(f, "attendance"), Sources: field(f, "sources"), Notes: field(f, "notes"),
@@ -178,10 +192,8 @@ func parseDeliveryForm(f formValues) (views.DeliveryForm, models.Delivery, model
 	fe.AddError("latitude", err)
 	d.Longitude, err = models.ParseLongitude(form.Longitude)
 	fe.AddError("longitude", err)
-	scheduled, err := models.ParseGiven(form.ScheduledAt, loc)
-	fe.AddError("scheduled_at", err)
-	delivered, err := models.ParseGiven(form.DeliveredAt, loc)
-	fe.AddError("delivered_at", err)
+	scheduled := parseWhen(fe, "scheduled_at", form.ScheduledAt, loc)
+	delivered := parseWhen(fe, "delivered_at", form.DeliveredAt, loc)
 	d.ScheduledAt, d.ScheduledDateOnly = scheduled.At, scheduled.DateOnly
 	d.DeliveredAt, d.DateOnly = delivered.At, delivered.DateOnly
 	d.TimeZone = models.RecordZone(zone, d.Country, d.Region, scheduled, delivered)
@@ -193,8 +205,8 @@ func deliveryToForm(d *models.Delivery) views.DeliveryForm {
 	form := views.DeliveryForm{
 		City: d.City, Region: d.Region, Country: d.Country, Venue: d.Venue, Address: d.Address,
 		Kind: d.Kind, Status: d.Status, TimeZone: d.TimeZone, Recipient: d.Recipient,
-		ScheduledAt:  views.FormTime(d.ScheduledAt, d.ScheduledDateOnly, d.TimeZone),
-		DeliveredAt:  views.FormTime(d.DeliveredAt, d.DateOnly, d.TimeZone),
+		ScheduledAt:  views.FormWhen(d.ScheduledAt, d.ScheduledDateOnly, d.TimeZone),
+		DeliveredAt:  views.FormWhen(d.DeliveredAt, d.DateOnly, d.TimeZone),
 		DeliveryForm: d.DeliveryForm, Outcome: d.Outcome, LeadOrganisation: d.LeadOrganisation,
 		Attendance: d.Attendance, MediaPresent: d.MediaPresent, Sources: views.SourcesText(d.Sources), Notes: d.Notes,
 	}
@@ -215,16 +227,15 @@ func deliveryToForm(d *models.Delivery) views.DeliveryForm {
 // tells the public nothing.
 func parseMarkDeliveredForm(f formValues, d *models.Delivery) (views.MarkDeliveredForm, func(*models.Delivery), models.FieldErrors) {
 	form := views.MarkDeliveredForm{
-		DeliveredAt: field(f, "delivered_at"), Outcome: field(f, "outcome"), Recipient: field(f, "recipient"),
+		DeliveredAt: whenField(f, "delivered_at"), Outcome: field(f, "outcome"), Recipient: field(f, "recipient"),
 		SignaturesDelivered: field(f, "signatures_delivered"), DeliveryForm: field(f, "delivery_form"),
 		Attendance: field(f, "attendance"), MediaPresent: f.FormValue("media_present") == "on",
 	}
 	fe := models.FieldErrors{}
 	zone, loc := placeZone(fe, d.TimeZone, d.Country, d.Region)
-	at, err := models.ParseGiven(form.DeliveredAt, loc)
-	fe.AddError("delivered_at", err)
+	at := parseWhen(fe, "delivered_at", form.DeliveredAt, loc)
 	zone = models.RecordZone(zone, d.Country, d.Region, at)
-	if form.DeliveredAt == "" {
+	if form.DeliveredAt.Date == "" && form.DeliveredAt.Clock == "" {
 		fe.Add("delivered_at", "give the date and time it was delivered")
 	}
 	if form.Outcome == "" {
@@ -255,23 +266,19 @@ func parseMarkDeliveredForm(f formValues, d *models.Delivery) (views.MarkDeliver
 func parseActionForm(f formValues) (views.ActionForm, models.Action, models.FieldErrors) {
 	form := views.ActionForm{
 		Kind: field(f, "kind"), Title: field(f, "title"), Description: field(f, "description"),
-		OccurredAt: field(f, "occurred_at"), Place: field(f, "place"), City: field(f, "city"), Region: field(f, "region"),
+		OccurredAt: whenField(f, "occurred_at"), Place: field(f, "place"), City: field(f, "city"), Region: field(f, "region"),
 		Country: strings.ToUpper(field(f, "country")), Attendance: field(f, "attendance"), Organisations: field(f, "organisations"),
 		TimeZone: field(f, "time_zone"), Sources: field(f, "sources"), Notes: field(f, "notes"),
 	}
 	fe := models.FieldErrors{}
-	country := form.Country
-	if country == "" {
-		country = "US"
-	}
+	country := actionCountry(form.Country)
 	zone, loc := placeZone(fe, form.TimeZone, country, form.Region)
 	a := models.Action{
 		Kind: form.Kind, Title: form.Title, Description: form.Description, Place: form.Place, City: form.City,
 		Region: form.Region, Country: country, Attendance: form.Attendance, Organisations: form.Organisations,
 		Notes: form.Notes, Sources: parseSources(fe, "sources", form.Sources),
 	}
-	at, err := models.ParseGiven(form.OccurredAt, loc)
-	fe.AddError("occurred_at", err)
+	at := parseWhen(fe, "occurred_at", form.OccurredAt, loc)
 	if at.At != nil {
 		a.OccurredAt, a.DateOnly = *at.At, at.DateOnly
 	}
@@ -282,9 +289,18 @@ func parseActionForm(f formValues) (views.ActionForm, models.Action, models.Fiel
 	return form, a, fe
 }
 
+// actionCountry is an action's country: the one given, else the United
+// States, as the action form offers.
+func actionCountry(country string) string {
+	if country == "" {
+		return "US"
+	}
+	return country
+}
+
 func actionToForm(a *models.Action) views.ActionForm {
 	return views.ActionForm{
-		Kind: a.Kind, Title: a.Title, Description: a.Description, OccurredAt: views.FormTime(&a.OccurredAt, a.DateOnly, a.TimeZone),
+		Kind: a.Kind, Title: a.Title, Description: a.Description, OccurredAt: views.FormWhen(&a.OccurredAt, a.DateOnly, a.TimeZone),
 		Place: a.Place, City: a.City, Region: a.Region, Country: a.Country, Attendance: a.Attendance,
 		Organisations: a.Organisations, TimeZone: a.TimeZone, Sources: views.SourcesText(a.Sources), Notes: a.Notes,
 	}
@@ -295,7 +311,7 @@ func actionToForm(a *models.Action) views.ActionForm {
 // record is the campaign's own.
 func parseResponseForm(f formValues) (views.ResponseForm, models.Response, models.FieldErrors) {
 	form := views.ResponseForm{
-		RespondedAt: field(f, "responded_at"), Speaker: field(f, "speaker"), SpeakerRole: field(f, "speaker_role"),
+		RespondedAt: whenField(f, "responded_at"), Speaker: field(f, "speaker"), SpeakerRole: field(f, "speaker_role"),
 		Channel: field(f, "channel"), Kind: field(f, "kind"), Quote: field(f, "quote"), Summary: field(f, "summary"),
 		Answers: field(f, "answers"), TimeZone: field(f, "time_zone"), Sources: field(f, "sources"), Notes: field(f, "notes"),
 	}
@@ -306,8 +322,7 @@ func parseResponseForm(f formValues) (views.ResponseForm, models.Response, model
 		Quote: form.Quote, Summary: form.Summary, Notes: form.Notes,
 		Sources: parseSources(fe, "sources", form.Sources),
 	}
-	at, err := models.ParseGiven(form.RespondedAt, loc)
-	fe.AddError("responded_at", err)
+	at := parseWhen(fe, "responded_at", form.RespondedAt, loc)
 	if at.At != nil {
 		r.RespondedAt, r.DateOnly = *at.At, at.DateOnly
 	}
@@ -334,7 +349,7 @@ func parseResponseForm(f formValues) (views.ResponseForm, models.Response, model
 
 func responseToForm(r *models.Response) views.ResponseForm {
 	form := views.ResponseForm{
-		RespondedAt: views.FormTime(&r.RespondedAt, r.DateOnly, r.TimeZone), Speaker: r.Speaker, SpeakerRole: r.SpeakerRole,
+		RespondedAt: views.FormWhen(&r.RespondedAt, r.DateOnly, r.TimeZone), Speaker: r.Speaker, SpeakerRole: r.SpeakerRole,
 		Channel: r.Channel, Kind: r.Kind, Quote: r.Quote, Summary: r.Summary, Answers: "campaign",
 		TimeZone: r.TimeZone, Sources: views.SourcesText(r.Sources), Notes: r.Notes,
 	}

@@ -73,7 +73,7 @@ func New(store *models.Store, log *slog.Logger, cfg config.Config) *Handler {
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Path = "/"
 	h := &Handler{store: store, log: log, config: cfg, sessions: sm, signatures: store.NewSignatureWriter(256),
-		pages: newPageCache(cfg.PageCache), countPages: newPageCache(cfg.PageCache), jsonPages: newPageCache(cfg.PageCache), shareImages: newPageCache(cfg.PageCache), campaigns: newCampaignCache(cfg.PageCache), now: time.Now,
+		pages: newPageCache(cfg.PageCache), countPages: newPageCache(cfg.PageCache), jsonPages: newPageCache(cfg.PageCache), shareImages: newPageCache(cfg.PageCache), campaigns: newCampaignCache(cfg.PageCache), now: cfg.Clock(),
 		signLimit: newSignLimiter(cfg.SignRateLimit, maxSignKeys)}
 	h.homePages, h.deliveryPages, h.responsePages, h.signedPages = newPageCache(cfg.PageCache), newPageCache(cfg.PageCache), newPageCache(cfg.PageCache), newPageCache(cfg.PageCache)
 	h.timelinePages, h.feedPages, h.packetPages = newPageCache(cfg.PageCache), newFeedCache(cfg.PageCache), newPageCache(cfg.PageCache)

@@ -23,12 +23,17 @@ type records[T any, F any] struct {
 	section string // URL segment and admin tab: /admin/campaigns/{slug}/{section}
 	audit   string // the record type in the audit log
 	noun    string // "Partner": for flash messages
+	// anchor is the id prefix of a record in the list ("action" for
+	// id="action-12"): after a save the list opens at the record saved.
+	anchor string
+	// id is a record's id, read after it is stored.
+	id func(*T) uint
 
 	parse  func(f formValues, cp *models.Campaign) (F, T, models.FieldErrors)
 	toForm func(*T) F
 	// newForm, if set, fills the empty add form (a default date, a choice
 	// carried in the query).
-	newForm func(c echo.Context) F
+	newForm func(c echo.Context, cp *models.Campaign) F
 	get     func(ctx context.Context, s *models.Store, campaignID, id uint) (*T, error)
 	create  func(ctx context.Context, s *models.Store, a models.Actor, campaignID uint, rec *T) error
 	// update copies what the form edits from parsed onto the stored record.
@@ -88,7 +93,7 @@ func (k *records[T, F]) list(c echo.Context) error {
 	}
 	var form F
 	if k.newForm != nil {
-		form = k.newForm(c)
+		form = k.newForm(c, cp)
 	}
 	return k.showList(c, cp, form, nil)
 }
@@ -111,7 +116,16 @@ func (k *records[T, F]) add(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return k.h.redirectWithFlash(c, k.path(cp), k.name(&rec)+" added.")
+	return k.showSaved(c, cp, k.id(&rec), k.name(&rec)+" added.")
+}
+
+// showSaved sends the organiser to the record just saved, in its list: the
+// list's address with the record's anchor, so the page opens scrolled to
+// it, and the record marked as saved (savedAnchor) with the message.
+func (k *records[T, F]) showSaved(c echo.Context, cp *models.Campaign, id uint, msg string) error {
+	anchor := views.RecordAnchor(k.anchor, id)
+	k.h.sessions.Put(c.Request().Context(), sessionSaved, anchor)
+	return k.h.redirectWithFlash(c, k.path(cp)+"#"+anchor, msg)
 }
 
 // edit shows one record's form and history.
@@ -153,7 +167,7 @@ func (k *records[T, F]) save(c echo.Context) error {
 	if err != nil {
 		return recordErr(err)
 	}
-	return k.h.redirectWithFlash(c, k.path(cp), k.name(&rec)+" saved.")
+	return k.showSaved(c, cp, id, k.name(&rec)+" saved.")
 }
 
 // delete removes a record, once confirmed (confirm.go): the first POST

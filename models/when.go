@@ -171,3 +171,71 @@ func RecordZone(named, country, region string, given ...GivenTime) string {
 	}
 	return zone
 }
+
+// ParseDateTime reads a time as the organiser forms send it, from a date
+// picker and a time picker: date "2019-07-15" and clock "21:30" (or
+// "21:30:05"), read in loc, the place's zone. It is ParseWhen for two
+// fields: the clock empty, the date field is read by ParseWhen alone, so
+// a date on its own is known to the day only, and a date and time typed as
+// text where a browser has no picker ("2019-07-15 11:00",
+// "2019-07-15T11:00:00-07:00") is read as before. A clock without a date,
+// or a clock beside a date field that has a time of its own, is refused.
+func ParseDateTime(date, clock string, loc *time.Location) (GivenTime, error) {
+	date, clock = strings.TrimSpace(date), strings.TrimSpace(clock)
+	if clock == "" {
+		return ParseGiven(date, loc)
+	}
+	if date == "" {
+		return GivenTime{}, fmt.Errorf("%q %w: give the date too, for example 2019-07-15", clipValue(clock), ErrNoDate)
+	}
+	c, ok := parseClock(clock)
+	if !ok {
+		return GivenTime{}, fmt.Errorf("%q is not a time of day: write it as 21:30", clipValue(clock))
+	}
+	day, dateOnly, err := ParseWhen(date, time.UTC)
+	if err != nil {
+		return GivenTime{}, err
+	}
+	if !dateOnly {
+		return GivenTime{}, fmt.Errorf("%q has a time of its own: give the time once, in the time field", clipValue(date))
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, m, d := day.Date()
+	t := time.Date(y, m, d, c.Hour(), c.Minute(), c.Second(), 0, loc)
+	if err := CheckYear(date, t); err != nil {
+		return GivenTime{}, err
+	}
+	return GivenTime{At: &t}, nil
+}
+
+// parseClock reads a time of day as a time picker sends it (15:04, or
+// 15:04:05 with seconds), or as ParseWhen recognises one typed ("3pm").
+func parseClock(s string) (time.Time, bool) {
+	if utf8.RuneCountInString(s) > maxWhenLen {
+		return time.Time{}, false
+	}
+	for _, layout := range []string{"15:04", "15:04:05", "15:04:05.999999999", "3:04pm", "3:04 pm", "3pm", "3 pm", "3:04PM", "3PM"} {
+		if v, err := time.Parse(layout, s); err == nil {
+			return v, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// NowAt is the current time read where a new record happens, for the
+// default of its form: in the zone of its place (ZoneFor, or the zone
+// the record names), else in the campaign's zone, else in UTC. At 21:30
+// in Seattle on 15 July it is 15 July, not 16 July as in UTC.
+func NowAt(now time.Time, zones ...string) time.Time {
+	for _, z := range zones {
+		if z == "" {
+			continue
+		}
+		if loc, err := LoadZone(z); err == nil {
+			return now.In(loc)
+		}
+	}
+	return now.UTC()
+}

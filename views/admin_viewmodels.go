@@ -13,6 +13,7 @@ type AdminFrame struct {
 	User     *models.User
 	CSRF     string
 	Flash    string
+	Saved    string           // the list anchor of the record just saved, shown marked (RecordAnchor)
 	Campaign *models.Campaign // the campaign the page belongs to, if any
 	Section  string           // the campaign tab that is open
 }
@@ -186,10 +187,11 @@ func (f Field) describedBy() string {
 
 // DeliveryForm holds a delivery as typed.
 type DeliveryForm struct {
-	City, Region, Country, Venue, Address, Latitude, Longitude, Kind, Status         string
-	ScheduledAt, DeliveredAt, TimeZone, Recipient, SignaturesDelivered, DeliveryForm string
-	Outcome, LeadOrganisation, Attendance, Sources, Notes                            string
-	MediaPresent                                                                     bool
+	City, Region, Country, Venue, Address, Latitude, Longitude, Kind, Status string
+	ScheduledAt, DeliveredAt                                                 WhenForm
+	TimeZone, Recipient, SignaturesDelivered, DeliveryForm                   string
+	Outcome, LeadOrganisation, Attendance, Sources, Notes                    string
+	MediaPresent                                                             bool
 }
 
 // DeliveriesAdminView lists a campaign's deliveries with their next steps,
@@ -224,8 +226,9 @@ type DeliveryEditView struct {
 
 // MarkDeliveredForm is the one-step "mark delivered" form as typed.
 type MarkDeliveredForm struct {
-	DeliveredAt, Outcome, Recipient, SignaturesDelivered, DeliveryForm, Attendance string
-	MediaPresent                                                                   bool
+	DeliveredAt                                                       WhenForm
+	Outcome, Recipient, SignaturesDelivered, DeliveryForm, Attendance string
+	MediaPresent                                                      bool
 }
 
 // MarkDeliveredView is the phone form that records a hand-over as it
@@ -239,8 +242,10 @@ type MarkDeliveredView struct {
 
 // ActionForm holds an action as typed.
 type ActionForm struct {
-	Kind, Title, Description, OccurredAt, Place, City, Region, Country string
-	Attendance, Organisations, TimeZone, Sources, Notes                string
+	Kind, Title, Description                            string
+	OccurredAt                                          WhenForm
+	Place, City, Region, Country                        string
+	Attendance, Organisations, TimeZone, Sources, Notes string
 }
 
 // ActionsAdminView is the action log with its quick-log form.
@@ -250,6 +255,9 @@ type ActionsAdminView struct {
 	Answers map[string]models.AnswerState
 	Form    ActionForm
 	Errors  models.FieldErrors
+	// WhenHint says in which zone the quick log's time is read: the
+	// place's, when the form knows it.
+	WhenHint string
 }
 
 // ActionEditView edits one action.
@@ -264,8 +272,9 @@ type ActionEditView struct {
 // ResponseForm holds a response as typed. Answers is "campaign",
 // "delivery:ID" or "action:ID".
 type ResponseForm struct {
-	RespondedAt, Speaker, SpeakerRole, Channel, Kind, Quote, Summary string
-	Answers, TimeZone, Sources, Notes                                string
+	RespondedAt                                         WhenForm
+	Speaker, SpeakerRole, Channel, Kind, Quote, Summary string
+	Answers, TimeZone, Sources, Notes                   string
 }
 
 // ResponsesAdminView lists the target's responses, what still waits for

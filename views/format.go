@@ -156,18 +156,6 @@ func ISOIn(t *time.Time, dateOnly bool, zone string) string {
 	return models.FormatWhen(t, dateOnly, zone)
 }
 
-// FormTime shows a stored time in a form field as it is typed: the date
-// alone, or the date and time in the record's zone.
-func FormTime(t *time.Time, dateOnly bool, zone string) string {
-	if t == nil {
-		return ""
-	}
-	if dateOnly {
-		return t.UTC().Format(time.DateOnly)
-	}
-	return t.In(models.ZoneOrUTC(zone)).Format("2006-01-02 15:04")
-}
-
 // ProgressWords is the one delivery progress sentence every page and the
 // share image say: "5 of 9 cities delivered".
 func ProgressWords(p models.DeliveryProgress) string {
