@@ -338,7 +338,7 @@ func claimsTable(claims []models.CountClaim) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "<div class=\"table-scroll\"><table class=\"stack\" id=\"reported-totals-table\" data-testid=\"reported-totals\"><caption>Reported totals</caption> <thead><tr><th scope=\"col\" class=\"num\">Figure</th><th scope=\"col\">Claimed by</th><th scope=\"col\">Date</th><th scope=\"col\">Source</th></tr></thead> <tbody>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "<div class=\"table-scroll\"><table class=\"stack\" id=\"reported-totals-table\" data-testid=\"reported-totals\"><caption>Each reported total, who claims it, when, and its source</caption> <thead><tr><th scope=\"col\" class=\"num\">Figure</th><th scope=\"col\">Claimed by</th><th scope=\"col\">Date</th><th scope=\"col\">Source</th></tr></thead> <tbody>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
