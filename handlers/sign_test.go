@@ -88,6 +88,12 @@ func TestSignWithoutJavaScript(t *testing.T) {
 		if page.Find(`[data-testid=per-day] rect`).Length() != 1 {
 			t.Error("no per-day chart bar")
 		}
+		// Its axes: a labelled count axis, the day written under the bar,
+		// the figure above it, and the same as a table.
+		if page.Find(`[data-testid=per-day-tick]`).Length() < 2 || text(page.Find(`[data-testid=per-day-peak]`)) != "1" ||
+			page.Find(`[data-testid=per-day-date]`).Length() != 1 || page.Find(`[data-testid=per-day-row]`).Length() != 1 {
+			t.Errorf("the per-day chart's axes or table are missing: %s", text(page.Find(`[data-testid=per-day]`)))
+		}
 
 		// The same email, typed differently, changes nothing and gets the
 		// same answer (TestRepeatSignatureAnswersLikeANewOne).

@@ -8,40 +8,92 @@ import (
 	"campaigntrack/models"
 )
 
-// chart geometry, in SVG user units
+// The per-day chart is drawn in CSS pixels, not stretched to a viewBox:
+// bars are placed at percentages of the width, so they fill any screen,
+// and every label is real 12 px text that stays readable on a phone.
+// Heights are pixels: the plot runs from perDayTop to perDayBottom.
 const (
-	chartHeight = 100.0
-	barWidth    = 10.0
-	barGap      = 2.0
+	perDayHeight = 170.0 // the SVG's height; the stylesheet gives the same
+	perDayTop    = 18.0  // the highest tick's line
+	perDayBottom = 140.0 // the zero line; the dates are written below it
+	barGapShare  = 0.2   // the share of a day's slot left between bars
 )
 
 type bar struct{ X, Y, W, H, Label string }
 
 func f1(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
 
+func pct(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) + "%" }
+
 // chartMinDays keeps a young campaign's few bars from stretching across
 // the whole chart: the chart is at least this many days wide.
 const chartMinDays = 30
 
-func chartViewBox(days []models.Tally) string {
-	return fmt.Sprintf("0 0 %s %s", f1(float64(max(len(days), chartMinDays))*(barWidth+barGap)), f1(chartHeight))
+// perDayLayout is the per-day chart as drawn: its bars, the count axis's
+// ticks, the dates along the bottom and the top day's figure.
+type perDayLayout struct {
+	Bars  []bar
+	Ticks []chartTick
+	Dates []chartText
+	Peak  chartText
 }
 
-// chartBars scales each day's count to the tallest day.
-func chartBars(days []models.Tally) []bar {
-	var max int64 = 1
-	for _, d := range days {
-		max = maxInt(max, d.N)
-	}
-	out := make([]bar, len(days))
+// chartTick is a line across the plot at a round count, labelled.
+type chartTick struct{ Y, LabelY, Label string }
+
+// chartText is a label at a place, with its anchor (start, middle, end).
+type chartText struct{ X, Y, Anchor, Text string }
+
+// perDayChart lays the days out: a bar per day scaled to the axis's top
+// tick, a line and label per tick, the first and last day written under
+// the bars, and the busiest day's figure above its bar.
+func perDayChart(days []models.Tally) perDayLayout {
+	var top, peak int64
+	peakAt := 0
 	for i, d := range days {
-		h := scaled(d.N, max, chartHeight-2)
-		out[i] = bar{
-			X: f1(float64(i) * (barWidth + barGap)), Y: f1(chartHeight - h), W: f1(barWidth), H: f1(h),
-			Label: Day(d.Label) + ": " + Number(d.N),
+		if d.N > peak {
+			peak, peakAt = d.N, i
 		}
 	}
-	return out
+	ticks := chartTicks(peak)
+	top = ticks[len(ticks)-1]
+	plot := perDayBottom - perDayTop
+	var l perDayLayout
+	for _, v := range ticks {
+		y := perDayBottom - float64(v)/float64(top)*plot
+		l.Ticks = append(l.Ticks, chartTick{Y: f1(y), LabelY: f1(y - 3), Label: Number(v)})
+	}
+	slot := 100 / float64(max(len(days), chartMinDays))
+	for i, d := range days {
+		h := scaled(d.N, top, plot)
+		l.Bars = append(l.Bars, bar{
+			X: pct(float64(i)*slot + slot*barGapShare/2), W: pct(slot * (1 - barGapShare)),
+			Y: f1(perDayBottom - h), H: f1(h),
+			Label: Day(d.Label) + ": " + Number(d.N),
+		})
+	}
+	if len(days) == 0 {
+		return l
+	}
+	dateY := f1(perDayBottom + 18)
+	first, last := Day(days[0].Label), Day(days[len(days)-1].Label)
+	switch lastRight := float64(len(days)) * slot; {
+	case len(days) == 1:
+		l.Dates = []chartText{{X: "0", Y: dateY, Anchor: "start", Text: first}}
+	case lastRight < 50: // too near the first to write apart
+		l.Dates = []chartText{{X: "0", Y: dateY, Anchor: "start", Text: first + " to " + last}}
+	default:
+		l.Dates = []chartText{{X: "0", Y: dateY, Anchor: "start", Text: first}, {X: pct(lastRight), Y: dateY, Anchor: "end", Text: last}}
+	}
+	centre := (float64(peakAt) + 0.5) * slot
+	anchor := "middle"
+	if centre < 8 {
+		anchor = "start"
+	} else if centre > 92 {
+		anchor = "end"
+	}
+	l.Peak = chartText{X: pct(centre), Y: f1(perDayBottom - scaled(peak, top, plot) - 4), Anchor: anchor, Text: Number(peak)}
+	return l
 }
 
 // scaled is n's length on a scale where top fills full: a figure above
