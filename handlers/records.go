@@ -123,9 +123,7 @@ func (k *records[T, F]) add(c echo.Context) error {
 // list's address with the record's anchor, so the page opens scrolled to
 // it, and the record marked as saved (savedAnchor) with the message.
 func (k *records[T, F]) showSaved(c echo.Context, cp *models.Campaign, id uint, msg string) error {
-	anchor := views.RecordAnchor(k.anchor, id)
-	k.h.sessions.Put(c.Request().Context(), sessionSaved, anchor)
-	return k.h.redirectWithFlash(c, k.path(cp)+"#"+anchor, msg)
+	return k.h.redirectToSaved(c, k.path(cp), views.RecordAnchor(k.anchor, id), msg)
 }
 
 // edit shows one record's form and history.
