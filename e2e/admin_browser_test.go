@@ -191,8 +191,8 @@ func TestBrowserOrganiserAddsClaim(t *testing.T) {
 		}
 	}
 	clickAndLoad(t, ctx, submit, http.StatusOK)
-	if got, want := location(t, ctx), base+claimsPath; got != want {
-		t.Errorf("after adding a claim: at %s, want %s", got, want)
+	if got, want := location(t, ctx), base+claimsPath+"#claim-"; !strings.HasPrefix(got, want) {
+		t.Errorf("after adding a claim: at %s, want %s and the claim's anchor (the list opens at the record saved)", got, want)
 	}
 	if n := count(t, ctx, "[data-testid=flash]"); n != 1 {
 		t.Fatalf("after adding a claim: %d flash messages, want 1; errors on the page: %q",

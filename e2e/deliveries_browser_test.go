@@ -43,8 +43,8 @@ func TestBrowserOrganiserMarksADeliveryDelivered(t *testing.T) {
 	clickAndLoad(t, ctx, "[data-testid=mark-delivered]", http.StatusOK)
 	assertNoHorizontalOverflow(t, ctx, "mark delivered form")
 	const form = "form[data-testid=deliver-form]"
-	if v := value(t, ctx, form+" #delivered_at"); len(v) < len("2006-01-02T15:04") {
-		t.Errorf("the time is not filled in with now: %q", v)
+	if d, c := value(t, ctx, form+" input[type=date]#delivered_at"), value(t, ctx, form+" input[type=time]#delivered_at_time"); len(d) != len("2006-01-02") || len(c) != len("15:04") {
+		t.Errorf("the date and time pickers are not filled in with now: %q %q", d, c)
 	}
 	// Submitting without an outcome is refused, beside the field.
 	setText(t, ctx, form+" #outcome", "")
@@ -52,7 +52,8 @@ func TestBrowserOrganiserMarksADeliveryDelivered(t *testing.T) {
 	if n := count(t, ctx, "[data-testid=field-outcome] [data-testid=field-error]"); n != 1 {
 		t.Fatalf("no outcome: %d errors beside the outcome, want 1", n)
 	}
-	setValue(t, ctx, form+" #delivered_at", "2019-07-15T13:30")
+	setValue(t, ctx, form+" #delivered_at", "2019-07-15")
+	setValue(t, ctx, form+" #delivered_at_time", "13:30")
 	setText(t, ctx, form+" #outcome", "Left the printouts at the main reception desk")
 	typeInto(t, ctx, form+" #recipient", "Reception")
 	clickAndLoad(t, ctx, form+" button[type=submit]", http.StatusOK)

@@ -62,6 +62,14 @@ func (h *Handler) redirectWithFlash(c echo.Context, path, msg string) error {
 	return c.Redirect(http.StatusSeeOther, path)
 }
 
+// redirectToSaved sends the organiser to the list at path opened at the
+// record just saved (its anchor), which the list marks (AdminFrame.Saved),
+// with the flash message.
+func (h *Handler) redirectToSaved(c echo.Context, path, anchor, msg string) error {
+	h.sessions.Put(c.Request().Context(), sessionSaved, anchor)
+	return h.redirectWithFlash(c, path+"#"+anchor, msg)
+}
+
 // adminHome lists the campaigns.
 func (h *Handler) adminHome(c echo.Context) error {
 	ctx := c.Request().Context()

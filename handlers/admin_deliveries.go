@@ -129,7 +129,7 @@ func (h *Handler) markDelivered(c echo.Context) error {
 	if err != nil {
 		return recordErr(err)
 	}
-	return h.redirectWithFlash(c, "/admin/campaigns/"+cp.Slug+"/deliveries", "The delivery in "+d.City+" is marked delivered.")
+	return h.redirectToSaved(c, "/admin/campaigns/"+cp.Slug+"/deliveries", views.RecordAnchor("delivery", d.ID), "The delivery in "+d.City+" is marked delivered.")
 }
 
 // moveDelivery moves a delivery along its status flow: under way,

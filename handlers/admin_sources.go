@@ -18,7 +18,8 @@ import (
 // each source's kept figures (received, unique, shared).
 func (h *Handler) sourceRecords() *records[models.SignatureSource, views.SourceForm] {
 	return &records[models.SignatureSource, views.SourceForm]{
-		h: h, section: "sources", audit: "signature_source", noun: "Source",
+		h: h, section: "sources", audit: "signature_source", noun: "Source", anchor: "source",
+		id: func(r *models.SignatureSource) uint { return r.ID },
 		parse: func(f formValues, _ *models.Campaign) (views.SourceForm, models.SignatureSource, models.FieldErrors) {
 			return parseSourceForm(f)
 		},

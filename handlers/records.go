@@ -116,16 +116,21 @@ func (k *records[T, F]) add(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return k.showSaved(c, cp, k.id(&rec), k.name(&rec)+" added.")
+	var id uint
+	if k.id != nil {
+		id = k.id(&rec)
+	}
+	return k.showSaved(c, cp, id, k.name(&rec)+" added.")
 }
 
 // showSaved sends the organiser to the record just saved, in its list: the
 // list's address with the record's anchor, so the page opens scrolled to
 // it, and the record marked as saved (savedAnchor) with the message.
 func (k *records[T, F]) showSaved(c echo.Context, cp *models.Campaign, id uint, msg string) error {
-	anchor := views.RecordAnchor(k.anchor, id)
-	k.h.sessions.Put(c.Request().Context(), sessionSaved, anchor)
-	return k.h.redirectWithFlash(c, k.path(cp)+"#"+anchor, msg)
+	if k.anchor == "" || id == 0 {
+		return k.h.redirectWithFlash(c, k.path(cp), msg)
+	}
+	return k.h.redirectToSaved(c, k.path(cp), views.RecordAnchor(k.anchor, id), msg)
 }
 
 // edit shows one record's form and history.
