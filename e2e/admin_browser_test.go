@@ -208,11 +208,19 @@ func TestBrowserOrganiserAddsClaim(t *testing.T) {
 
 	// The public page shows it.
 	navigate(t, ctx, base+demoPath, http.StatusOK)
+	// Its source is a numbered note: the row cites it, the note names it.
 	rows := texts(t, ctx, "table[data-testid=claims] tr[data-testid=claim]")
-	if row, ok := anyContains(rows, "Mijente blog"); !ok {
-		t.Errorf("campaign page: no claim row mentions %q; rows: %q", "Mijente blog", rows)
-	} else if !strings.Contains(row, "more than 300,000") {
-		t.Errorf("campaign page: the %q row does not read %q: %q", "Mijente blog", "more than 300,000", row)
+	if _, ok := anyContains(rows, "more than 300,000"); !ok {
+		t.Errorf("campaign page: no claim row reads %q; rows: %q", "more than 300,000", rows)
+	}
+	cited := evaluate[string](t, ctx, `(() => {
+		const row = [...document.querySelectorAll('table[data-testid=claims] tr[data-testid=claim]')].find(r => r.textContent.includes('300,000'));
+		const ref = row && row.querySelector('[data-testid=source-ref]');
+		const note = ref && document.querySelector(ref.getAttribute('href'));
+		return note ? note.textContent : '';
+	})()`)
+	if !strings.Contains(cited, "Mijente blog") {
+		t.Errorf("campaign page: the new claim's source note reads %q, want it to name %q", cited, "Mijente blog")
 	}
 
 	// The audit log records who added it, newest first.
