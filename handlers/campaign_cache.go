@@ -42,6 +42,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 	"campaigntrack/negotiate"
 )
@@ -83,6 +84,7 @@ type pageCache struct {
 
 type pageKey struct {
 	campaign uint
+	lang     string // the language and the offer the page carries (locale.Request.CacheKey)
 	variant  string
 }
 
@@ -117,10 +119,10 @@ func newFeedCache(ttl time.Duration) *pageCache {
 // caller should render it again (it is missing, or stale and nobody else
 // is on it). A page of the campaign's previous slug or settings is as good
 // as missing: it is not served even while another request renders.
-func (pc *pageCache) get(cp *models.Campaign, variant string, now time.Time) (page *cachedPage, mustRender bool) {
+func (pc *pageCache) get(cp *models.Campaign, lang, variant string, now time.Time) (page *cachedPage, mustRender bool) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	p := pc.entries[pageKey{cp.ID, variant}]
+	p := pc.entries[pageKey{cp.ID, lang, variant}]
 	switch {
 	case p == nil || pc.ttl == 0 || p.slug != cp.Slug || !p.version.Equal(cp.UpdatedAt):
 		return nil, true
@@ -136,7 +138,7 @@ func (pc *pageCache) get(cp *models.Campaign, variant string, now time.Time) (pa
 // and compressed before the lock is taken: compressing takes a millisecond
 // or two, which no other visitor should wait for.
 // A page whose type is not compressible (an image) is kept plain only.
-func (pc *pageCache) store(cp *models.Campaign, variant string, body []byte, now time.Time, compressible bool) *cachedPage {
+func (pc *pageCache) store(cp *models.Campaign, lang, variant string, body []byte, now time.Time, compressible bool) *cachedPage {
 	p := &cachedPage{expires: now.Add(pc.ttl), slug: cp.Slug, version: cp.UpdatedAt}
 	if pc.etags {
 		sum := sha256.Sum256(body)
@@ -153,7 +155,7 @@ func (pc *pageCache) store(cp *models.Campaign, variant string, body []byte, now
 	if compressible {
 		p.gzip, _ = newGzipParts(p.before, p.after) // on failure, served plain
 	}
-	key := pageKey{cp.ID, variant}
+	key := pageKey{cp.ID, lang, variant}
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	if _, replacing := pc.entries[key]; variant != "" && !replacing {
@@ -181,9 +183,9 @@ func (pc *pageCache) dropExpired(now time.Time) {
 
 // abandon clears the mark of a render that failed, so the next request
 // tries again; meanwhile the previous copy is served.
-func (pc *pageCache) abandon(cp *models.Campaign, variant string) {
+func (pc *pageCache) abandon(cp *models.Campaign, lang, variant string) {
 	pc.mu.Lock()
-	if p := pc.entries[pageKey{cp.ID, variant}]; p != nil {
+	if p := pc.entries[pageKey{cp.ID, lang, variant}]; p != nil {
 		p.rendering = false
 	}
 	pc.mu.Unlock()
@@ -204,16 +206,19 @@ func (h *Handler) serveCached(c echo.Context, pc *pageCache, cp *models.Campaign
 // serveVariant is serveCached for one variant of a campaign's page.
 func (h *Handler) serveVariant(c echo.Context, pc *pageCache, cp *models.Campaign, variant, what, contentType, token string, render func() ([]byte, error)) error {
 	now := h.now()
-	page, mustRender := pc.get(cp, variant, now)
+	// Each language is a page of its own, and so is the English page that
+	// offers a visitor the Spanish one.
+	lang := locale.RequestOf(c.Request().Context()).CacheKey()
+	page, mustRender := pc.get(cp, lang, variant, now)
 	if mustRender {
 		fresh, err := render()
 		switch {
 		case err == nil:
-			page = pc.store(cp, variant, fresh, now, negotiate.Compressible(contentType))
+			page = pc.store(cp, lang, variant, fresh, now, negotiate.Compressible(contentType))
 		case page == nil:
 			return err
 		default:
-			pc.abandon(cp, variant)
+			pc.abandon(cp, lang, variant)
 			h.log.Error(what+": serving the previous copy", "slug", cp.Slug, "error", err)
 		}
 	}

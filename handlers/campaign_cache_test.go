@@ -128,18 +128,18 @@ func TestPageVariantsAreBounded(t *testing.T) {
 	cp := &models.Campaign{ID: 7, Slug: "c"}
 	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
 	for i := range 3 * maxVariants {
-		pc.store(cp, "city "+strconv.Itoa(i), []byte("page"), now, true)
+		pc.store(cp, "en", "city "+strconv.Itoa(i), []byte("page"), now, true)
 	}
 	if pc.variants != maxVariants || len(pc.entries) != maxVariants {
 		t.Fatalf("%d variants kept (%d entries), want at most %d", pc.variants, len(pc.entries), maxVariants)
 	}
-	pc.store(cp, "", []byte("plain"), now, true) // the plain page is always kept
-	if p, _ := pc.get(cp, "", now); p == nil {
+	pc.store(cp, "en", "", []byte("plain"), now, true) // the plain page is always kept
+	if p, _ := pc.get(cp, "en", "", now); p == nil {
 		t.Fatal("the plain page was not kept beside a full set of variants")
 	}
 	later := now.Add(2 * time.Minute)
-	pc.store(cp, "a new city", []byte("page"), later, true)
-	if p, _ := pc.get(cp, "a new city", later); p == nil || pc.variants != 1 {
+	pc.store(cp, "en", "a new city", []byte("page"), later, true)
+	if p, _ := pc.get(cp, "en", "a new city", later); p == nil || pc.variants != 1 {
 		t.Fatalf("after the variants expired, a new one was not kept (%d variants)", pc.variants)
 	}
 

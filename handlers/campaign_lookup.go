@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 )
 
@@ -66,7 +67,7 @@ func (m *campaignMoved) Error() string { return "campaign moved to " + m.locatio
 func movedTo(c echo.Context, slug string) error {
 	// The route's own pattern, not the request's path: a slug is checked
 	// (models.ValidSlug) before it is looked up, and the rest is literal.
-	location := strings.Replace(c.Path(), ":slug", slug, 1)
+	location := locale.Path(c.Request().Context(), strings.Replace(c.Path(), ":slug", slug, 1))
 	if q := c.Request().URL.RawQuery; q != "" {
 		location += "?" + q
 	}

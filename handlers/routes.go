@@ -28,6 +28,7 @@ func (h *Handler) Router() *echo.Echo {
 		Skipper:      func(c echo.Context) bool { return strings.Contains(c.Request().URL.EscapedPath(), "%") },
 	}))
 	e.Pre(headAsGet)
+	e.Pre(h.language) // "/es/..." is Spanish; the switch and a remembered choice (language.go)
 	e.Use(headAgain)
 	e.Use(middleware.RequestID())
 	if h.config.AccessLog {

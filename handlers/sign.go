@@ -9,6 +9,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 	"campaigntrack/views"
 )
@@ -97,7 +98,7 @@ func (h *Handler) sign(c echo.Context) error {
 // htmx the thanks and the count in place.
 func (h *Handler) signAnswer(c echo.Context, cp *models.Campaign, v views.SignView) error {
 	if !isHTMX(c) {
-		return c.Redirect(http.StatusSeeOther, "/campaigns/"+cp.Slug+"/signed")
+		return c.Redirect(http.StatusSeeOther, locale.Path(c.Request().Context(), "/campaigns/"+cp.Slug+"/signed"))
 	}
 	count, err := h.countView(c, cp)
 	if err != nil {

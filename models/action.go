@@ -17,6 +17,8 @@ type Action struct {
 	Kind          string // one of ActionKinds
 	Title         string
 	Description   string
+	TitleES       string `gorm:"column:title_es"` // Spanish versions; empty: none
+	DescriptionES string `gorm:"column:description_es"`
 	OccurredAt    time.Time
 	DateOnly      bool   // known to the day only
 	TimeZone      string // where it happened: see LoadZone

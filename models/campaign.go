@@ -26,12 +26,17 @@ var CampaignStatuses = []string{CampaignActive, CampaignPaused, CampaignWon, Cam
 // Campaign is one protest campaign: what it demands of whom, and how many
 // signatures and delivery cities it aims for.
 type Campaign struct {
-	ID                uint   `json:"id"`
-	Slug              string `json:"slug"`
-	Title             string `json:"title"`
-	Target            string `json:"target"`
-	Demand            string `json:"demand"`
-	Summary           string `json:"summary"`
+	ID      uint   `json:"id"`
+	Slug    string `json:"slug"`
+	Title   string `json:"title"`
+	Target  string `json:"target"`
+	Demand  string `json:"demand"`
+	Summary string `json:"summary"`
+	// The Spanish versions of the texts above; empty where there is
+	// none (the English is shown, marked as English).
+	TitleES           string `json:"title_es,omitempty" gorm:"column:title_es"`
+	DemandES          string `json:"demand_es,omitempty" gorm:"column:demand_es"`
+	SummaryES         string `json:"summary_es,omitempty" gorm:"column:summary_es"`
 	Status            string `json:"status"`
 	StartsOn          string `json:"starts_on,omitempty"` // YYYY-MM-DD, or empty when unknown
 	EndsOn            string `json:"ends_on,omitempty"`

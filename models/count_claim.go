@@ -15,8 +15,9 @@ type CountClaim struct {
 	ID         uint      `json:"-"`
 	CampaignID uint      `json:"-"`
 	Count      int64     `json:"count"`
-	Qualifier  string    `json:"qualifier,omitempty"` // "more than", "about", or empty for an exact figure
-	Wording    string    `json:"wording,omitempty"`   // the source's own words, when they differ from the figure
+	Qualifier  string    `json:"qualifier,omitempty"`        // "more than", "about", or empty for an exact figure
+	Wording    string    `json:"wording,omitempty"`          // the source's own words, when they differ from the figure
+	WordingES  string    `json:"-" gorm:"column:wording_es"` // a Spanish translation of the wording, shown as one
 	ClaimedBy  string    `json:"claimed_by"`
 	ClaimedOn  string    `json:"claimed_at,omitempty"` // YYYY-MM-DD, empty when unknown
 	SourceName string    `json:"source_name"`

@@ -69,6 +69,8 @@ type Delivery struct {
 	SignaturesDelivered *int64
 	DeliveryForm        string // one of DeliveryForms, or empty
 	Outcome             string
+	OutcomeES           string `gorm:"column:outcome_es"`  // the outcome in Spanish; empty: none
+	PacketLang          string `gorm:"column:packet_lang"` // the language its packet prints the petition in (locale codes: en, es)
 	LeadOrganisation    string
 	Attendance          string // as reported: "70+", "about five"
 	MediaPresent        bool

@@ -34,6 +34,7 @@ var migrations = []migration{
 	{"signers' mail: signatures confirmed or pending, the pending count, campaigns' confirmation setting, mail_outbox and mail_news", migrateV9},
 	{"the coalition's count: signatures keyed by the canonical identity of their email (the address as typed kept apart), signature_sources and their links, kept source figures and pairs, email_rules, delivery_counts; existing duplicates merged", migrateV10},
 	{"delivery packets: campaigns' packet setting, packets (each packet's public record)", migrateV11},
+	{"Spanish: a Spanish version of each public text, each signer's language, each delivery's packet language", migrateV12},
 }
 
 // SchemaVersion is the schema version this binary migrates to.
@@ -645,5 +646,28 @@ CREATE TABLE packets (
 	user_email TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX packets_delivery ON packets (campaign_id, delivery_id)
+`)
+}
+
+// migrateV12 gives each text the public reads a Spanish version beside it
+// (empty: none, the English is shown), each signature its signer's
+// language (empty for signatures taken before: English) and each delivery
+// the language its packet prints the petition in. A quote is never
+// translated: quote_es is a translation shown as one, beside the quote.
+func migrateV12(tx *gorm.DB) error {
+	return execAll(tx, `
+ALTER TABLE campaigns ADD COLUMN title_es TEXT NOT NULL DEFAULT '';
+ALTER TABLE campaigns ADD COLUMN demand_es TEXT NOT NULL DEFAULT '';
+ALTER TABLE campaigns ADD COLUMN summary_es TEXT NOT NULL DEFAULT '';
+ALTER TABLE petitions ADD COLUMN heading_es TEXT NOT NULL DEFAULT '';
+ALTER TABLE petitions ADD COLUMN body_es TEXT NOT NULL DEFAULT '';
+ALTER TABLE count_claims ADD COLUMN wording_es TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN outcome_es TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN packet_lang TEXT NOT NULL DEFAULT 'en';
+ALTER TABLE actions ADD COLUMN title_es TEXT NOT NULL DEFAULT '';
+ALTER TABLE actions ADD COLUMN description_es TEXT NOT NULL DEFAULT '';
+ALTER TABLE responses ADD COLUMN summary_es TEXT NOT NULL DEFAULT '';
+ALTER TABLE responses ADD COLUMN quote_es TEXT NOT NULL DEFAULT '';
+ALTER TABLE signatures ADD COLUMN lang TEXT NOT NULL DEFAULT ''
 `)
 }

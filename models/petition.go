@@ -13,6 +13,8 @@ type Petition struct {
 	CampaignID uint      `json:"-"`
 	Heading    string    `json:"heading"`
 	Body       string    `json:"body"`
+	HeadingES  string    `json:"heading_es,omitempty" gorm:"column:heading_es"` // Spanish versions; empty: none
+	BodyES     string    `json:"body_es,omitempty" gorm:"column:body_es"`
 	Sources    Sources   `json:"sources"`
 	CreatedAt  time.Time `json:"-"`
 	UpdatedAt  time.Time `json:"-"`

@@ -43,6 +43,8 @@ type Response struct {
 	Kind        string // one of ResponseKinds
 	Quote       string
 	Summary     string
+	SummaryES   string `gorm:"column:summary_es"` // the summary in Spanish; empty: none
+	QuoteES     string `gorm:"column:quote_es"`   // a translation of the quote into Spanish, shown as one; the quote itself is never translated
 	Sources     Sources
 	DeliveryID  *uint
 	ActionID    *uint

@@ -26,6 +26,7 @@ type Signature struct {
 	Country     string
 	PostalCode  string
 	Comment     string
+	Lang        string // the signer's language (locale codes: en, es), which their mail is written in; empty: English
 	ShowName    bool   // the signer agreed to show their first name and city publicly
 	SendUpdates bool   // the signer agreed to receive campaign updates
 	Origin      string // "web", or where an import came from

@@ -1,10 +1,14 @@
 package views
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
+
+	"campaigntrack/locale"
 	"campaigntrack/models"
 )
 
@@ -169,4 +173,21 @@ func ProgressWords(p models.DeliveryProgress) string {
 // have signed".
 func PeopleHeadline(n int64) string {
 	return Number(n) + " " + pluralWord(int(min(n, 2)), "person has", "people have") + " signed"
+}
+
+// ogLocale is the Open Graph locale of a language (og:locale).
+func ogLocale(l locale.Lang) string {
+	if l == locale.Spanish {
+		return "es_US"
+	}
+	return "en_US"
+}
+
+// langIf marks an element whose text is in another language than the
+// page's (an English text with no Spanish version, on a Spanish page).
+func langIf(ctx context.Context, in locale.Lang) templ.Attributes {
+	if in == locale.Of(ctx) {
+		return templ.Attributes{}
+	}
+	return templ.Attributes{"lang": string(in)}
 }
