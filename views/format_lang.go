@@ -1,0 +1,45 @@
+package views
+
+import (
+	"context"
+	"time"
+
+	"campaigntrack/locale"
+	"campaigntrack/models"
+)
+
+// The formats of the public pages, in the request's language (ctx). The
+// admin pages, English only, use the plain ones in format.go.
+
+// num is n as the page's language writes it.
+func num(ctx context.Context, n int64) string { return locale.Number(ctx, n) }
+
+// day is a YYYY-MM-DD date in the page's language ("15 de julio de
+// 2019"); anything else is returned as it is.
+func day(ctx context.Context, s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return locale.Date(ctx, t)
+}
+
+// whenIn is WhenIn in the page's language: the day alone when only the
+// day is known, else the day and time in the record's zone.
+func whenIn(ctx context.Context, t *time.Time, dateOnly bool, zone string) string {
+	if t == nil {
+		return ""
+	}
+	if dateOnly {
+		return locale.Date(ctx, t.UTC())
+	}
+	return locale.DateTime(ctx, t.In(models.ZoneOrUTC(zone)))
+}
+
+// progressWords is ProgressWords in the page's language.
+func progressWords(ctx context.Context, p models.DeliveryProgress) string {
+	if p.Cities == 0 {
+		return locale.T(ctx, "progress.none")
+	}
+	return locale.N(ctx, "progress.delivered", int64(p.Cities), "Delivered", num(ctx, int64(p.Delivered)))
+}
