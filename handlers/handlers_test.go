@@ -333,7 +333,8 @@ func FuzzPublicPaths(f *testing.F) {
 	}
 	e := newRouter(store)
 	for _, s := range []string{"/", "/campaigns/no-tech-for-ice", "/api/campaigns/no-tech-for-ice", "/campaigns/%ff", "/healthz", "/assets/x", "/campaigns/a?b=c",
-		"/campaigns/no-tech-for-ice/count", "/api/campaigns/no-tech-for-ice/deliveries", "/api/campaigns/x/deliveries"} {
+		"/campaigns/no-tech-for-ice/count", "/api/campaigns/no-tech-for-ice/deliveries", "/api/campaigns/x/deliveries",
+		"/es", "/es/campaigns/no-tech-for-ice/timeline?kind=x&lang=es", "/es/%ff", "/es/campaigns/no-tech-for-ice?lang=%00", "/fr/campaigns/x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, path string) {

@@ -1,0 +1,138 @@
+package handlers_test
+
+import (
+	"github.com/PuerkitoBio/goquery"
+
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestSpanishAddresses: every public page has a Spanish address under
+// /es, in Spanish (<html lang>, the menu, links that stay under /es), with
+// alternates naming both; the organiser area, the API and a prefix that
+// is not a language of ours have none.
+func TestSpanishAddresses(t *testing.T) {
+	t.Parallel()
+	eachApp(t, func(t *testing.T, a *app) {
+		b := a.browser()
+		for _, p := range []string{"", "/campaigns/no-tech-for-ice", "/campaigns/no-tech-for-ice/deliveries",
+			"/campaigns/no-tech-for-ice/count", "/campaigns/no-tech-for-ice/timeline", "/campaigns/no-tech-for-ice/responses",
+			"/campaigns/no-tech-for-ice/signed"} {
+			r := b.get("/es" + p)
+			if r.status != http.StatusOK {
+				t.Fatalf("/es%s: %d", p, r.status)
+			}
+			doc := r.doc(t)
+			if lang := doc.Find("html").AttrOr("lang", ""); lang != "es" {
+				t.Errorf("/es%s: <html lang=%q>", p, lang)
+			}
+			if got := text(doc.Find(".skip")); got != "Ir al contenido" {
+				t.Errorf("/es%s: skip link %q", p, got)
+			}
+			en := p
+			if en == "" {
+				en = "/"
+			}
+			alt := map[string]string{}
+			doc.Find(`link[rel=alternate][hreflang]`).Each(func(_ int, s *goquery.Selection) { alt[s.AttrOr("hreflang", "")] = s.AttrOr("href", "") })
+			if !strings.HasSuffix(alt["en"], en) || !strings.HasSuffix(alt["es"], "/es"+p) || alt["x-default"] != alt["en"] {
+				t.Errorf("/es%s: alternates %v", p, alt)
+			}
+			if sw := doc.Find(`[data-testid=language-switch]`); sw.AttrOr("lang", "") != "en" || sw.AttrOr("href", "") != en+"?lang=en" {
+				t.Errorf("/es%s: switch %q to %q", p, text(sw), sw.AttrOr("href", ""))
+			}
+			doc.Find(`nav[data-testid=campaign-menu] a`).Each(func(_ int, s *goquery.Selection) {
+				if href := s.AttrOr("href", ""); !strings.HasPrefix(href, "/es/") {
+					t.Errorf("/es%s: menu link %q leaves Spanish", p, href)
+				}
+			})
+		}
+		for _, p := range []string{"/es/admin", "/es/login", "/es/api/campaigns/no-tech-for-ice", "/es/healthz",
+			"/fr/campaigns/no-tech-for-ice", "/xx", "/es/campaigns/no-such-campaign", "/es/es/campaigns/no-tech-for-ice"} {
+			if r := b.get(p); r.status != http.StatusNotFound {
+				t.Errorf("%s: %d, want 404", p, r.status)
+			}
+		}
+		// The 404 of a Spanish address is in Spanish.
+		if lang := b.get("/es/admin").doc(t).Find("html").AttrOr("lang", ""); lang != "es" {
+			t.Errorf("/es/admin 404 page: lang %q", lang)
+		}
+	})
+}
+
+// TestLanguageChoice: the switch remembers the choice, "/" then goes to
+// "/es" (never the other way, so never a loop); a browser that prefers
+// Spanish and has chosen nothing is offered the Spanish page, not sent
+// there; a malformed Accept-Language header is ignored.
+func TestLanguageChoice(t *testing.T) {
+	t.Parallel()
+	eachApp(t, func(t *testing.T, a *app) {
+		b := a.browser()
+		r := b.get("/", "Accept-Language", "es-MX,es;q=0.9,en;q=0.5")
+		if r.status != http.StatusOK {
+			t.Fatalf("/ preferring Spanish: %d (%s)", r.status, r.header.Get("Location"))
+		}
+		offer := r.doc(t).Find(`[data-testid=language-offer]`)
+		if offer.AttrOr("lang", "") != "es" || offer.Find(`a[href="/es?lang=es"]`).Length() != 1 {
+			t.Errorf("offer: %q", text(offer))
+		}
+		if v := r.header.Values("Vary"); !strings.Contains(strings.Join(v, ","), "Accept-Language") {
+			t.Errorf("Vary %v", v)
+		}
+		// No offer for a browser that prefers English, or sends junk.
+		for _, h := range []string{"en-US,es;q=0.5", "", ";;;q=\xff", strings.Repeat("es-", 400)} {
+			if r := a.browser().get("/", "Accept-Language", h); r.status != http.StatusOK || r.doc(t).Find(`[data-testid=language-offer]`).Length() != 0 {
+				t.Errorf("Accept-Language %.20q: %d, offered", h, r.status)
+			}
+		}
+		// The switch: remembered, then sent back to the page without it.
+		r = b.get("/campaigns/no-tech-for-ice/deliveries?lang=es")
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/es/campaigns/no-tech-for-ice/deliveries" {
+			t.Fatalf("switch: %d %q", r.status, r.header.Get("Location"))
+		}
+		r = b.get("/", "Accept-Language", "en")
+		if r.status != http.StatusFound || r.header.Get("Location") != "/es" {
+			t.Fatalf("/ after choosing Spanish: %d %q", r.status, r.header.Get("Location"))
+		}
+		if r := b.get("/es"); r.status != http.StatusOK {
+			t.Fatalf("/es after choosing Spanish: %d", r.status)
+		}
+		// Back to English: "/" is English again.
+		r = b.get("/es?lang=en")
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/" {
+			t.Fatalf("switch to English: %d %q", r.status, r.header.Get("Location"))
+		}
+		if r := b.get("/", "Accept-Language", "es"); r.status != http.StatusOK || r.doc(t).Find(`[data-testid=language-offer]`).Length() != 0 {
+			t.Errorf("/ after choosing English: %d, or offered Spanish", r.status)
+		}
+		// An unknown language is no choice, and the switch never leaves the site.
+		for _, p := range []string{"/?lang=fr", "//evil.example/?lang=es", "/admin?lang=es"} {
+			r := a.browser().get(p)
+			if loc := r.header.Get("Location"); (loc != "" && (!strings.HasPrefix(loc, "/") || strings.HasPrefix(loc, "//"))) || strings.Contains(r.header.Get("Set-Cookie"), "lang=fr") {
+				t.Errorf("%s: %d %q %q", p, r.status, loc, r.header.Get("Set-Cookie"))
+			}
+		}
+	})
+}
+
+// TestPagesAreCachedPerLanguage: the English and the Spanish page, and the
+// English page with its offer, are kept apart.
+func TestPagesAreCachedPerLanguage(t *testing.T) {
+	t.Parallel()
+	eachApp(t, func(t *testing.T, a *app) {
+		for i := 0; i < 2; i++ {
+			for p, lang := range map[string]string{"/campaigns/no-tech-for-ice": "en", "/es/campaigns/no-tech-for-ice": "es"} {
+				if got := a.browser().get(p).doc(t).Find("html").AttrOr("lang", ""); got != lang {
+					t.Errorf("%s (request %d): lang %q", p, i, got)
+				}
+			}
+			if a.browser().get("/").doc(t).Find(`[data-testid=language-offer]`).Length() != 0 {
+				t.Error("the offer was served to a browser that did not ask")
+			}
+			if a.browser().get("/", "Accept-Language", "es").doc(t).Find(`[data-testid=language-offer]`).Length() != 1 {
+				t.Error("no offer for a browser that prefers Spanish")
+			}
+		}
+	})
+}
