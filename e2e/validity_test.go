@@ -208,19 +208,34 @@ func TestCheckersOnEveryPage(t *testing.T) {
 		return !strings.HasPrefix(p, "/admin") && !strings.HasPrefix(p, "/login") && !downloadOrAction.MatchString(p)
 	}, func(p string) { check(p, servedHTML(t, ctx, p)) })
 
-	// A page that is not there.
-	navigate(t, ctx, base+"/campaigns/no-such-campaign", http.StatusNotFound)
-	check("the 404 page", "<!DOCTYPE html>"+evaluate[string](t, ctx, `document.documentElement.outerHTML`))
+	// The same in Spanish, from its home page: every page there has lang="es".
+	crawl(t, ctx, base, "/es"+demoPath, func(p string) bool {
+		return (p == "/es" || strings.HasPrefix(p, "/es/")) && !downloadOrAction.MatchString(p)
+	}, func(p string) {
+		if lang := evaluate[string](t, ctx, `document.documentElement.lang`); lang != "es" {
+			t.Errorf("%s: lang %q", p, lang)
+		}
+		check(p, servedHTML(t, ctx, p))
+	})
 
-	// The sign form after a refused submit, updated in place by htmx.
-	navigate(t, ctx, base+demoPath, http.StatusOK)
-	waitFor(t, ctx, `typeof htmx !== "undefined" && document.readyState === "complete"`, "htmx")
-	fillSignForm(t, ctx, "not an email")
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("[data-testid=sign-form] button[type=submit]"))); err != nil {
-		t.Fatalf("signing with a wrong email: %v", err)
+	// A page that is not there, in each language.
+	for _, prefix := range []string{"", "/es"} {
+		navigate(t, ctx, base+prefix+"/campaigns/no-such-campaign", http.StatusNotFound)
+		check(prefix+" the 404 page", "<!DOCTYPE html>"+evaluate[string](t, ctx, `document.documentElement.outerHTML`))
 	}
-	waitFor(t, ctx, `!!document.querySelector("#sign [data-testid=error-summary]")`, "the error summary")
-	check("the sign form after a refused submit", "<!DOCTYPE html>"+evaluate[string](t, ctx, `document.documentElement.outerHTML`))
+
+	// The sign form after a refused submit, updated in place by htmx, in
+	// each language.
+	for _, prefix := range []string{"", "/es"} {
+		navigate(t, ctx, base+prefix+demoPath, http.StatusOK)
+		waitFor(t, ctx, `typeof htmx !== "undefined" && document.readyState === "complete"`, "htmx")
+		fillSignForm(t, ctx, "not an email")
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("[data-testid=sign-form] button[type=submit]"))); err != nil {
+			t.Fatalf("signing with a wrong email: %v", err)
+		}
+		waitFor(t, ctx, `!!document.querySelector("#sign [data-testid=error-summary]")`, "the error summary")
+		check(prefix+" the sign form after a refused submit", "<!DOCTYPE html>"+evaluate[string](t, ctx, `document.documentElement.outerHTML`))
+	}
 
 	// The thank-you page, and a packet check for a code that finds none.
 	for _, p := range []struct {
@@ -258,7 +273,7 @@ func TestCheckersOnEveryPage(t *testing.T) {
 	}
 	sort.Strings(names)
 	t.Logf("checked %d pages: %s", len(pages), strings.Join(names, ", "))
-	if len(pages) < 30 {
+	if len(pages) < 45 {
 		t.Errorf("only %d pages reached", len(pages))
 	}
 	runNu(t, jar, pages)
