@@ -37,11 +37,16 @@ func Load(ctx context.Context, store *models.Store) (created bool, err error) {
 // file is the shape of a seed data file.
 type file struct {
 	Campaign struct {
-		Slug              string `json:"slug"`
-		Title             string `json:"title"`
-		Target            string `json:"target"`
-		Demand            string `json:"demand"`
-		Summary           string `json:"summary"`
+		Slug    string `json:"slug"`
+		Title   string `json:"title"`
+		Target  string `json:"target"`
+		Demand  string `json:"demand"`
+		Summary string `json:"summary"`
+		// Spanish versions of the campaign's own wording, written by us
+		// (quotes and sources stay as said).
+		TitleES           string `json:"title_es"`
+		DemandES          string `json:"demand_es"`
+		SummaryES         string `json:"summary_es"`
 		Status            string `json:"status"`
 		StartsOn          string `json:"starts_on"`
 		EndsOn            string `json:"ends_on"`
@@ -49,9 +54,11 @@ type file struct {
 		DeliveriesPlanned int    `json:"deliveries_planned"`
 	} `json:"campaign"`
 	Petition *struct {
-		Heading string         `json:"heading"`
-		Body    string         `json:"body"`
-		Sources models.Sources `json:"sources"`
+		Heading   string         `json:"heading"`
+		Body      string         `json:"body"`
+		HeadingES string         `json:"heading_es"`
+		BodyES    string         `json:"body_es"`
+		Sources   models.Sources `json:"sources"`
 	} `json:"petition"`
 	Organisations []struct {
 		Name    string         `json:"name"`
@@ -139,6 +146,7 @@ func Parse(data []byte) (*models.CampaignBundle, error) {
 	b := &models.CampaignBundle{Campaign: models.Campaign{
 		Slug: f.Campaign.Slug, Title: f.Campaign.Title, Target: f.Campaign.Target,
 		Demand: f.Campaign.Demand, Summary: f.Campaign.Summary, Status: f.Campaign.Status,
+		TitleES: f.Campaign.TitleES, DemandES: f.Campaign.DemandES, SummaryES: f.Campaign.SummaryES,
 		StartsOn: f.Campaign.StartsOn, EndsOn: f.Campaign.EndsOn,
 		SignatureGoal: f.Campaign.SignatureGoal, DeliveriesPlanned: f.Campaign.DeliveriesPlanned,
 		ConfirmSignatures: true,
@@ -147,7 +155,7 @@ func Parse(data []byte) (*models.CampaignBundle, error) {
 		b.Campaign.Status = models.CampaignActive
 	}
 	if p := f.Petition; p != nil {
-		b.Petition = &models.Petition{Heading: p.Heading, Body: p.Body, Sources: p.Sources}
+		b.Petition = &models.Petition{Heading: p.Heading, Body: p.Body, HeadingES: p.HeadingES, BodyES: p.BodyES, Sources: p.Sources}
 	}
 	for _, o := range f.Organisations {
 		b.Organisations = append(b.Organisations, models.Organisation{Name: o.Name, Role: o.Role, URL: o.URL, Sources: o.Sources})
