@@ -65,6 +65,7 @@ func (h *Handler) sign(c echo.Context) error {
 		return h.signAnswer(c, cp, v)
 	}
 	sig.CampaignID = cp.ID
+	sig.Lang = string(locale.Of(ctx)) // every mail to the signer is written in it
 	sig.NeedsConfirmation = v.Confirming
 	if v.Errors = sig.Validate(); len(v.Errors) > 0 {
 		if isHTMX(c) {
@@ -85,7 +86,7 @@ func (h *Handler) sign(c echo.Context) error {
 		// Full disk, read-only file, database gone: nothing was stored, and
 		// the signer is told to try again rather than thanked.
 		h.logs.failed.log(ctx, h.log, slog.LevelError, "signature not stored", slog.String("campaign", cp.Slug), slog.String("error", err.Error()))
-		const msg = "Your signature could not be saved just now, so it was not counted. Please try again in a minute."
+		msg := locale.T(ctx, "sign.problem.not_saved")
 		if isHTMX(c) {
 			v.Problem = msg
 			return render(c, http.StatusServiceUnavailable, views.SignSection(v))
@@ -112,7 +113,8 @@ func (h *Handler) signAnswer(c echo.Context, cp *models.Campaign, v views.SignVi
 // with htmx, keeping what was typed.
 func (h *Handler) signThrottled(c echo.Context, cp *models.Campaign) error {
 	c.Response().Header().Set("Retry-After", "60")
-	const msg = "Too many signatures have come from your network to this petition in a short time. Please wait a minute and try again."
+	ctx := c.Request().Context()
+	msg := locale.T(ctx, "sign.problem.too_many")
 	if !isHTMX(c) {
 		return refuse(http.StatusTooManyRequests, msg)
 	}

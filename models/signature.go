@@ -1,6 +1,8 @@
 package models
 
 import (
+	"campaigntrack/locale"
+
 	"context"
 	"errors"
 	"math/rand/v2"
@@ -65,6 +67,11 @@ func (s *Signature) Normalise() {
 	s.Email = strings.TrimSpace(s.Email)
 	if len(s.Country) == 2 {
 		s.Country = strings.ToUpper(s.Country)
+	}
+	if l, ok := locale.Parse(s.Lang); ok {
+		s.Lang = string(l)
+	} else {
+		s.Lang = "" // not a language of ours: the mail is in English
 	}
 	if len(s.Region) == 2 {
 		s.Region = strings.ToUpper(s.Region)

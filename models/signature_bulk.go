@@ -208,7 +208,7 @@ func (s *Store) newSignatureInserter(tx *gorm.DB) (*signatureInserter, error) {
 	return &signatureInserter{store: s, tx: sqlTx}, nil
 }
 
-const signatureColumns = 18
+const signatureColumns = 19
 
 // insertStatement returns the Store's prepared INSERT for n rows. ON
 // CONFLICT DO NOTHING ... RETURNING gives back only the rows it inserted,
@@ -218,7 +218,7 @@ func (s *Store) insertStatement(ctx context.Context, n int) (*sql.Stmt, error) {
 		return st.(*sql.Stmt), nil
 	}
 	var b strings.Builder
-	b.WriteString(`INSERT INTO signatures (campaign_id, source_id, first_name, last_name, email, identity, city, region, country, postal_code, comment, show_name, send_updates, origin, signed_at, created_at, confirmed_at, noticed_at) VALUES `)
+	b.WriteString(`INSERT INTO signatures (campaign_id, source_id, first_name, last_name, email, identity, city, region, country, postal_code, comment, show_name, send_updates, origin, signed_at, created_at, confirmed_at, noticed_at, lang) VALUES `)
 	postgres := isPostgres(s.db)
 	p := 0
 	for i := range n {
@@ -298,7 +298,7 @@ func (in *signatureInserter) insertExactly(ctx context.Context, campaignID uint,
 			sig.Origin = "import"
 		}
 		args = append(args, campaignID, uintOrNil(sig.SourceID), sig.FirstName, sig.LastName, sig.Email, sig.Identity, sig.City, sig.Region, sig.Country,
-			sig.PostalCode, sig.Comment, sig.ShowName, sig.SendUpdates, sig.Origin, sig.SignedAt.UTC(), now, utcOrNil(sig.ConfirmedAt), utcOrNil(sig.NoticedAt))
+			sig.PostalCode, sig.Comment, sig.ShowName, sig.SendUpdates, sig.Origin, sig.SignedAt.UTC(), now, utcOrNil(sig.ConfirmedAt), utcOrNil(sig.NoticedAt), sig.Lang)
 	}
 	in.args = args
 	rows, err := st.QueryContext(ctx, args...)

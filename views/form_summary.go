@@ -16,11 +16,6 @@ type summaryProblem struct {
 	Linked bool   // the form has a field with that id
 }
 
-// problemsTitle heads an error summary: "1 problem with your signature".
-func problemsTitle(n int, about string) string {
-	return itoa(n) + " " + pluralWord(n, "problem", "problems") + " with " + about
-}
-
 // summaryProblems lists a form's errors in its fields' order, labelled,
 // then any error for a field the form does not list. Without fields, every
 // error is listed by field name, each name read as its label, and linked.

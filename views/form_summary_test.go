@@ -1,6 +1,10 @@
 package views
 
 import (
+	"context"
+
+	"campaigntrack/locale"
+
 	"reflect"
 	"testing"
 )
@@ -8,7 +12,7 @@ import (
 func TestSummaryProblems(t *testing.T) {
 	t.Parallel()
 	errs := map[string]string{"email": "enter an email address", "signed_at": "is in the future", "first_name": "enter your first name"}
-	got := summaryProblems(errs, signSummaryFields)
+	got := summaryProblems(errs, signSummaryFields(context.Background()))
 	want := []summaryProblem{
 		{Field: "first_name", Text: "First name: enter your first name", Linked: true},
 		{Field: "email", Text: "Email: enter an email address", Linked: true},
@@ -26,7 +30,7 @@ func TestSummaryProblems(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("without fields:\n got %+v\nwant %+v", got, want)
 	}
-	if got := problemsTitle(1, "your signature"); got != "1 problem with your signature" {
+	if got := locale.N(context.Background(), "form.problems", 1, "About", "your signature"); got != "1 problem with your signature" {
 		t.Errorf("title %q", got)
 	}
 }
@@ -36,10 +40,10 @@ func TestSummaryProblems(t *testing.T) {
 func TestSignFieldsComplete(t *testing.T) {
 	t.Parallel()
 	v := SignView{Form: SignForm{FirstName: "Zoë", PostalCode: "02134"}, Errors: map[string]string{"postal_code": "x"}}
-	if f := v.field("postal_code"); f.Value != "02134" || f.Error != "x" || f.Autocomplete != "postal-code" {
+	if f := v.field(context.Background(), "postal_code"); f.Value != "02134" || f.Error != "x" || f.Autocomplete != "postal-code" {
 		t.Errorf("postal_code field: %+v", f)
 	}
-	if f := v.field("first_name"); f.Value != "Zoë" || !f.Required {
+	if f := v.field(context.Background(), "first_name"); f.Value != "Zoë" || !f.Required {
 		t.Errorf("first_name field: %+v", f)
 	}
 	defer func() {
@@ -47,5 +51,5 @@ func TestSignFieldsComplete(t *testing.T) {
 			t.Error("an unknown field did not panic")
 		}
 	}()
-	v.field("website")
+	v.field(context.Background(), "website")
 }

@@ -43,3 +43,10 @@ func progressWords(ctx context.Context, p models.DeliveryProgress) string {
 	}
 	return locale.N(ctx, "progress.delivered", int64(p.Cities), "Delivered", num(ctx, int64(p.Delivered)))
 }
+
+// pick is the version of a text for the page's language (locale.Pick),
+// for where the language it is in is not marked (a <title>).
+func pick(ctx context.Context, en, es string) string {
+	s, _ := locale.Pick(ctx, en, es)
+	return s
+}
