@@ -1,11 +1,13 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 	"campaigntrack/views"
 )
@@ -16,10 +18,8 @@ import (
 // button posts. A token that is not ours is refused before the database is
 // asked anything, so guessing costs the guesser, not the server.
 
-const (
-	linkInvalid = "This link is not valid. Check that the whole address from the email is in the address bar; a link from an email is only good for the petition it was sent for."
-	linkGone    = "This signature is no longer on the petition: it was withdrawn, or it was not confirmed within 7 days and was deleted. You are welcome to sign again."
-)
+// ctxOf is the request's context, which carries its language.
+func ctxOf(c echo.Context) context.Context { return c.Request().Context() }
 
 // signerLink reads the campaign and the signature id a link names.
 func (h *Handler) signerLink(c echo.Context, purpose string) (*models.Campaign, uint, error) {
@@ -33,7 +33,7 @@ func (h *Handler) signerLink(c echo.Context, purpose string) (*models.Campaign, 
 	}
 	id, ok := links.Check(purpose, cp.ID, c.Param("token"))
 	if !ok {
-		return nil, 0, refuse(http.StatusNotFound, linkInvalid)
+		return nil, 0, refuse(http.StatusNotFound, locale.T(ctxOf(c), "signer.invalid"))
 	}
 	return cp, id, nil
 }
@@ -42,13 +42,13 @@ func (h *Handler) signerLink(c echo.Context, purpose string) (*models.Campaign, 
 func (h *Handler) linkSignature(c echo.Context, cp *models.Campaign, id uint) (*models.Signature, error) {
 	sig, err := h.store.SignatureForLink(c.Request().Context(), cp.ID, id)
 	if errors.Is(err, models.ErrNotFound) {
-		return nil, refuse(http.StatusGone, linkGone)
+		return nil, refuse(http.StatusGone, locale.T(ctxOf(c), "signer.gone"))
 	}
 	return sig, err
 }
 
 func (h *Handler) linkPage(c echo.Context, status int, v views.SignerLinkView) error {
-	v.Action = c.Request().URL.Path
+	v.Action = locale.Path(ctxOf(c), c.Request().URL.Path) // the address the page was asked for, in its language
 	return render(c, status, views.SignerLinkPage(v))
 }
 
@@ -63,13 +63,13 @@ func (h *Handler) confirmPage(c echo.Context) error {
 		return err
 	}
 	if sig.Confirmed() {
-		return h.linkPage(c, http.StatusOK, views.SignerLinkView{Campaign: *cp, Heading: "Your signature is confirmed",
-			Paragraphs: []string{"You have confirmed your signature already: it counts. There is nothing more to do."}})
+		return h.linkPage(c, http.StatusOK, views.SignerLinkView{Campaign: *cp, Heading: locale.T(ctxOf(c), "signer.confirmed_heading"),
+			Paragraphs: []string{locale.T(ctxOf(c), "signer.confirmed_already")}})
 	}
-	return h.linkPage(c, http.StatusOK, views.SignerLinkView{Campaign: *cp, Heading: "Confirm your signature",
-		Paragraphs: []string{"Press the button to confirm that you signed this petition. Your signature counts once you confirm it.",
-			"If you did not sign, do nothing: an unconfirmed signature is deleted after 7 days."},
-		CSRF: csrfToken(c), Button: "Confirm my signature"})
+	return h.linkPage(c, http.StatusOK, views.SignerLinkView{Campaign: *cp, Heading: locale.T(ctxOf(c), "signer.confirm_heading"),
+		Paragraphs: []string{locale.T(ctxOf(c), "signer.confirm_press"),
+			locale.T(ctxOf(c), "signer.confirm_not_you")},
+		CSRF: csrfToken(c), Button: locale.T(ctxOf(c), "signer.confirm_button")})
 }
 
 // confirm counts the signature.
@@ -78,14 +78,14 @@ func (h *Handler) confirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.SignerLinkView{Campaign: *cp, Heading: "Your signature is confirmed"}
+	v := views.SignerLinkView{Campaign: *cp, Heading: locale.T(ctxOf(c), "signer.confirmed_heading")}
 	switch err := h.store.ConfirmSignature(c.Request().Context(), cp.ID, id); {
 	case err == nil:
-		v.Done = "Thank you: your signature is confirmed and counts now."
+		v.Done = locale.T(ctxOf(c), "signer.confirmed_now")
 	case errors.Is(err, models.ErrAlreadyConfirmed):
-		v.Done = "You had confirmed your signature already: it counts. There is nothing more to do."
+		v.Done = locale.T(ctxOf(c), "signer.confirmed_had")
 	case errors.Is(err, models.ErrNotFound):
-		return refuse(http.StatusGone, linkGone)
+		return refuse(http.StatusGone, locale.T(ctxOf(c), "signer.gone"))
 	default:
 		return err
 	}
@@ -106,10 +106,10 @@ func (h *Handler) withdrawPage(c echo.Context) error {
 	if _, err := h.linkSignature(c, cp, id); err != nil {
 		return err
 	}
-	return h.linkPage(c, http.StatusOK, views.SignerLinkView{Campaign: *cp, Heading: "Withdraw your signature",
-		Paragraphs: []string{"Press the button to take your signature off this petition. Your name, email address and everything else you gave are deleted, and the count goes down by one.",
-			"You can sign again later if you change your mind."},
-		CSRF: csrfToken(c), Button: "Withdraw my signature"})
+	return h.linkPage(c, http.StatusOK, views.SignerLinkView{Campaign: *cp, Heading: locale.T(ctxOf(c), "signer.withdraw_heading"),
+		Paragraphs: []string{locale.T(ctxOf(c), "signer.withdraw_press"),
+			locale.T(ctxOf(c), "signer.withdraw_later")},
+		CSRF: csrfToken(c), Button: locale.T(ctxOf(c), "signer.withdraw_button")})
 }
 
 // withdraw deletes the signature and the signer's data.
@@ -120,12 +120,12 @@ func (h *Handler) withdraw(c echo.Context) error {
 	}
 	switch err := h.store.WithdrawSignature(c.Request().Context(), cp.ID, id); {
 	case errors.Is(err, models.ErrNotFound):
-		return refuse(http.StatusGone, "This signature is no longer on the petition: it has been withdrawn (or, unconfirmed, expired), and its details were deleted.")
+		return refuse(http.StatusGone, locale.T(ctxOf(c), "signer.withdrawn_gone"))
 	case err != nil:
 		return err
 	}
-	return h.linkPage(c, http.StatusOK, views.SignerLinkView{Campaign: *cp, Heading: "Your signature is withdrawn",
-		Done: "Your signature has been taken off the petition, and your details have been deleted. You will get no more email about it."})
+	return h.linkPage(c, http.StatusOK, views.SignerLinkView{Campaign: *cp, Heading: locale.T(ctxOf(c), "signer.withdrawn_heading"),
+		Done: locale.T(ctxOf(c), "signer.withdrawn_done")})
 }
 
 // unsubscribePage offers to stop updates.
@@ -138,13 +138,13 @@ func (h *Handler) unsubscribePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.SignerLinkView{Campaign: *cp, Heading: "Stop updates"}
+	v := views.SignerLinkView{Campaign: *cp, Heading: locale.T(ctxOf(c), "signer.stop_heading")}
 	if !sig.SendUpdates {
-		v.Paragraphs = []string{"You get no updates about this petition already. Your signature stays on it."}
+		v.Paragraphs = []string{locale.T(ctxOf(c), "signer.stop_already")}
 		return h.linkPage(c, http.StatusOK, v)
 	}
-	v.Paragraphs = []string{"Press the button to get no more updates about this petition. Your signature stays on it."}
-	v.Button = "Stop updates"
+	v.Paragraphs = []string{locale.T(ctxOf(c), "signer.stop_press")}
+	v.Button = locale.T(ctxOf(c), "signer.stop_heading")
 	return h.linkPage(c, http.StatusOK, v)
 }
 
@@ -158,10 +158,10 @@ func (h *Handler) unsubscribe(c echo.Context) error {
 	}
 	switch err := h.store.StopUpdates(c.Request().Context(), cp.ID, id); {
 	case errors.Is(err, models.ErrNotFound):
-		return refuse(http.StatusGone, linkGone)
+		return refuse(http.StatusGone, locale.T(ctxOf(c), "signer.gone"))
 	case err != nil:
 		return err
 	}
-	return h.linkPage(c, http.StatusOK, views.SignerLinkView{Campaign: *cp, Heading: "Updates stopped",
-		Done: "You will get no more updates about this petition. Your signature stays on it."})
+	return h.linkPage(c, http.StatusOK, views.SignerLinkView{Campaign: *cp, Heading: locale.T(ctxOf(c), "signer.stopped_heading"),
+		Done: locale.T(ctxOf(c), "signer.stopped_done")})
 }

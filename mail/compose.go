@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 
+	"campaigntrack/locale"
 	"campaigntrack/views"
 )
 
@@ -14,11 +15,12 @@ import (
 // campaign page, absolute.
 type Campaign struct{ Title, Target, Demand, URL string }
 
-// Signer is the one person a mail goes to. Nothing in a mail comes from
-// any other signer.
+// Signer is the one person a mail goes to, and the language their mail
+// is written in. Nothing in a mail comes from any other signer.
 type Signer struct {
 	FirstName string
 	To        Address
+	Lang      locale.Lang // empty: English
 }
 
 // Links are the signer's own absolute http(s) URLs; an empty one, or one
@@ -36,30 +38,34 @@ type News struct {
 type Quote struct{ Text, Who, Source string }
 
 // The messages below leave From empty: it is the --mail-from setting,
-// which the sender sets on each message.
+// which the sender sets on each message. Their words are the catalogue's
+// "mail.*", in the signer's language; an organiser's news is sent as
+// written.
 
 // Confirmation asks a new signer to confirm: the button opens a page with
 // a confirm button (a link alone must not confirm, since mail scanners
 // follow links). again: they signed again while still unconfirmed, so
 // this mail brings a fresh link.
 func Confirmation(cp Campaign, s Signer, l Links, again bool) Message {
-	subject := "Please confirm your signature: " + cp.Title
-	first := "Thank you for signing “" + cp.Title + "”" + target(cp) + "."
+	t := s.t
+	subject := t("mail.confirm.subject", "Title", cp.Title)
+	first := t("mail.confirm.first", "Title", cp.Title, "Target", target(s, cp))
 	if again {
-		subject = "A new link to confirm your signature: " + cp.Title
-		first = "You signed “" + cp.Title + "” again before confirming, so here is a fresh link to confirm your signature."
+		subject = t("mail.confirm_again.subject", "Title", cp.Title)
+		first = t("mail.confirm_again.first", "Title", cp.Title)
 	}
 	b := views.MailBody{
-		Preheader: "One more step: confirm your signature so that it counts.",
+		Lang:      string(s.lang()),
+		Preheader: t("mail.confirm.preheader"),
 		Greeting:  greeting(s),
 		Paragraphs: []string{
 			first,
-			"Your signature counts only once you confirm it. The button opens a page where you confirm with one click. The link is valid for 7 days.",
-			"If you did not sign, someone else gave your address: ignore this mail and nothing is counted, or withdraw the signature with the link below.",
+			t("mail.confirm.counts"),
+			t("mail.confirm.not_you"),
 		},
-		Action: link("Confirm my signature", l.Confirm),
-		Footer: []string{"You get this mail because this address was given to sign “" + cp.Title + "”."},
-		Links:  links(cp, l, false),
+		Action: link(t("mail.confirm.button"), l.Confirm),
+		Footer: []string{t("mail.footer.why", "Title", cp.Title)},
+		Links:  links(s, cp, l, false),
 	}
 	return compose(s, subject, b, nil)
 }
@@ -67,54 +73,60 @@ func Confirmation(cp Campaign, s Signer, l Links, again bool) Message {
 // AlreadySigned answers a signature from an address whose signature is
 // already counted: nothing to do, and the withdraw link.
 func AlreadySigned(cp Campaign, s Signer, l Links) Message {
+	t := s.t
 	b := views.MailBody{
-		Preheader: "Your signature is already counted; there is nothing to do.",
+		Lang:      string(s.lang()),
+		Preheader: t("mail.already.preheader"),
 		Greeting:  greeting(s),
 		Paragraphs: []string{
-			"Someone, probably you, just signed “" + cp.Title + "” again with this address.",
-			"Your signature was already counted, and it counts once. There is nothing you need to do.",
-			"If you did not sign, or want to take your signature back, use the withdraw link below.",
+			t("mail.already.first", "Title", cp.Title),
+			t("mail.already.counted"),
+			t("mail.already.not_you"),
 		},
-		Footer: []string{"You get this mail because this address was given to sign “" + cp.Title + "”."},
-		Links:  links(cp, l, false),
+		Footer: []string{t("mail.footer.why", "Title", cp.Title)},
+		Links:  links(s, cp, l, false),
 	}
-	return compose(s, "You have already signed: "+cp.Title, b, nil)
+	return compose(s, t("mail.already.subject", "Title", cp.Title), b, nil)
 }
 
 // Signed is the receipt when no confirmation is needed: thanks, counted,
 // and the withdraw link.
 func Signed(cp Campaign, s Signer, l Links) Message {
+	t := s.t
 	b := views.MailBody{
-		Preheader: "Your signature is counted. Thank you.",
+		Lang:      string(s.lang()),
+		Preheader: t("mail.signed.preheader"),
 		Greeting:  greeting(s),
 		Paragraphs: []string{
-			"Thank you for signing “" + cp.Title + "”" + target(cp) + ". Your signature is counted.",
-			"The more people sign, the harder the petition is to ignore: share it with people who would sign too.",
+			t("mail.signed.first", "Title", cp.Title, "Target", target(s, cp)),
+			t("mail.signed.share"),
 		},
-		Action: link("See the petition", cp.URL),
-		Footer: []string{"You get this mail because this address was given to sign “" + cp.Title + "”. If that was not you, withdraw the signature with the link below."},
-		Links:  links(cp, l, false),
+		Action: link(t("mail.see_petition"), cp.URL),
+		Footer: []string{t("mail.signed.footer", "Title", cp.Title)},
+		Links:  links(s, cp, l, false),
 	}
-	return compose(s, "Thank you for signing: "+cp.Title, b, nil)
+	return compose(s, t("mail.signed.subject", "Title", cp.Title), b, nil)
 }
 
 // Update is news to a signer who asked for it, with List-Unsubscribe and
 // one-click List-Unsubscribe-Post (RFC 8058) headers so mail clients offer
 // their own unsubscribe button.
 func Update(cp Campaign, s Signer, n News, l Links) Message {
+	t := s.t
 	subject := strings.TrimSpace(n.Subject)
 	if subject == "" {
-		subject = "News: " + cp.Title
+		subject = t("mail.update.subject", "Title", cp.Title)
 	}
 	b := views.MailBody{
+		Lang:       string(s.lang()),
 		Greeting:   greeting(s),
 		Paragraphs: Paragraphs(n.Body),
-		Action:     link("See the petition", cp.URL),
+		Action:     link(t("mail.see_petition"), cp.URL),
 		Footer: []string{
-			"You get this news because you signed “" + cp.Title + "” and asked to hear how it goes.",
-			"Unsubscribing stops the news; your signature still counts.",
+			t("mail.update.why", "Title", cp.Title),
+			t("mail.update.unsubscribe_note"),
 		},
-		Links: links(cp, l, true),
+		Links: links(s, cp, l, true),
 	}
 	if len(b.Paragraphs) > 0 {
 		b.Preheader = b.Paragraphs[0]
@@ -132,45 +144,52 @@ func Update(cp Campaign, s Signer, n News, l Links) Message {
 	return compose(s, subject, b, headers)
 }
 
+// lang is the signer's language, English when none is known.
+func (s Signer) lang() locale.Lang { return locale.OrEnglish(string(s.Lang)) }
+
+// t is a text of the catalogue in the signer's language.
+func (s Signer) t(id string, args ...any) string { return locale.TIn(s.lang(), id, args...) }
+
 // compose renders b as both parts of a message to s.
 func compose(s Signer, subject string, b views.MailBody, headers map[string]string) Message {
 	subject = cleanHeader(subject)
 	var html bytes.Buffer
 	// Rendering into a buffer fails only when the writer does.
-	_ = views.MailHTML(subject, b).Render(context.Background(), &html)
+	_ = views.MailHTML(subject, b).Render(locale.With(context.Background(), locale.Request{Lang: s.lang()}), &html)
 	if headers == nil {
 		headers = map[string]string{}
 	}
 	// Vacation replies and other robots are asked not to answer (RFC 3834).
 	headers["Auto-Submitted"] = "auto-generated"
+	headers["Content-Language"] = string(s.lang())
 	return Message{To: s.To, Subject: subject, Text: renderText(b), HTML: html.String(), Headers: headers}
 }
 
 func greeting(s Signer) string {
 	if name := cleanHeader(s.FirstName); name != "" {
-		return "Hello " + name + ","
+		return s.t("mail.greeting.name", "Name", name)
 	}
-	return "Hello,"
+	return s.t("mail.greeting")
 }
 
 // target is ", the petition to Amazon" or nothing.
-func target(cp Campaign) string {
+func target(s Signer, cp Campaign) string {
 	if t := strings.TrimSpace(cp.Target); t != "" {
-		return ", the petition to " + t
+		return s.t("mail.target", "Target", t)
 	}
 	return ""
 }
 
 // links are the footer's links: unsubscribe (news only), withdraw, and
 // the petition page.
-func links(cp Campaign, l Links, news bool) []views.MailLink {
+func links(s Signer, cp Campaign, l Links, news bool) []views.MailLink {
 	var out []views.MailLink
 	if news {
-		if a := link("Unsubscribe from news about this petition", l.Unsubscribe); a != nil {
+		if a := link(s.t("mail.link.unsubscribe"), l.Unsubscribe); a != nil {
 			out = append(out, *a)
 		}
 	}
-	if a := link("Withdraw my signature", l.Withdraw); a != nil {
+	if a := link(s.t("mail.link.withdraw"), l.Withdraw); a != nil {
 		out = append(out, *a)
 	}
 	if a := link(cp.Title, cp.URL); a != nil {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 )
 
@@ -56,17 +57,18 @@ func (c *Composer) Render(ctx context.Context, m models.OutboxMail) (Message, er
 		return Message{}, err
 	}
 	sig := *m.SignatureID
-	l := Links{Withdraw: c.link(cp, models.LinkWithdraw, links.Token(models.LinkWithdraw, cp.ID, sig))}
-	signer := Signer{FirstName: m.ToName, To: Address{Name: m.ToName, Email: m.ToEmail}}
+	lang := locale.OrEnglish(m.ToLang)
+	l := Links{Withdraw: c.link(lang, cp, models.LinkWithdraw, links.Token(models.LinkWithdraw, cp.ID, sig))}
+	signer := Signer{FirstName: m.ToName, To: Address{Name: m.ToName, Email: m.ToEmail}, Lang: lang}
 	var msg Message
 	switch m.Kind {
 	case models.MailConfirm, models.MailConfirmAgain:
-		l.Confirm = c.link(cp, models.LinkConfirm, links.Token(models.LinkConfirm, cp.ID, sig))
-		msg = Confirmation(c.campaignInfo(cp), signer, l, m.Kind == models.MailConfirmAgain)
+		l.Confirm = c.link(lang, cp, models.LinkConfirm, links.Token(models.LinkConfirm, cp.ID, sig))
+		msg = Confirmation(c.campaignInfo(lang, cp), signer, l, m.Kind == models.MailConfirmAgain)
 	case models.MailAlreadySigned:
-		msg = AlreadySigned(c.campaignInfo(cp), signer, l)
+		msg = AlreadySigned(c.campaignInfo(lang, cp), signer, l)
 	case models.MailSigned:
-		msg = Signed(c.campaignInfo(cp), signer, l)
+		msg = Signed(c.campaignInfo(lang, cp), signer, l)
 	case models.MailUpdate:
 		if m.NewsID == nil {
 			return Message{}, fmt.Errorf("message %d: an update without its news", m.ID)
@@ -75,8 +77,8 @@ func (c *Composer) Render(ctx context.Context, m models.OutboxMail) (Message, er
 		if err != nil {
 			return Message{}, fmt.Errorf("message %d: news %d: %w", m.ID, *m.NewsID, err)
 		}
-		l.Unsubscribe = c.link(cp, models.LinkUnsubscribe, links.Token(models.LinkUnsubscribe, cp.ID, sig))
-		msg = Update(c.campaignInfo(cp), signer, newsOf(n), l)
+		l.Unsubscribe = c.link(lang, cp, models.LinkUnsubscribe, links.Token(models.LinkUnsubscribe, cp.ID, sig))
+		msg = Update(c.campaignInfo(lang, cp), signer, newsOf(n), l)
 	default:
 		return Message{}, fmt.Errorf("message %d: unknown kind %q", m.ID, m.Kind)
 	}
@@ -89,10 +91,10 @@ func (c *Composer) Render(ctx context.Context, m models.OutboxMail) (Message, er
 // preview: the links are the real pages' addresses with a sample token.
 func (c *Composer) PreviewNews(cp *models.Campaign, n *models.News) Message {
 	l := Links{
-		Withdraw:    c.link(cp, models.LinkWithdraw, "preview"),
-		Unsubscribe: c.link(cp, models.LinkUnsubscribe, "preview"),
+		Withdraw:    c.link(locale.English, cp, models.LinkWithdraw, "preview"),
+		Unsubscribe: c.link(locale.English, cp, models.LinkUnsubscribe, "preview"),
 	}
-	msg := Update(c.campaignInfo(cp), Signer{FirstName: "Ana", To: Address{Name: "Ana", Email: "ana@example.org"}}, newsOf(n), l)
+	msg := Update(c.campaignInfo(locale.English, cp), Signer{FirstName: "Ana", To: Address{Name: "Ana", Email: "ana@example.org"}}, newsOf(n), l)
 	msg.From = c.from
 	return msg
 }
@@ -105,13 +107,20 @@ func newsOf(n *models.News) News {
 	return out
 }
 
-func (c *Composer) campaignInfo(cp *models.Campaign) Campaign {
-	return Campaign{Title: cp.Title, Target: cp.Target, Demand: cp.Demand, URL: c.base.String() + "/campaigns/" + cp.Slug}
+func (c *Composer) campaignInfo(lang locale.Lang, cp *models.Campaign) Campaign {
+	title, _ := localized(lang, cp.Title, cp.TitleES)
+	demand, _ := localized(lang, cp.Demand, cp.DemandES)
+	return Campaign{Title: title, Target: cp.Target, Demand: demand, URL: c.base.String() + lang.In("/campaigns/"+cp.Slug)}
+}
+
+// localized is a campaign's text in lang when it has a version in it.
+func localized(lang locale.Lang, en, es string) (string, locale.Lang) {
+	return locale.Pick(locale.With(context.Background(), locale.Request{Lang: lang}), en, es)
 }
 
 // link is the address of a signer's link page.
-func (c *Composer) link(cp *models.Campaign, purpose, token string) string {
-	return c.base.String() + "/campaigns/" + cp.Slug + "/" + purpose + "/" + token
+func (c *Composer) link(lang locale.Lang, cp *models.Campaign, purpose, token string) string {
+	return c.base.String() + lang.In("/campaigns/"+cp.Slug+"/"+purpose+"/"+token)
 }
 
 func (c *Composer) signerLinks(ctx context.Context) (models.SignerLinks, error) {

@@ -91,8 +91,8 @@ func (s *Store) SendNews(ctx context.Context, actor Actor, n *News) error {
 		if err := tx.Create(n).Error; err != nil {
 			return err
 		}
-		res := tx.Exec(`INSERT INTO mail_outbox (campaign_id, signature_id, news_id, kind, to_email, to_name, status, next_at, created_at)
-			SELECT campaign_id, id, ?, ?, email, first_name, ?, ?, ? FROM signatures
+		res := tx.Exec(`INSERT INTO mail_outbox (campaign_id, signature_id, news_id, kind, to_email, to_name, to_lang, status, next_at, created_at)
+			SELECT campaign_id, id, ?, ?, email, first_name, lang, ?, ?, ? FROM signatures
 			WHERE campaign_id = ? AND send_updates AND confirmed_at IS NOT NULL ORDER BY id`,
 			n.ID, MailUpdate, MailQueued, now, now, n.CampaignID)
 		if res.Error != nil {

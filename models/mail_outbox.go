@@ -47,6 +47,7 @@ type OutboxMail struct {
 	Kind         string
 	ToEmail      string
 	ToName       string
+	ToLang       string // the signer's language, which the message is written in (locale codes; empty: English)
 	Status       string
 	Attempts     int
 	NextAt       time.Time
@@ -79,18 +80,18 @@ func queueMail(tx *gorm.DB, rows []OutboxMail) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	const perStatement = 500 // 9 parameters a row
+	const perStatement = 500 // 10 parameters a row
 	for start := 0; start < len(rows); start += perStatement {
 		chunk := rows[start:min(start+perStatement, len(rows))]
 		var b strings.Builder
-		b.WriteString("INSERT INTO mail_outbox (campaign_id, signature_id, news_id, kind, to_email, to_name, status, next_at, created_at) VALUES ")
-		args := make([]any, 0, len(chunk)*9)
+		b.WriteString("INSERT INTO mail_outbox (campaign_id, signature_id, news_id, kind, to_email, to_name, to_lang, status, next_at, created_at) VALUES ")
+		args := make([]any, 0, len(chunk)*10)
 		for i, r := range chunk {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			b.WriteString("(?,?,?,?,?,?,?,?,?)")
-			args = append(args, r.CampaignID, r.SignatureID, r.NewsID, r.Kind, r.ToEmail, r.ToName, MailQueued, r.CreatedAt, r.CreatedAt)
+			b.WriteString("(?,?,?,?,?,?,?,?,?,?)")
+			args = append(args, r.CampaignID, r.SignatureID, r.NewsID, r.Kind, r.ToEmail, r.ToName, r.ToLang, MailQueued, r.CreatedAt, r.CreatedAt)
 		}
 		if err := tx.Exec(b.String(), args...).Error; err != nil {
 			return fmt.Errorf("queue mail: %w", err)
@@ -102,7 +103,7 @@ func queueMail(tx *gorm.DB, rows []OutboxMail) error {
 // signerMail is the outbox row for a message to the signer of sig.
 func signerMail(sig *Signature, kind string, now time.Time) OutboxMail {
 	id := sig.ID
-	return OutboxMail{CampaignID: sig.CampaignID, SignatureID: &id, Kind: kind, ToEmail: sig.Email, ToName: sig.FirstName, CreatedAt: now}
+	return OutboxMail{CampaignID: sig.CampaignID, SignatureID: &id, Kind: kind, ToEmail: sig.Email, ToName: sig.FirstName, ToLang: sig.Lang, CreatedAt: now}
 }
 
 // ClaimMail takes up to n queued messages that are due, for lease: no
@@ -125,7 +126,7 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, n int, lease time.
 	err := s.db.WithContext(ctx).Raw(`UPDATE mail_outbox SET claimed_until = ? WHERE id IN (
 		SELECT id FROM mail_outbox WHERE status = 'queued' AND next_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
 		ORDER BY id LIMIT ?`+lock+`)
-		RETURNING id, campaign_id, signature_id, news_id, kind, to_email, to_name, status, attempts, next_at, claimed_until, last_error, created_at`,
+		RETURNING id, campaign_id, signature_id, news_id, kind, to_email, to_name, to_lang, status, attempts, next_at, claimed_until, last_error, created_at`,
 		now.Add(lease).UTC(), now.UTC(), now.UTC(), n).Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("claim mail: %w", err)

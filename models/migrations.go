@@ -34,7 +34,7 @@ var migrations = []migration{
 	{"signers' mail: signatures confirmed or pending, the pending count, campaigns' confirmation setting, mail_outbox and mail_news", migrateV9},
 	{"the coalition's count: signatures keyed by the canonical identity of their email (the address as typed kept apart), signature_sources and their links, kept source figures and pairs, email_rules, delivery_counts; existing duplicates merged", migrateV10},
 	{"delivery packets: campaigns' packet setting, packets (each packet's public record)", migrateV11},
-	{"Spanish: a Spanish version of each public text, each signer's language, each delivery's packet language", migrateV12},
+	{"Spanish: a Spanish version of each public text, each signer's language (and each message's), each delivery's packet language", migrateV12},
 }
 
 // SchemaVersion is the schema version this binary migrates to.
@@ -668,6 +668,7 @@ ALTER TABLE actions ADD COLUMN title_es TEXT NOT NULL DEFAULT '';
 ALTER TABLE actions ADD COLUMN description_es TEXT NOT NULL DEFAULT '';
 ALTER TABLE responses ADD COLUMN summary_es TEXT NOT NULL DEFAULT '';
 ALTER TABLE responses ADD COLUMN quote_es TEXT NOT NULL DEFAULT '';
-ALTER TABLE signatures ADD COLUMN lang TEXT NOT NULL DEFAULT ''
+ALTER TABLE signatures ADD COLUMN lang TEXT NOT NULL DEFAULT '';
+ALTER TABLE mail_outbox ADD COLUMN to_lang TEXT NOT NULL DEFAULT ''
 `)
 }

@@ -37,9 +37,8 @@ func publicTemplates(t *testing.T) []string {
 
 // notYetTranslated: public templates whose text is still English only.
 var notYetTranslated = []string{
-	"campaign.templ", "count.templ", "deliveries.templ", "delivery_map.templ", "error.templ", "form.templ",
-	"home.templ", "mail.templ", "packet.templ", "responses.templ", "sign.templ", "signer_links.templ",
-	"source_notes.templ", "timeline.templ",
+	"campaign.templ", "count.templ", "deliveries.templ", "delivery_map.templ", "error.templ",
+	"home.templ", "packet.templ", "responses.templ", "sign.templ", "source_notes.templ", "timeline.templ",
 }
 
 // names are words that are the same in every language.
@@ -135,8 +134,9 @@ func metaIsWords(e *parser.Element) bool {
 
 // idUse finds the message ids the code asks the catalogues for; a
 // prefix followed by "+" is a family of ids made at run time
-// ("format.month."+month).
-var idUse = regexp.MustCompile(`\b(?:T|N|TIn|NIn)\([^,()]*(?:\([^()]*\))?, "([a-z0-9_.]+)"(\s*\+)?`)
+// ("format.month."+month). t("id") is the mail's shorthand for a text in
+// the signer's language.
+var idUse = regexp.MustCompile(`\b(?:(?:T|N|TIn|NIn)\([^,()]*(?:\([^()]*\))?, |t\()"([a-z0-9_.]+)"(\s*\+)?`)
 
 // usedIDs reads every Go and templ file of the packages that speak to
 // the public and to signers.
