@@ -54,7 +54,7 @@ func (h *Handler) homeView(c echo.Context) (templ.Component, error) {
 	v := views.HomeView{Campaigns: make([]views.CampaignCard, 0, len(campaigns))}
 	for _, cp := range campaigns {
 		card := views.CampaignCard{
-			Slug: cp.Slug, Title: cp.Title, Target: cp.Target, Status: cp.Status,
+			Slug: cp.Slug, Title: cp.Title, TitleES: cp.TitleES, Target: cp.Target, Status: cp.Status,
 			Recorded:   counts[cp.ID],
 			Deliveries: progress[cp.ID],
 		}

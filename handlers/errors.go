@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 	"campaigntrack/views"
 )
@@ -133,7 +134,7 @@ func (h *Handler) logError(req *http.Request, header http.Header, status int, er
 // writeError writes the error page (JSON under /api, nothing for HEAD).
 // Every 503 says when to try again.
 func (h *Handler) writeError(w http.ResponseWriter, req *http.Request, status int, message string) {
-	view := errorView(status, message)
+	view := errorView(req.Context(), status, message)
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", retryAfterSeconds)
 	}
@@ -158,12 +159,15 @@ func (h *Handler) writeError(w http.ResponseWriter, req *http.Request, status in
 
 // errorView picks the words for an error page. The message of a 5xx is
 // never shown: it may hold internals.
-func errorView(status int, message string) views.ErrorView {
+// Its fixed words are in the request's language; a message a handler
+// raised is shown as it was written (the public ones are translated where
+// they are raised).
+func errorView(ctx context.Context, status int, message string) views.ErrorView {
 	v := views.ErrorView{Status: status, Title: http.StatusText(status)}
 	switch {
 	case status == http.StatusNotFound:
-		v.Title = "Page not found"
-		v.Message = "There is no page at this address. It may have moved, or the link may be mistyped."
+		v.Title = locale.T(ctx, "error.not_found")
+		v.Message = locale.T(ctx, "error.not_found_text")
 		if message != "" && message != http.StatusText(status) {
 			v.Message = message
 		}
@@ -171,11 +175,11 @@ func errorView(status int, message string) views.ErrorView {
 		// A 503 the application raised itself says what happened in words
 		// written for the visitor ("your signature could not be saved …");
 		// the cause stays in the log.
-		v.Title = "Not saved: please try again"
+		v.Title = locale.T(ctx, "error.not_saved")
 		v.Message = message
 	case status >= 500:
-		v.Title = "Something went wrong"
-		v.Message = "The page could not be shown because of a fault on our side. Please try again in a moment."
+		v.Title = locale.T(ctx, "error.fault")
+		v.Message = locale.T(ctx, "error.fault_text")
 	default:
 		v.Message = message
 		if v.Message == "" {

@@ -2,6 +2,7 @@ package views
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"campaigntrack/locale"
@@ -49,4 +50,15 @@ func progressWords(ctx context.Context, p models.DeliveryProgress) string {
 func pick(ctx context.Context, en, es string) string {
 	s, _ := locale.Pick(ctx, en, es)
 	return s
+}
+
+// claimFigure is ClaimFigure in the page's language: "more than 270,000",
+// "más de 270,000". The qualifiers are models.ClaimQualifiers, each in
+// the catalogue as "claim.qualifier.<words with _>".
+func claimFigure(ctx context.Context, c models.CountClaim) string {
+	n := num(ctx, c.Count)
+	if c.Qualifier == "" {
+		return n
+	}
+	return locale.T(ctx, "claim.qualifier."+strings.ReplaceAll(c.Qualifier, " ", "_"), "Figure", n)
 }

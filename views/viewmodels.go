@@ -12,6 +12,7 @@ type HomeView struct {
 // CampaignCard is one campaign on the front page.
 type CampaignCard struct {
 	Slug, Title, Target, Status string
+	TitleES                     string             // the title in Spanish; empty: none
 	Headline                    *models.CountClaim // nil when no figure has been reported
 	Recorded                    int64              // signatures recorded in this tracker
 	Deliveries                  models.DeliveryProgress
