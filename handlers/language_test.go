@@ -136,3 +136,44 @@ func TestPagesAreCachedPerLanguage(t *testing.T) {
 		}
 	})
 }
+
+// TestSpanishOverview: the campaign's own wording in Spanish where it has
+// a version in it (the demo campaign has), the rest of the page's words
+// from the catalogue, a quote shown as said and marked English, and
+// links that stay in Spanish.
+func TestSpanishOverview(t *testing.T) {
+	t.Parallel()
+	eachApp(t, func(t *testing.T, a *app) {
+		doc := a.browser().get("/es/campaigns/no-tech-for-ice").doc(t)
+		title := doc.Find(`[data-testid=campaign-title]`)
+		if !strings.Contains(text(title), "deja de venderle tecnología") || title.AttrOr("lang", "") != "" {
+			t.Errorf("title %q (lang %q)", text(title), title.AttrOr("lang", ""))
+		}
+		if got := text(doc.Find(`[data-testid=demand] h2`)); got != "La exigencia" {
+			t.Errorf("demand heading %q", got)
+		}
+		if got := text(doc.Find(`[data-testid=headline-count]`)); got != "más de 270,000" {
+			t.Errorf("headline %q", got)
+		}
+		if got := text(doc.Find(`[data-testid=sign-form] button[type=submit]`)); got != "Firmar" {
+			t.Errorf("sign button %q", got)
+		}
+		if a := doc.Find(`[data-testid=sign-form]`).AttrOr("action", ""); a != "/es/campaigns/no-tech-for-ice/sign" {
+			t.Errorf("the form posts to %q", a)
+		}
+		doc.Find(`[data-testid=responses] blockquote`).Each(func(_ int, s *goquery.Selection) {
+			if s.AttrOr("lang", "") != "en" {
+				t.Errorf("a quote on the Spanish page is not marked English: %q", text(s))
+			}
+		})
+		// An action with no Spanish version is shown in English, marked so.
+		if h := doc.Find(`[data-testid=action] h3`).First(); h.Length() == 1 && h.AttrOr("lang", "") != "en" {
+			t.Errorf("an English action title on the Spanish page: lang %q", h.AttrOr("lang", ""))
+		}
+		// The English page is as it was.
+		en := a.browser().get("/campaigns/no-tech-for-ice").doc(t)
+		if got := text(en.Find(`[data-testid=headline-count]`)); got != "more than 270,000" {
+			t.Errorf("English headline %q", got)
+		}
+	})
+}

@@ -62,3 +62,28 @@ func claimFigure(ctx context.Context, c models.CountClaim) string {
 	}
 	return locale.T(ctx, "claim.qualifier."+strings.ReplaceAll(c.Qualifier, " ", "_"), "Figure", n)
 }
+
+// label is a stored code (a status, a kind, a channel) in words in the
+// page's language: the catalogue's "label.<code>", or Label's English
+// reading for a code the catalogue does not know.
+func label(ctx context.Context, code string) string {
+	if code == "" {
+		return ""
+	}
+	if s := locale.T(ctx, "label."+code); s != "label."+code {
+		return s
+	}
+	return Label(code)
+}
+
+// answers is Answers in the page's language: what a response answers.
+func answers(ctx context.Context, r models.Response) string {
+	switch {
+	case r.Delivery != nil:
+		return locale.T(ctx, "overview.answers_delivery", "City", r.Delivery.City)
+	case r.Action != nil:
+		return locale.T(ctx, "overview.answers_action", "Action", pick(ctx, r.Action.Title, r.Action.TitleES))
+	default:
+		return locale.T(ctx, "overview.answers_campaign")
+	}
+}
