@@ -1,10 +1,12 @@
 package views
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 )
 
@@ -105,7 +107,7 @@ func scaled(n, top int64, full float64) float64 {
 	return max(float64(n)/float64(top)*full, 1)
 }
 
-func chartSummary(days []models.Tally) string {
+func chartSummary(ctx context.Context, days []models.Tally) string {
 	var total, peak int64
 	peakDay := ""
 	for _, d := range days {
@@ -114,9 +116,10 @@ func chartSummary(days []models.Tally) string {
 			peak, peakDay = d.N, d.Label
 		}
 	}
-	return fmt.Sprintf("%s %s over %s %s, most on %s (%s)",
-		Number(total), pluralWord(int(min(total, 2)), "signature", "signatures"),
-		Number(int64(len(days))), pluralWord(len(days), "day", "days"), Day(peakDay), Number(peak))
+	return locale.T(ctx, "chart.summary",
+		"Signatures", locale.N(ctx, "chart.signatures", total),
+		"Days", locale.N(ctx, "chart.days", int64(len(days))),
+		"Peak", day(ctx, peakDay), "PeakN", num(ctx, peak))
 }
 
 // chartTicks are round values for a count axis from 0 to at least top:

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"context"
 	"slices"
 	"testing"
 
@@ -9,11 +10,11 @@ import (
 
 func TestChartSummaryPlural(t *testing.T) {
 	t.Parallel()
-	one := chartSummary([]models.Tally{{Label: "2019-07-15", N: 1}})
+	one := chartSummary(context.Background(), []models.Tally{{Label: "2019-07-15", N: 1}})
 	if want := "1 signature over 1 day, most on 15 July 2019 (1)"; one != want {
 		t.Errorf("summary %q, want %q", one, want)
 	}
-	many := chartSummary([]models.Tally{{Label: "2019-07-15", N: 3}, {Label: "2019-07-16", N: 1200}})
+	many := chartSummary(context.Background(), []models.Tally{{Label: "2019-07-15", N: 3}, {Label: "2019-07-16", N: 1200}})
 	if want := "1,203 signatures over 2 days, most on 16 July 2019 (1,200)"; many != want {
 		t.Errorf("summary %q, want %q", many, want)
 	}
