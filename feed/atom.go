@@ -27,9 +27,11 @@ const DefaultAuthor = "campaigntrack"
 // Title or Author that is empty once cleaned (see xmlText) is written as
 // "Timeline" or DefaultAuthor. SelfURL is the feed's own address and
 // AltURL the page it mirrors. A zero Updated is the latest Updated of its
-// entries.
+// entries. Lang is the language of its text (xml:lang, "en", "es"), empty
+// for none said.
 type Atom struct {
 	ID       string
+	Lang     string
 	Title    string
 	Subtitle string
 	SelfURL  string
@@ -41,12 +43,13 @@ type Atom struct {
 
 // AtomEntry is one entry of a feed. ID is required, and Updated or
 // Published (a zero Updated is Published). A Title that is empty once
-// cleaned is written as "Untitled " and the category ("Untitled action"):
-// the title is stored text, and no stored text may cost the feed. Summary
-// and Content are plain text.
+// cleaned is written as Untitled, or when that is empty too as "Untitled "
+// and the category ("Untitled action"): the title is stored text, and no
+// stored text may cost the feed. Summary and Content are plain text.
 type AtomEntry struct {
 	ID        string
 	Title     string
+	Untitled  string
 	Link      string
 	Summary   string
 	Content   string
@@ -59,6 +62,7 @@ type AtomEntry struct {
 // it as the default namespace.
 type atomFeedXML struct {
 	XMLName  xml.Name       `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang     string         `xml:"http://www.w3.org/XML/1998/namespace lang,attr,omitempty"`
 	ID       string         `xml:"id"`
 	Title    atomText       `xml:"title"`
 	Subtitle *atomText      `xml:"subtitle,omitempty"`
@@ -130,6 +134,7 @@ func atomDocument(feed Atom) (*atomFeedXML, error) {
 	}
 	doc := &atomFeedXML{
 		ID:     xmlText(feed.ID),
+		Lang:   xmlText(feed.Lang),
 		Title:  atomText{Type: "text", Text: orElse(xmlText(feed.Title), "Timeline")},
 		Author: atomPerson{Name: orElse(xmlText(feed.Author), DefaultAuthor)},
 	}
@@ -197,6 +202,9 @@ func atomDocument(feed Atom) (*atomFeedXML, error) {
 // RFC 4287 §4.1.2 requires a title, and a reader needs something to click.
 func entryTitle(e AtomEntry) string {
 	if t := xmlText(e.Title); t != "" {
+		return t
+	}
+	if t := xmlText(e.Untitled); t != "" {
 		return t
 	}
 	if c := xmlText(e.Category); c != "" {

@@ -274,7 +274,7 @@ func TestTimelineAtomOfTheDemo(t *testing.T) {
 	var buf bytes.Buffer
 	err = feed.WriteAtom(&buf, feed.Atom{
 		ID: page, Title: c.Title, SelfURL: page + ".atom", AltURL: page, Author: "campaigntrack",
-		Entries: views.TimelineAtomEntries(timeline, "demo", c.ID, page),
+		Entries: views.TimelineAtomEntries(ctx, timeline, "demo", c.ID, page),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -66,7 +66,7 @@ func (h *Handler) deliveriesView(c echo.Context, cp *models.Campaign) (templ.Com
 		v.Located[d.ID] = how
 		v.Markers = append(v.Markers, views.MapMarker{
 			X: x, Y: y, Status: d.Status, Href: "#" + views.DeliveryAnchor(d.ID),
-			Label: d.Place() + ": " + models.StatusLabel(d.Status) + mapWhen(d),
+			Label: views.MarkerLabel(ctxOf(c), d),
 		})
 	}
 	return views.DeliveriesPage(v), nil
@@ -82,13 +82,6 @@ func placeOf(d models.Delivery) (lat, lon float64, how string) {
 		return lat, lon, "city centre"
 	}
 	return 0, 0, ""
-}
-
-func mapWhen(d models.Delivery) string {
-	if d.When() == nil {
-		return ""
-	}
-	return ", " + views.WhenIn(d.When(), d.WhenDateOnly(), d.TimeZone)
 }
 
 // deliveriesCSV is the public CSV of a campaign's deliveries, for

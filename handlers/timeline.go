@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"slices"
@@ -13,6 +14,7 @@ import (
 
 	"campaigntrack/csvio"
 	"campaigntrack/feed"
+	"campaigntrack/locale"
 	"campaigntrack/models"
 	"campaigntrack/views"
 )
@@ -115,13 +117,14 @@ func (h *Handler) renderTimelineAtom(c echo.Context, cp *models.Campaign, f mode
 	f.City = spelledAs(f.City, views.TimelineCities(entries))
 	slices.Reverse(entries)
 	doc := feed.Atom{
-		ID:       views.TimelineFeedID(site, cp.ID, f.Kind, f.City),
-		Title:    cp.Title + ": timeline",
-		Subtitle: feedSubtitle(f),
-		SelfURL:  h.config.AbsoluteURL(views.TimelineFeedPath(cp.Slug, f.Kind, f.City)),
-		AltURL:   h.config.AbsoluteURL(views.TimelinePath(cp.Slug, f.Kind, f.City)),
-		Author:   feedAuthor(coalition),
-		Entries:  views.TimelineAtomEntries(entries, site, cp.ID, h.config.AbsoluteURL(views.TimelinePath(cp.Slug, "", ""))),
+		ID:       views.TimelineFeedID(ctx, site, cp.ID, f.Kind, f.City),
+		Lang:     string(locale.Of(ctx)),
+		Title:    views.TimelineFeedTitle(ctx, *cp),
+		Subtitle: views.TimelineFeedSubtitle(ctx, f.Kind, f.City),
+		SelfURL:  h.config.AbsoluteURL(locale.Path(ctx, views.TimelineFeedPath(cp.Slug, f.Kind, f.City))),
+		AltURL:   h.config.AbsoluteURL(locale.Path(ctx, views.TimelinePath(cp.Slug, f.Kind, f.City))),
+		Author:   feedAuthor(ctx, coalition),
+		Entries:  views.TimelineAtomEntries(ctx, entries, site, cp.ID, h.config.AbsoluteURL(locale.Path(ctx, views.TimelinePath(cp.Slug, "", "")))),
 	}
 	// With entries, the feed was last updated when its latest entry was;
 	// without (a filter that matches nothing), Atom still needs a time:
@@ -169,7 +172,7 @@ func spelledAs(city string, cities []string) string {
 // feedAuthor is the campaign's coalition, every partner named (a feed
 // that dropped some would misstate who speaks), or the tracker itself
 // when no partner is listed.
-func feedAuthor(coalition []models.Organisation) string {
+func feedAuthor(ctx context.Context, coalition []models.Organisation) string {
 	var names []string
 	for _, o := range coalition {
 		if n := strings.TrimSpace(o.Name); n != "" {
@@ -182,13 +185,7 @@ func feedAuthor(coalition []models.Organisation) string {
 	case 1:
 		return names[0]
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
-}
-
-// feedSubtitle says what the feed holds, filter included.
-func feedSubtitle(f models.TimelineFilter) string {
-	v := views.TimelineView{Kind: f.Kind, City: f.City}
-	return v.Shown() + ", newest first, each with its sources."
+	return locale.T(ctx, "timeline.feed_and", "Names", strings.Join(names[:len(names)-1], ", "), "Last", names[len(names)-1])
 }
 
 // actionsCSV is the public CSV of a campaign's actions, oldest first, for

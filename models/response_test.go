@@ -288,16 +288,16 @@ func TestAwaiting(t *testing.T) {
 			t.Fatalf("awaiting = %d entries, want 10: %+v", len(list), list)
 		}
 		first := list[0]
-		if first.Kind != models.AnswersDelivery || first.Title != "Petition delivered in Elizabeth, NJ" || first.DaysWaiting != 11 || !first.DateOnly {
+		if first.Kind != models.AnswersDelivery || first.Delivery == nil || first.Delivery.City != "Elizabeth" || first.Delivery.Status != models.DeliveryDelivered || first.DaysWaiting != 11 || !first.DateOnly {
 			t.Errorf("first = %+v; want Elizabeth's delivery of 14 July, 11 days", first)
 		}
 		kinds := ""
 		for _, a := range list[1:] {
 			kinds += a.Kind[:1]
 			if a.DaysWaiting != 10 || a.NoReplyLogged || a.LastResponse != nil {
-				t.Errorf("%s %q: %d days, no reply %v; want 10 days and nothing logged", a.Kind, a.Title, a.DaysWaiting, a.NoReplyLogged)
+				t.Errorf("%s %d: %d days, no reply %v; want 10 days and nothing logged", a.Kind, a.ID, a.DaysWaiting, a.NoReplyLogged)
 			}
-			if a.Kind == models.AnswersAction && strings.Contains(a.Title, "AWS Summit") {
+			if a.Kind == models.AnswersAction && strings.Contains(a.Action.Title, "AWS Summit") {
 				t.Errorf("the answered AWS Summit action is listed")
 			}
 		}
@@ -362,7 +362,7 @@ func TestAwaiting(t *testing.T) {
 		if len(list) != 11 {
 			t.Fatalf("awaiting = %d, want 11: %+v", len(list), list)
 		}
-		if list[0].ID != refused.ID || list[0].Title != "Petition refused in Denver, CO" || list[0].DaysWaiting != 11 {
+		if list[0].ID != refused.ID || list[0].Delivery == nil || list[0].Delivery.Status != models.DeliveryRefused || list[0].DaysWaiting != 11 {
 			t.Errorf("first = %+v; want the refused delivery of 13 July 20:00, 11 whole days", list[0])
 		}
 		if last := list[len(list)-1]; last.ID != later.ID || last.DaysWaiting != 4 || last.Place != "Seattle, WA" {
@@ -373,7 +373,7 @@ func TestAwaiting(t *testing.T) {
 				t.Errorf("the answered New York delivery is still listed")
 			}
 			if a.ID == future.ID && a.Kind == models.AnswersAction || a.ID == early.ID && a.Kind == models.AnswersDelivery {
-				t.Errorf("%q has not happened yet but is listed", a.Title)
+				t.Errorf("%s %d has not happened yet but is listed", a.Kind, a.ID)
 			}
 			if a.Kind == models.AnswersAction && a.ID == otherAction.ID {
 				t.Errorf("another campaign's action is listed")

@@ -88,9 +88,12 @@ type AnswerState struct {
 
 // AwaitingAnswer is a delivery or action the company has not answered.
 type AwaitingAnswer struct {
-	Kind          string // AnswersDelivery or AnswersAction
-	ID            uint
-	Title         string // "Petition delivered in Seattle, WA", or the action's title
+	Kind string // AnswersDelivery or AnswersAction
+	ID   uint
+	// Delivery or Action is the record itself, its notes left out: the
+	// pages name it in their language (views.awaitingTitle).
+	Delivery      *Delivery
+	Action        *Action
 	Place         string // venue or place, city, region (and country outside the US)
 	At            time.Time
 	DateOnly      bool   // At is known to the day only
@@ -178,21 +181,23 @@ func (s *Store) answerables(ctx context.Context, campaignID uint, now time.Time)
 	// compares stored times as text, and rows written before times were
 	// stored in UTC would compare wrong.
 	var out []answerable
-	for _, d := range deliveries {
+	for i := range deliveries {
+		d := &deliveries[i]
 		if !happenedBy(*d.DeliveredAt, d.DateOnly, now) {
 			continue
 		}
 		out = append(out, answerable{AwaitingAnswer: AwaitingAnswer{
-			Kind: AnswersDelivery, ID: d.ID, Title: deliveryTitle(d), Place: joinPlace(d.Venue, d.Place()),
+			Kind: AnswersDelivery, ID: d.ID, Delivery: d, Place: joinPlace(d.Venue, d.Place()),
 			At: *d.DeliveredAt, DateOnly: d.DateOnly, TimeZone: d.TimeZone,
 		}})
 	}
-	for _, a := range actions {
+	for i := range actions {
+		a := &actions[i]
 		if !happenedBy(a.OccurredAt, a.DateOnly, now) {
 			continue
 		}
 		out = append(out, answerable{AwaitingAnswer: AwaitingAnswer{
-			Kind: AnswersAction, ID: a.ID, Title: a.Title, Place: joinPlace(a.Place, actionPlace(a)),
+			Kind: AnswersAction, ID: a.ID, Action: a, Place: joinPlace(a.Place, actionPlace(*a)),
 			At: a.OccurredAt, DateOnly: a.DateOnly, TimeZone: a.TimeZone,
 		}})
 	}

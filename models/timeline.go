@@ -40,8 +40,18 @@ type TimelineEntry struct {
 	At       time.Time
 	DateOnly bool   // At is known to the day only
 	TimeZone string // where it happened: see LoadZone
-	Title    string
-	Body     string
+	// The record the entry tells of, its notes left out; the pages put it
+	// in words in their language (views/timeline_text.go). One is set:
+	// Delivery, Action, Response (with Target, the company's name), Claim
+	// (a reported total) or, for a milestone counted here, Reached (the
+	// milestone) and Total (the day's closing total).
+	Delivery *Delivery
+	Action   *Action
+	Response *Response
+	Target   string
+	Claim    *CountClaim
+	Reached  int64
+	Total    int64
 	City     string // the city of a delivery or action, or of what a response answers; "" for milestones
 	Sources  Sources
 	// Status is a delivery's status, an action's kind, a response's kind,
@@ -99,7 +109,8 @@ func (s *Store) Timeline(ctx context.Context, campaignID uint, f TimelineFilter)
 		if err := db.Omit("notes").Where("campaign_id = ?", campaignID).Find(&deliveries).Error; err != nil {
 			return nil, err
 		}
-		for _, d := range deliveries {
+		for i := range deliveries {
+			d := &deliveries[i]
 			deliveryCity[d.ID] = d.City
 			if want(TimelineDelivery) && d.When() != nil {
 				out = append(out, deliveryEntry(d))
@@ -109,12 +120,13 @@ func (s *Store) Timeline(ctx context.Context, campaignID uint, f TimelineFilter)
 		if err := db.Omit("notes").Where("campaign_id = ?", campaignID).Find(&actions).Error; err != nil {
 			return nil, err
 		}
-		for _, a := range actions {
+		for i := range actions {
+			a := &actions[i]
 			actionCity[a.ID] = a.City
 			if want(TimelineAction) {
 				out = append(out, TimelineEntry{
 					Kind: TimelineAction, At: a.OccurredAt, DateOnly: a.DateOnly, TimeZone: a.TimeZone,
-					Title: a.Title, Body: a.Description, City: a.City, Sources: a.Sources, Status: a.Kind,
+					Action: a, City: a.City, Sources: a.Sources, Status: a.Kind,
 					Anchor: "action-" + idString(a.ID), RecordID: a.ID, Updated: a.UpdatedAt,
 				})
 			}
@@ -126,14 +138,12 @@ func (s *Store) Timeline(ctx context.Context, campaignID uint, f TimelineFilter)
 			return nil, err
 		}
 		who := TargetName(c.Target)
-		for _, r := range responses {
+		for i := range responses {
+			r := &responses[i]
 			e := TimelineEntry{
 				Kind: TimelineResponse, At: r.RespondedAt, DateOnly: r.DateOnly, TimeZone: r.TimeZone,
-				Title: responseTitle(who, r), Body: r.Quote, Sources: r.Sources, Status: r.Kind,
+				Response: r, Target: who, Sources: r.Sources, Status: r.Kind,
 				Anchor: "response-" + idString(r.ID), RecordID: r.ID, Updated: r.UpdatedAt,
-			}
-			if e.Body == "" {
-				e.Body = r.Summary // silence has no quote: what the source says of it
 			}
 			switch {
 			case r.DeliveryID != nil:
@@ -167,38 +177,13 @@ func sortTime(e TimelineEntry) time.Time {
 	return e.At
 }
 
-func deliveryEntry(d Delivery) TimelineEntry {
+func deliveryEntry(d *Delivery) TimelineEntry {
 	e := TimelineEntry{
 		Kind: TimelineDelivery, TimeZone: d.TimeZone, City: d.City, Sources: d.Sources, Status: d.Status,
-		Anchor: "delivery-" + idString(d.ID), RecordID: d.ID, Updated: d.UpdatedAt,
+		Anchor: "delivery-" + idString(d.ID), RecordID: d.ID, Updated: d.UpdatedAt, Delivery: d,
 	}
 	e.At, e.DateOnly = *d.When(), d.WhenDateOnly()
-	e.Title = deliveryTitle(d)
-	var body []string
-	if d.Venue != "" {
-		body = append(body, "At "+strings.TrimSuffix(d.Venue, ".")+".")
-	}
-	if d.Outcome != "" {
-		body = append(body, d.Outcome)
-	}
-	e.Body = strings.Join(body, " ")
 	return e
-}
-
-// deliveryTitle is a delivery in words: "Petition delivered in Seattle,
-// WA", "Delivery planned in San Francisco, CA".
-func deliveryTitle(d Delivery) string {
-	var title string
-	switch d.Status {
-	case DeliveryDelivered, DeliveryRefused:
-		title = "Petition " + d.Status
-	default:
-		title = "Delivery " + StatusLabel(d.Status)
-	}
-	if place := d.Place(); place != "" {
-		title += " in " + place
-	}
-	return title
 }
 
 // TargetName is how pages name the company: the campaign's
@@ -212,24 +197,6 @@ func TargetName(target string) string {
 	return strings.TrimSpace(target)
 }
 
-// responseTitle is "Amazon: statement by Werner Vogels", "Amazon: no
-// reply". A no reply names no speaker (its speaker, if any, is who was
-// asked); a speaker who is the company itself is not named twice.
-func responseTitle(who string, r Response) string {
-	kind := StatusLabel(r.Kind)
-	speaker := strings.TrimSpace(r.Speaker)
-	switch {
-	case who == "" && speaker == "":
-		return "Response: " + kind
-	case who == "":
-		return speaker + ": " + kind
-	case r.Kind == ResponseNoReply || speaker == "" || strings.EqualFold(speaker, who):
-		return who + ": " + kind
-	default:
-		return who + ": " + kind + " by " + speaker
-	}
-}
-
 // milestones lists a campaign's dated count claims and the days its own
 // signatures reached each of SignatureMilestones (from the kept tallies by
 // day, so no signature row is read).
@@ -240,19 +207,14 @@ func (s *Store) milestones(ctx context.Context, campaignID uint) ([]TimelineEntr
 		Find(&claims).Error; err != nil {
 		return nil, err
 	}
-	for _, c := range claims {
+	for i := range claims {
+		c := &claims[i]
 		day, err := time.Parse(time.DateOnly, c.ClaimedOn)
 		if err != nil {
 			continue // validation keeps these out; an old row's typo is no reason to fail the page
 		}
-		figure := groupThousands(c.Count)
-		if c.Qualifier != "" {
-			figure = c.Qualifier + " " + figure
-		}
 		e := TimelineEntry{
-			Kind: TimelineMilestone, At: day, DateOnly: true,
-			Title:  upperFirst(figure) + " signatures, claimed by " + c.ClaimedBy,
-			Body:   c.Wording,
+			Kind: TimelineMilestone, At: day, DateOnly: true, Claim: c,
 			Status: "claim", Anchor: "claim-" + idString(c.ID), RecordID: c.ID, Updated: c.UpdatedAt,
 		}
 		if src := c.Source(); src.Name != "" || src.URL != "" {
@@ -277,8 +239,7 @@ func (s *Store) milestones(ctx context.Context, campaignID uint) ([]TimelineEntr
 			m := SignatureMilestones[next]
 			out = append(out, TimelineEntry{
 				Kind: TimelineMilestone, At: day, DateOnly: true,
-				Title:   groupThousands(m) + " signatures collected",
-				Body:    "The signatures collected on campaigntrack passed " + groupThousands(m) + " on this day (" + groupThousands(total) + " by its end, UTC).",
+				Reached: m, Total: total,
 				Sources: Sources{SignaturesHereSource},
 				Status:  "signatures", Anchor: "signatures-" + strconv.FormatInt(m, 10), Updated: day,
 			})
@@ -289,28 +250,3 @@ func (s *Store) milestones(ctx context.Context, campaignID uint) ([]TimelineEntr
 }
 
 func idString(id uint) string { return strconv.FormatUint(uint64(id), 10) }
-
-// groupThousands writes n with thousands separators: 270000 is "270,000".
-func groupThousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}

@@ -13,6 +13,7 @@ import (
 	"campaigntrack/models"
 	"campaigntrack/seed"
 	"campaigntrack/testdb"
+	"campaigntrack/views"
 )
 
 // TestTimelineDemo: the demo campaign's story, in order, each entry with
@@ -68,7 +69,7 @@ func TestTimelineDemo(t *testing.T) {
 		}
 		var got []row
 		for _, e := range entries {
-			got = append(got, row{e.Kind, e.At.UTC().Format(time.DateOnly), e.Title, e.City})
+			got = append(got, row{e.Kind, e.At.UTC().Format(time.DateOnly), entryTitle(e), e.City})
 		}
 		if !reflect.DeepEqual(got, want) {
 			var b strings.Builder
@@ -82,7 +83,7 @@ func TestTimelineDemo(t *testing.T) {
 		var nActions, nResponses int
 		for _, e := range entries {
 			if len(e.Sources) == 0 {
-				t.Errorf("%s %q has no source", e.Kind, e.Title)
+				t.Errorf("%s %q has no source", e.Kind, entryTitle(e))
 			}
 			if anchors[e.Anchor] {
 				t.Errorf("anchor %q repeated", e.Anchor)
@@ -96,10 +97,10 @@ func TestTimelineDemo(t *testing.T) {
 				t.Errorf("anchor %q for %s %d", e.Anchor, e.Kind, e.RecordID)
 			}
 			if !e.DateOnly || e.Updated.IsZero() {
-				t.Errorf("%q: date only %v, updated %v; the demo knows days only", e.Title, e.DateOnly, e.Updated)
+				t.Errorf("%q: date only %v, updated %v; the demo knows days only", entryTitle(e), e.DateOnly, e.Updated)
 			}
 			if strings.Contains(fmt.Sprintf("%+v", e), secret) {
-				t.Errorf("%s %q shows private notes", e.Kind, e.Title)
+				t.Errorf("%s %q shows private notes", e.Kind, entryTitle(e))
 			}
 			switch e.Kind {
 			case "action":
@@ -114,37 +115,37 @@ func TestTimelineDemo(t *testing.T) {
 
 		// Each record's own fields and sources.
 		byTitle := func(title string) models.TimelineEntry {
-			i := slices.IndexFunc(entries, func(e models.TimelineEntry) bool { return e.Title == title })
+			i := slices.IndexFunc(entries, func(e models.TimelineEntry) bool { return entryTitle(e) == title })
 			if i < 0 {
 				t.Fatalf("no entry %q", title)
 			}
 			return entries[i]
 		}
 		vogels := byTitle("Amazon: statement by Werner Vogels")
-		if vogels.Status != "statement" || !strings.HasPrefix(vogels.Body, "I'm more than willing") ||
+		if vogels.Status != "statement" || !strings.HasPrefix(entryBody(vogels), "I'm more than willing") ||
 			len(vogels.Sources) != 1 || !strings.HasPrefix(vogels.Sources[0].Name, "The Washington Post") {
 			t.Errorf("Vogels = %+v", vogels)
 		}
 		silence := byTitle("Amazon: no reply")
-		if silence.Status != "no_reply" || silence.Body != "Amazon did not answer KPIX CBS San Francisco's request for comment." ||
+		if silence.Status != "no_reply" || entryBody(silence) != "Amazon did not answer KPIX CBS San Francisco's request for comment." ||
 			silence.Sources[0].URL == "" {
 			t.Errorf("no reply = %+v; want the summary as its body and KPIX's address", silence)
 		}
 		summit := byTitle("Protesters disrupt the AWS Summit in New York")
-		if summit.Status != "disruption" || len(summit.Sources) != 2 || !strings.Contains(summit.Body, "AWS Summit") {
+		if summit.Status != "disruption" || len(summit.Sources) != 2 || !strings.Contains(entryBody(summit), "AWS Summit") {
 			t.Errorf("AWS Summit = %+v", summit)
 		}
 		sf := byTitle("Delivery planned in San Francisco, CA")
-		if sf.Status != models.DeliveryPlanned || !strings.HasPrefix(sf.Body, "At Amazon office, Market Street. A Mijente organiser") || sf.TimeZone != "America/Los_Angeles" {
+		if sf.Status != models.DeliveryPlanned || !strings.HasPrefix(entryBody(sf), "At Amazon office, Market Street. A Mijente organiser") || sf.TimeZone != "America/Los_Angeles" {
 			t.Errorf("San Francisco = %+v", sf)
 		}
 		kpix := byTitle("More than 270,000 signatures, claimed by KPIX CBS San Francisco")
-		if kpix.Status != "claim" || kpix.Body != "more than 270,000; actions in nine cities" ||
+		if kpix.Status != "claim" || entryBody(kpix) != "more than 270,000; actions in nine cities" ||
 			kpix.Sources[0] != (models.Source{Name: "KPIX CBS San Francisco", URL: "https://cbsnews.com/amp/sanfrancisco/news/amazon-prime-day-protests-ice-san-francisco"}) {
 			t.Errorf("KPIX claim = %+v", kpix)
 		}
 		for _, e := range entries {
-			if strings.Contains(e.Title, "275,000") {
+			if strings.Contains(entryTitle(e), "275,000") {
 				t.Errorf("the undated CCAEJ claim is on the timeline")
 			}
 		}
@@ -167,7 +168,7 @@ func TestTimelineFilters(t *testing.T) {
 		titles := func(es []models.TimelineEntry) []string {
 			var out []string
 			for _, e := range es {
-				out = append(out, e.Kind+": "+e.Title)
+				out = append(out, e.Kind+": "+entryTitle(e))
 			}
 			return out
 		}
@@ -255,9 +256,9 @@ func TestTimelineSignatureMilestones(t *testing.T) {
 			if e.Status != "signatures" {
 				continue
 			}
-			got = append(got, e.At.Format(time.DateOnly)+" "+e.Title+" #"+e.Anchor)
+			got = append(got, e.At.Format(time.DateOnly)+" "+entryTitle(e)+" #"+e.Anchor)
 			if !e.DateOnly || !reflect.DeepEqual(e.Sources, models.Sources{models.SignaturesHereSource}) || e.City != "" {
-				t.Errorf("%q: %+v", e.Title, e)
+				t.Errorf("%q: %+v", entryTitle(e), e)
 			}
 		}
 		want := []string{
@@ -271,4 +272,15 @@ func TestTimelineSignatureMilestones(t *testing.T) {
 			t.Errorf("milestones = %d, want 5 claims and 2 totals", len(ms))
 		}
 	})
+}
+
+// entryTitle and entryBody are an entry in words as the English pages
+// and feed give it (views/timeline_text.go).
+func entryTitle(e models.TimelineEntry) string {
+	s, _ := views.EntryTitle(context.Background(), e)
+	return s
+}
+
+func entryBody(e models.TimelineEntry) string {
+	return views.PlainText(context.Background(), views.EntryBody(context.Background(), e))
 }

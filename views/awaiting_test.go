@@ -1,6 +1,9 @@
 package views
 
-import "testing"
+import (
+	"context"
+	"testing"
+)
 
 // No "for 0 days" (issue 16): a wait of under a day is "yet", one day is
 // singular, and the target is named where the page names it.
@@ -17,7 +20,7 @@ func TestAwaitingFrom(t *testing.T) {
 		{"", -1, "No answer yet"},
 		{"", 3, "No answer for 3 days"},
 	} {
-		if got := AwaitingFrom(c.target, c.days); got != c.want {
+		if got := AwaitingFrom(context.Background(), c.target, c.days); got != c.want {
 			t.Errorf("AwaitingFrom(%q, %d) = %q, want %q", c.target, c.days, got, c.want)
 		}
 	}

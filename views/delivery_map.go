@@ -1,12 +1,14 @@
 package views
 
 import (
+	"context"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 
 	"campaigntrack/geo"
+	"campaigntrack/locale"
 	"campaigntrack/models"
 )
 
@@ -81,7 +83,7 @@ type mapKeyEntry struct {
 
 // mapKey lists the statuses the markers have, in the delivery flow's
 // order (unknown ones after, alphabetically), with how many of each.
-func mapKey(ms []MapMarker) []mapKeyEntry {
+func mapKey(ctx context.Context, ms []MapMarker) []mapKeyEntry {
 	counts := map[string]int{}
 	for _, m := range ms {
 		counts[m.Status]++
@@ -99,13 +101,22 @@ func mapKey(ms []MapMarker) []mapKeyEntry {
 		if counts[s] == 0 {
 			continue
 		}
-		label := models.StatusLabel(s)
-		if label == "" {
-			label = "no status"
+		name := label(ctx, s)
+		if name == "" {
+			name = locale.T(ctx, "map.no_status")
 		}
-		key = append(key, mapKeyEntry{Status: s, Label: capitalise(label), Colour: markerColour(s), Count: counts[s]})
+		key = append(key, mapKeyEntry{Status: s, Label: name, Colour: markerColour(s), Count: counts[s]})
 	}
 	return key
+}
+
+// MarkerLabel is what a delivery's marker says, in the page's language:
+// "Seattle, WA: Delivered, 15 July 2019".
+func MarkerLabel(ctx context.Context, d models.Delivery) string {
+	if w := d.When(); w != nil {
+		return locale.T(ctx, "deliveries.marker_when", "Place", d.Place(), "Status", label(ctx, d.Status), "When", whenIn(ctx, w, d.WhenDateOnly(), d.TimeZone))
+	}
+	return locale.T(ctx, "deliveries.marker", "Place", d.Place(), "Status", label(ctx, d.Status))
 }
 
 // capitalise upper-cases the first letter: "under way" is "Under way".

@@ -298,7 +298,7 @@ func DeliveryMap(title string, markers []MapMarker) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if key := mapKey(markers); len(key) > 0 {
+		if key := mapKey(ctx, markers); len(key) > 0 {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "<ul class=\"map-key\" data-testid=\"map-key\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

@@ -15,7 +15,7 @@ import (
 
 func TestMapKey(t *testing.T) {
 	t.Parallel()
-	key := mapKey([]MapMarker{
+	key := mapKey(context.Background(), []MapMarker{
 		marker(0, 0, "refused", 1), marker(0, 0, "delivered", 2), marker(0, 0, "under_way", 3),
 		marker(0, 0, "delivered", 4), marker(0, 0, "mystery", 5),
 	})

@@ -93,18 +93,6 @@ func Place(parts ...string) string {
 	return strings.Join(out, ", ")
 }
 
-// Answers says what a response answers.
-func Answers(r models.Response) string {
-	switch {
-	case r.Delivery != nil:
-		return "the delivery in " + r.Delivery.City
-	case r.Action != nil:
-		return r.Action.Title
-	default:
-		return "the campaign"
-	}
-}
-
 func nameOr(name, url string) string {
 	if name != "" {
 		return name

@@ -1,9 +1,11 @@
 package views
 
 import (
+	"context"
 	"strings"
 
 	"campaigntrack/feed"
+	"campaigntrack/locale"
 	"campaigntrack/models"
 )
 
@@ -20,28 +22,28 @@ import (
 // fragment is dropped) with the anchor. The content is plain text: the
 // entry's body, where it happened, and its sources, because on this
 // tracker nothing is shown without where it was reported.
-func TimelineAtomEntries(entries []models.TimelineEntry, site string, campaignID uint, pageURL string) []feed.AtomEntry {
+func TimelineAtomEntries(ctx context.Context, entries []models.TimelineEntry, site string, campaignID uint, pageURL string) []feed.AtomEntry {
 	// A filter in the page's query (?city=Seattle) must not change an
 	// entry's link: the same entry in two feeds is the same entry.
 	if i := strings.IndexAny(pageURL, "?#"); i >= 0 {
 		pageURL = pageURL[:i]
 	}
-	tag := timelineTag(site, campaignID)
+	tag := timelineTag(ctx, site, campaignID)
 	out := make([]feed.AtomEntry, 0, len(entries))
 	for _, e := range entries {
 		link := pageURL + "#" + e.Anchor
 		var content []string
-		if e.Body != "" {
-			content = append(content, e.Body)
+		if body := PlainText(ctx, EntryBody(ctx, e)); body != "" {
+			content = append(content, body)
 		}
-		when := atomWhen(e)
+		when := whenIn(ctx, &e.At, e.DateOnly, e.TimeZone)
 		if e.City != "" {
-			content = append(content, "When: "+when+", "+e.City)
+			content = append(content, locale.T(ctx, "timeline.feed_when_city", "When", when, "City", e.City))
 		} else {
-			content = append(content, "When: "+when)
+			content = append(content, locale.T(ctx, "timeline.feed_when", "When", when))
 		}
 		if len(e.Sources) > 0 {
-			lines := []string{"Sources:"}
+			lines := []string{locale.T(ctx, "timeline.feed_sources")}
 			for _, s := range e.Sources {
 				line := "- " + s.Label()
 				if s.Name != "" && s.URL != "" {
@@ -51,23 +53,26 @@ func TimelineAtomEntries(entries []models.TimelineEntry, site string, campaignID
 			}
 			content = append(content, strings.Join(lines, "\n"))
 		}
+		title, _ := EntryTitle(ctx, e)
 		updated := e.Updated
 		if updated.IsZero() {
 			updated = e.At
 		}
 		out = append(out, feed.AtomEntry{
-			ID: tag + e.Anchor, Title: e.Title, Link: link, Content: strings.Join(content, "\n\n"),
+			ID: tag + e.Anchor, Title: title, Link: link,
+			Untitled: locale.T(ctx, "timeline.feed_untitled", "Kind", strings.ToLower(TimelineKindName(ctx, e.Kind)), "KindName", TimelineKindName(ctx, e.Kind)), Content: strings.Join(content, "\n\n"),
 			Updated: updated, Published: e.At, Category: e.Kind,
 		})
 	}
 	return out
 }
 
-// atomWhen is an entry's time in words, where it happened: "15 July 2019"
-// for a day-only entry, else "15 July 2019, 11:00 PDT" in its zone.
-func atomWhen(e models.TimelineEntry) string {
-	if e.DateOnly {
-		return e.At.UTC().Format("2 January 2006")
-	}
-	return e.At.In(models.ZoneOrUTC(e.TimeZone)).Format("2 January 2006, 15:04 MST")
+// TimelineFeedTitle is the feed's title: "No Tech for ICE: timeline".
+func TimelineFeedTitle(ctx context.Context, cp models.Campaign) string {
+	return locale.T(ctx, "timeline.feed_title", "Campaign", pick(ctx, cp.Title, cp.TitleES))
+}
+
+// TimelineFeedSubtitle says what the feed holds, filter included.
+func TimelineFeedSubtitle(ctx context.Context, kind, city string) string {
+	return locale.T(ctx, "timeline.feed_subtitle", "Shown", TimelineView{Kind: kind, City: city}.Shown(ctx))
 }

@@ -1,12 +1,14 @@
 package views
 
 import (
+	"context"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 )
 
@@ -38,28 +40,20 @@ type TimelineLink struct {
 	Current bool // the page shows this kind
 }
 
-// The words for each kind of timeline entry, as one and as many.
-var timelineKindWords = map[string][2]string{
-	models.TimelineMilestone: {"Milestone", "Milestones"},
-	models.TimelineDelivery:  {"Delivery", "Deliveries"},
-	models.TimelineAction:    {"Action", "Actions"},
-	models.TimelineResponse:  {"Response", "Responses"},
-}
-
 // TimelineKindName is a kind of timeline entry in words: "Response".
-func TimelineKindName(kind string) string {
-	if w, ok := timelineKindWords[kind]; ok {
-		return w[0]
+func TimelineKindName(ctx context.Context, kind string) string {
+	if slices.Contains(models.TimelineKinds, kind) {
+		return locale.T(ctx, "timeline.kind."+kind)
 	}
-	return Label(kind)
+	return label(ctx, kind)
 }
 
 // timelineKindPlural is a kind in words, as many: "Responses".
-func timelineKindPlural(kind string) string {
-	if w, ok := timelineKindWords[kind]; ok {
-		return w[1]
+func timelineKindPlural(ctx context.Context, kind string) string {
+	if slices.Contains(models.TimelineKinds, kind) {
+		return locale.T(ctx, "timeline.kinds."+kind)
 	}
-	return Label(kind)
+	return label(ctx, kind)
 }
 
 // TimelinePath is the address of a campaign's timeline page, with the
@@ -87,14 +81,22 @@ func TimelineFeedPath(slug, kind, city string) string {
 // rename; the anchor is the entry's, which never changes. No host, scheme
 // or path is in an id: moving the site, or to HTTPS, changes the feed's
 // links and leaves every id as it was.
-func timelineTag(site string, campaignID uint) string {
-	return "tag:campaigntrack,2019:" + site + "/campaign/" + strconv.FormatUint(uint64(campaignID), 10) + "/"
+//
+// The Spanish feed is a document of its own, its entries told in other
+// words: its ids have "es/" after the campaign's number. The English ids
+// are as they always were.
+func timelineTag(ctx context.Context, site string, campaignID uint) string {
+	tag := "tag:campaigntrack,2019:" + site + "/campaign/" + strconv.FormatUint(uint64(campaignID), 10) + "/"
+	if l := locale.Of(ctx); l != locale.English {
+		tag += string(l) + "/"
+	}
+	return tag
 }
 
 // TimelineFeedID is the id of a campaign's timeline feed with a filter:
 // each filtered feed is a feed of its own.
-func TimelineFeedID(site string, campaignID uint, kind, city string) string {
-	return timelineTag(site, campaignID) + "timeline" + timelineQuery(kind, city)
+func TimelineFeedID(ctx context.Context, site string, campaignID uint, kind, city string) string {
+	return timelineTag(ctx, site, campaignID) + "timeline" + timelineQuery(kind, city)
 }
 
 // timelineQuery is "?city=…&kind=…" with only the parts that are set, in
@@ -131,8 +133,8 @@ func TimelineCities(entries []models.TimelineEntry) []string {
 
 // TimelineDay is the entries of one day, as the timeline groups them.
 type TimelineDay struct {
-	Label   string // "15 July 2019"
-	ISO     string // 2019-07-15, for <time datetime>
+	Day     time.Time // the day, at midnight UTC
+	ISO     string    // 2019-07-15, for <time datetime>
 	Entries []models.TimelineEntry
 }
 
@@ -147,7 +149,7 @@ func (v TimelineView) Days() []TimelineDay {
 		}
 		iso := day.Format(time.DateOnly)
 		if len(out) == 0 || out[len(out)-1].ISO != iso {
-			out = append(out, TimelineDay{Label: day.Format("2 January 2006"), ISO: iso})
+			out = append(out, TimelineDay{Day: time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC), ISO: iso})
 		}
 		out[len(out)-1].Entries = append(out[len(out)-1].Entries, e)
 	}
@@ -155,10 +157,10 @@ func (v TimelineView) Days() []TimelineDay {
 }
 
 // KindOptions are the choices of the form's kind list.
-func (v TimelineView) KindOptions() []Option {
-	out := []Option{{Value: "", Label: "All kinds"}}
+func (v TimelineView) KindOptions(ctx context.Context) []Option {
+	out := []Option{{Value: "", Label: locale.T(ctx, "timeline.all_kinds")}}
 	for _, k := range models.TimelineKinds {
-		out = append(out, Option{Value: k, Label: timelineKindPlural(k)})
+		out = append(out, Option{Value: k, Label: timelineKindPlural(ctx, k)})
 	}
 	return out
 }
@@ -166,8 +168,8 @@ func (v TimelineView) KindOptions() []Option {
 // CityOptions are the choices of the form's city list: every city on the
 // timeline, and the city asked for even when it is not one of them, so
 // the form shows what the page is narrowed to.
-func (v TimelineView) CityOptions() []Option {
-	out := []Option{{Value: "", Label: "All cities"}}
+func (v TimelineView) CityOptions(ctx context.Context) []Option {
+	out := []Option{{Value: "", Label: locale.T(ctx, "timeline.all_cities")}}
 	known := false
 	for _, c := range v.Cities {
 		out = append(out, Option{Value: c, Label: c})
@@ -181,33 +183,32 @@ func (v TimelineView) CityOptions() []Option {
 
 // Shown says what the page lists: "Everything on record", "Responses",
 // "Entries in Seattle", "Responses in Seattle".
-func (v TimelineView) Shown() string {
+func (v TimelineView) Shown(ctx context.Context) string {
 	switch {
 	case v.Kind == "" && v.City == "":
-		return "Everything on record"
+		return locale.T(ctx, "timeline.shown_all")
 	case v.Kind == "":
-		return "Entries in " + v.City
+		return locale.T(ctx, "timeline.shown_city", "City", v.City)
 	case v.City == "":
-		return timelineKindPlural(v.Kind)
+		return timelineKindPlural(ctx, v.Kind)
 	default:
-		return timelineKindPlural(v.Kind) + " in " + v.City
+		return locale.T(ctx, "timeline.shown_kind_city", "Kind", timelineKindPlural(ctx, v.Kind), "City", v.City)
 	}
 }
 
 // Empty says plainly that the filter matched nothing: "Nothing on the
 // timeline for Portland.", "No responses on the timeline."
-func (v TimelineView) Empty() string {
-	s := "Nothing on the timeline"
-	if v.Kind != "" {
-		s = "No " + strings.ToLower(timelineKindPlural(v.Kind)) + " on the timeline"
-	}
+func (v TimelineView) Empty(ctx context.Context) string {
 	switch {
-	case v.City != "":
-		s += " for " + v.City
+	case v.Kind == "" && v.City == "":
+		return locale.T(ctx, "timeline.empty")
 	case v.Kind == "":
-		s += " yet"
+		return locale.T(ctx, "timeline.empty_city", "City", v.City)
+	case v.City == "":
+		return locale.T(ctx, "timeline.empty."+v.Kind)
+	default:
+		return locale.T(ctx, "timeline.empty_city."+v.Kind, "City", v.City)
 	}
-	return s + "."
 }
 
 // Filtered says whether the page shows less than the whole timeline.
@@ -219,17 +220,17 @@ func (v TimelineView) FeedPath() string { return TimelineFeedPath(v.Campaign.Slu
 // timelineStatus is an entry's status in words, for its second badge:
 // a delivery's status, an action's kind, a response's kind, or what
 // kind of figure a milestone is.
-func timelineStatus(e models.TimelineEntry) string {
+func timelineStatus(ctx context.Context, e models.TimelineEntry) string {
 	if isSilence(e) {
 		return "" // the title says "no reply" and the entry says silence: once is enough
 	}
 	switch e.Status {
 	case "claim":
-		return "Reported total"
+		return locale.T(ctx, "timeline.status_claim")
 	case "signatures":
-		return "Counted here"
+		return locale.T(ctx, "timeline.status_signatures")
 	}
-	return Label(e.Status)
+	return label(ctx, e.Status)
 }
 
 // isSilence says whether a timeline entry records that the company said
@@ -241,12 +242,12 @@ func isSilence(e models.TimelineEntry) bool {
 // timelineMore links an entry to the page that says more about it: a
 // delivery's row on the deliveries page, a response on the responses
 // page. Milestones and actions are told in full on the timeline.
-func timelineMore(slug string, e models.TimelineEntry) TimelineLink {
+func timelineMore(ctx context.Context, slug string, e models.TimelineEntry) TimelineLink {
 	switch e.Kind {
 	case models.TimelineDelivery:
-		return TimelineLink{Label: "On the deliveries page", Href: "/campaigns/" + slug + "/deliveries#" + e.Anchor}
+		return TimelineLink{Label: locale.T(ctx, "timeline.on_deliveries"), Href: locale.Path(ctx, "/campaigns/"+slug+"/deliveries") + "#" + e.Anchor}
 	case models.TimelineResponse:
-		return TimelineLink{Label: "On the responses page", Href: "/campaigns/" + slug + "/responses#" + e.Anchor}
+		return TimelineLink{Label: locale.T(ctx, "timeline.on_responses"), Href: locale.Path(ctx, "/campaigns/"+slug+"/responses") + "#" + e.Anchor}
 	}
 	return TimelineLink{}
 }
@@ -261,24 +262,24 @@ func responseAnchor(r models.Response) string {
 // delivery's row on the deliveries page, the action's entry on the
 // timeline, or no link for the campaign as a whole. A delivery or action
 // that is not loaded (deleted, or not the campaign's own) is the campaign.
-func responseAnswers(slug string, r models.Response) TimelineLink {
+func responseAnswers(ctx context.Context, slug string, r models.Response) TimelineLink {
 	switch {
 	case r.Delivery != nil:
-		return TimelineLink{Label: Answers(r), Href: "/campaigns/" + slug + "/deliveries#delivery-" + strconv.FormatUint(uint64(r.Delivery.ID), 10)}
+		return TimelineLink{Label: locale.T(ctx, "responses.the_delivery", "City", r.Delivery.City), Href: locale.Path(ctx, "/campaigns/"+slug+"/deliveries") + "#delivery-" + strconv.FormatUint(uint64(r.Delivery.ID), 10)}
 	case r.Action != nil:
-		return TimelineLink{Label: r.Action.Title, Href: "/campaigns/" + slug + "/timeline#action-" + strconv.FormatUint(uint64(r.Action.ID), 10)}
+		return TimelineLink{Label: pick(ctx, r.Action.Title, r.Action.TitleES), Href: locale.Path(ctx, "/campaigns/"+slug+"/timeline") + "#action-" + strconv.FormatUint(uint64(r.Action.ID), 10)}
 	}
-	return TimelineLink{Label: "the campaign"}
+	return TimelineLink{Label: locale.T(ctx, "responses.the_campaign")}
 }
 
 // responseHeading names who answered, or for silence who said nothing:
 // "No reply from Amazon".
-func responseHeading(r models.Response) string {
+func responseHeading(ctx context.Context, r models.Response) string {
 	if r.IsNoReply() {
 		if r.Speaker != "" {
-			return "No reply from " + r.Speaker
+			return locale.T(ctx, "responses.no_reply_from", "Speaker", r.Speaker)
 		}
-		return "No reply"
+		return label(ctx, models.ResponseNoReply)
 	}
 	return r.Speaker
 }
@@ -293,28 +294,31 @@ func roleAfterName(role string) string {
 }
 
 // awaitingLink is where a record still owed an answer is told in full.
-func awaitingLink(slug string, a models.AwaitingAnswer) string {
+func awaitingLink(ctx context.Context, slug string, a models.AwaitingAnswer) string {
 	id := strconv.FormatUint(uint64(a.ID), 10)
 	if a.Kind == models.AnswersDelivery {
-		return "/campaigns/" + slug + "/deliveries#delivery-" + id
+		return locale.Path(ctx, "/campaigns/"+slug+"/deliveries") + "#delivery-" + id
 	}
-	return "/campaigns/" + slug + "/timeline#action-" + id
+	return locale.Path(ctx, "/campaigns/"+slug+"/timeline") + "#action-" + id
 }
 
-// AwaitingText is how long a record has gone unanswered: "No answer for
-// 12 days". A record of today has waited no whole day yet.
-func AwaitingText(days int) string { return AwaitingFrom("", days) }
+// AwaitingText is how long a record has gone unanswered, in English, for
+// the organiser area: "No answer for 12 days".
+func AwaitingText(days int) string { return AwaitingFrom(context.Background(), "", days) }
 
-// AwaitingFrom is AwaitingText naming who has not answered ("No answer
-// from Amazon for 3 days"); the one place the wording, and its "yet" for
-// a wait of under a day, is decided.
-func AwaitingFrom(target string, days int) string {
-	s := "No answer"
-	if target != "" {
-		s += " from " + target
+// AwaitingFrom is how long a record has gone unanswered, naming who has
+// not answered ("No answer from Amazon for 3 days"), in the page's
+// language; the one place the wording, and its "yet" for a wait of under
+// a day (a record of today has waited no whole day), is decided.
+func AwaitingFrom(ctx context.Context, target string, days int) string {
+	switch {
+	case target == "" && days <= 0:
+		return locale.T(ctx, "awaiting.yet")
+	case days <= 0:
+		return locale.T(ctx, "awaiting.yet_from", "Target", target)
+	case target == "":
+		return locale.N(ctx, "awaiting.days", int64(days), "Days", num(ctx, int64(days)))
+	default:
+		return locale.N(ctx, "awaiting.days_from", int64(days), "Target", target, "Days", num(ctx, int64(days)))
 	}
-	if days <= 0 {
-		return s + " yet"
-	}
-	return s + " for " + Number(int64(days)) + " " + pluralWord(days, "day", "days")
 }
