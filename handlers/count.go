@@ -47,7 +47,7 @@ func (h *Handler) renderCountPage(c echo.Context, cp *models.Campaign) ([]byte, 
 		return nil, err
 	}
 	v.Rules = append(builtIn, custom...)
-	v.Chart = views.NewClaimsChart(v.Count.People, v.Claims)
+	v.Chart = views.NewClaimsChart(ctxOf(c), v.Count.People, v.Claims)
 	var buf bytes.Buffer
 	if err := views.CountPage(v).Render(ctx, &buf); err != nil {
 		return nil, err

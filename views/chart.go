@@ -182,7 +182,7 @@ type sourceChartRow struct {
 // sourceChartRows lays out the sources' bars, scaled to the source that
 // received most; nil when no source has received anyone, as there is
 // nothing to draw.
-func sourceChartRows(sources []models.SourceFigure) []sourceChartRow {
+func sourceChartRows(ctx context.Context, sources []models.SourceFigure) []sourceChartRow {
 	var top int64
 	for _, s := range sources {
 		top = max(top, s.Received)
@@ -198,9 +198,9 @@ func sourceChartRows(sources []models.SourceFigure) []sourceChartRow {
 		barY := f1(y + 20)
 		out[i] = sourceChartRow{
 			NameY: f1(y + 14), Name: sourceLabel(s),
-			Unique: bar{X: "0", Y: barY, W: f1(u), H: f1(sourceBarHeight), Label: s.Name + ": " + Number(s.Unique) + " unique"},
-			Shared: bar{X: f1(u), Y: barY, W: f1(sh), H: f1(sourceBarHeight), Label: s.Name + ": " + Number(s.Shared) + " shared"},
-			ValueX: f1(u + sh + 6), ValueY: f1(y + 34), Value: sourceValue(s),
+			Unique: bar{X: "0", Y: barY, W: f1(u), H: f1(sourceBarHeight), Label: locale.T(ctx, "count.bar_unique", "Source", s.Name, "N", num(ctx, s.Unique))},
+			Shared: bar{X: f1(u), Y: barY, W: f1(sh), H: f1(sourceBarHeight), Label: locale.T(ctx, "count.bar_shared", "Source", s.Name, "N", num(ctx, s.Shared))},
+			ValueX: f1(u + sh + 6), ValueY: f1(y + 34), Value: sourceValue(ctx, s),
 		}
 	}
 	return out
@@ -219,21 +219,21 @@ func sourceLabel(s models.SourceFigure) string {
 }
 
 // sourceValue is a source's figures in words, as its bar shows them.
-func sourceValue(s models.SourceFigure) string {
+func sourceValue(ctx context.Context, s models.SourceFigure) string {
 	if s.Received == 0 {
-		return "nothing received yet"
+		return locale.T(ctx, "count.nothing_received")
 	}
-	return Number(s.Unique) + " unique · " + Number(s.Shared) + " shared"
+	return locale.T(ctx, "count.bar_value", "Unique", num(ctx, s.Unique), "Shared", num(ctx, s.Shared))
 }
 
 // sourceChartSummary is the chart's text equivalent, for its <desc>.
-func sourceChartSummary(sources []models.SourceFigure) string {
+func sourceChartSummary(ctx context.Context, sources []models.SourceFigure) string {
 	var b strings.Builder
 	for i, s := range sources {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		fmt.Fprintf(&b, "%s: %s received, %s unique, %s shared", sourceLabel(s), Number(s.Received), Number(s.Unique), Number(s.Shared))
+		b.WriteString(locale.T(ctx, "count.summary", "Source", sourceLabel(s), "Received", num(ctx, s.Received), "Unique", num(ctx, s.Unique), "Shared", num(ctx, s.Shared)))
 	}
 	b.WriteString(".")
 	return b.String()

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"context"
 	"reflect"
 	"strconv"
 	"strings"
@@ -15,7 +16,7 @@ func TestClaimsChartScalesToTheLargestFigure(t *testing.T) {
 		{Count: 200_000, ClaimedBy: "The Seattle Times"},
 		{Count: 0, ClaimedBy: "Nobody yet"},
 	}
-	ch := NewClaimsChart(135_000, claims)
+	ch := NewClaimsChart(context.Background(), 135_000, claims)
 	if len(ch.Rows) != 4 {
 		t.Fatalf("%d rows, want the count made here and 3 claims", len(ch.Rows))
 	}
@@ -38,17 +39,17 @@ func TestClaimsChartScalesToTheLargestFigure(t *testing.T) {
 // The count made here may be the largest; a figure above zero never
 // vanishes beside a far larger one.
 func TestClaimsChartSmallAndLargest(t *testing.T) {
-	ch := NewClaimsChart(1_000_000, []models.CountClaim{{Count: 10, ClaimedBy: "A"}})
+	ch := NewClaimsChart(context.Background(), 1_000_000, []models.CountClaim{{Count: 10, ClaimedBy: "A"}})
 	if ch.Rows[0].Width != "100.0%" || ch.Rows[1].Width != "1.0%" {
 		t.Errorf("widths = %q %q, want 100.0%% and 1.0%%", ch.Rows[0].Width, ch.Rows[1].Width)
 	}
-	if ch := NewClaimsChart(0, []models.CountClaim{{Count: 0, ClaimedBy: "A"}}); ch.Rows[0].Width != "0.0%" || ch.Rows[1].Width != "0.0%" {
+	if ch := NewClaimsChart(context.Background(), 0, []models.CountClaim{{Count: 0, ClaimedBy: "A"}}); ch.Rows[0].Width != "0.0%" || ch.Rows[1].Width != "0.0%" {
 		t.Errorf("all zero: widths %q %q", ch.Rows[0].Width, ch.Rows[1].Width)
 	}
 }
 
 func TestClaimsChartWithoutClaimsIsEmpty(t *testing.T) {
-	if ch := NewClaimsChart(42, nil); len(ch.Rows) != 0 {
+	if ch := NewClaimsChart(context.Background(), 42, nil); len(ch.Rows) != 0 {
 		t.Errorf("a chart of the count alone: %+v", ch)
 	}
 }
@@ -57,7 +58,7 @@ func TestClaimsChartWithoutClaimsIsEmpty(t *testing.T) {
 // down by its extra lines; the rows do not overlap and the chart is as
 // tall as its last bar.
 func TestClaimsChartWrapsLongLabels(t *testing.T) {
-	ch := NewClaimsChart(5, []models.CountClaim{
+	ch := NewClaimsChart(context.Background(), 5, []models.CountClaim{
 		{Count: 7, ClaimedBy: "the Coalition of Tech Workers Against Detention and Deportation"},
 		{Count: 3, ClaimedBy: "B"},
 	})

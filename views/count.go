@@ -1,8 +1,10 @@
 package views
 
 import (
+	"context"
 	"strings"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 )
 
@@ -20,57 +22,52 @@ type CountPageView struct {
 	Chart    ClaimsChart         // the count made here beside the reported totals, as bars
 }
 
-// PeopleText is what the tracker's count counts, in words.
-func PeopleText(n int64) string {
-	if n == 1 {
-		return "person has signed, counted once however many of the sources below had them."
-	}
-	return "people have signed, each counted once however many of the sources below had them."
-}
-
 // RuleWords says what a per-domain identity rule does: "gmail.com: dots
 // before the @ are ignored".
-func RuleWords(r models.EmailRule) string { return r.Domain + ": " + RuleEffect(r) }
+func RuleWords(ctx context.Context, r models.EmailRule) string {
+	return r.Domain + ": " + RuleEffect(ctx, r)
+}
 
 // RuleEffect says in words what a rule does to an address (the count page
 // and the admin's list of rules both say it this way).
-func RuleEffect(r models.EmailRule) string {
+func RuleEffect(ctx context.Context, r models.EmailRule) string {
 	var parts []string
 	if r.AliasOf != "" {
-		parts = append(parts, "read as "+r.AliasOf)
+		parts = append(parts, locale.T(ctx, "count.rule_alias", "Domain", r.AliasOf))
 	}
 	if r.IgnoreDots {
-		parts = append(parts, "dots before the @ are ignored")
+		parts = append(parts, locale.T(ctx, "count.rule_dots"))
 	}
 	if r.TagSeps != "" {
 		seps := make([]string, 0, len(r.TagSeps))
 		for _, c := range r.TagSeps {
 			seps = append(seps, "“"+string(c)+"”")
 		}
-		parts = append(parts, "a tag may also begin with "+strings.Join(seps, " or "))
+		parts = append(parts, locale.T(ctx, "count.rule_seps", "Seps", strings.Join(seps, locale.T(ctx, "count.or"))))
 	}
 	if len(parts) == 0 {
-		return "only the rules for every address"
+		return locale.T(ctx, "count.rule_none")
 	}
 	return strings.Join(parts, "; ")
 }
 
 // CarriedFigure and CountedAt are a delivery's frozen count: "Carried
 // 270,123 signatures (counted 15 July 2019 at 10:02 UTC)".
-func CarriedFigure(dc models.DeliveryCount) string {
-	return "Carried " + Number(dc.Total) + " " + pluralWord(int(min(dc.Total, 2)), "signature", "signatures")
+func CarriedFigure(ctx context.Context, dc models.DeliveryCount) string {
+	return locale.N(ctx, "count.carried", dc.Total)
 }
 
 // CountedAt is when a delivery's count was frozen, in UTC.
-func CountedAt(dc models.DeliveryCount) string {
-	return dc.RecordedAt.UTC().Format("2 January 2006 at 15:04 MST")
+func CountedAt(ctx context.Context, dc models.DeliveryCount) string {
+	t := dc.RecordedAt.UTC()
+	return locale.T(ctx, "count.counted_at", "Date", locale.Date(ctx, t), "Time", t.Format("15:04 MST"))
 }
 
 // frozenSourceText is one source's figures in a delivery's count.
-func frozenSourceText(f models.FrozenSource) string {
-	s := Number(f.Received) + " received, " + Number(f.Unique) + " unique, " + Number(f.Shared) + " shared"
+func frozenSourceText(ctx context.Context, f models.FrozenSource) string {
+	s := locale.T(ctx, "count.frozen", "Received", num(ctx, f.Received), "Unique", num(ctx, f.Unique), "Shared", num(ctx, f.Shared))
 	if f.Claimed != nil {
-		s += "; claimed " + Number(*f.Claimed)
+		s += locale.T(ctx, "count.frozen_claimed", "Claimed", num(ctx, *f.Claimed))
 	}
 	return s
 }
@@ -118,7 +115,7 @@ type ClaimsChart struct {
 
 // NewClaimsChart lays out the count made here (people, each counted once)
 // and each reported total, in the claims' order, scaled to the largest.
-func NewClaimsChart(people int64, claims []models.CountClaim) ClaimsChart {
+func NewClaimsChart(ctx context.Context, people int64, claims []models.CountClaim) ClaimsChart {
 	if len(claims) == 0 {
 		return ClaimsChart{}
 	}
@@ -131,9 +128,9 @@ func NewClaimsChart(people int64, claims []models.CountClaim) ClaimsChart {
 		n       int64
 		label   string
 	}
-	entries := []entry{{true, people, Number(people) + " counted here, each person once"}}
+	entries := []entry{{true, people, locale.T(ctx, "count.bar_here", "People", num(ctx, people))}}
 	for _, c := range claims {
-		entries = append(entries, entry{false, c.Count, ClaimFigure(c) + " claimed by " + c.ClaimedBy})
+		entries = append(entries, entry{false, c.Count, locale.T(ctx, "count.bar_claim", "Figure", claimFigure(ctx, c), "Who", c.ClaimedBy)})
 	}
 	var out ClaimsChart
 	y := 0.0

@@ -33,12 +33,8 @@ func Number(n int64) string {
 }
 
 // ClaimFigure is a claim as its source put it: "more than 270,000".
-func ClaimFigure(c models.CountClaim) string {
-	if c.Qualifier == "" {
-		return Number(c.Count)
-	}
-	return c.Qualifier + " " + Number(c.Count)
-}
+// In English: the organiser area and the packet's English pages.
+func ClaimFigure(c models.CountClaim) string { return claimFigure(context.Background(), c) }
 
 // Day formats a YYYY-MM-DD date as "15 July 2019"; anything else is
 // returned as it is.
