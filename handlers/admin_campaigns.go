@@ -120,7 +120,7 @@ func (h *Handler) savePetition(c echo.Context) error {
 	}
 	form, p, fe := parsePetitionForm(c)
 	if err = fe.Err(); err == nil {
-		_, err = h.store.SavePetition(ctx, actor(c), cp.ID, p.Heading, p.Body, p.Sources)
+		_, err = h.store.SavePetition(ctx, actor(c), cp.ID, p)
 	} else {
 		fe = merge(fe, p.Validate())
 	}
