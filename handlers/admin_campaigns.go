@@ -103,7 +103,7 @@ func (h *Handler) petitionForm(c echo.Context) error {
 	}
 	v := views.PetitionFormView{Frame: h.frame(c, "Petition · "+cp.Title, cp, "petition")}
 	if p != nil {
-		v.Form = views.PetitionForm{Heading: p.Heading, Body: p.Body, Sources: views.SourcesText(p.Sources)}
+		v.Form = petitionToForm(p)
 		if v.History, err = h.store.AuditForRecord(ctx, "petition", p.ID); err != nil {
 			return err
 		}
@@ -120,7 +120,7 @@ func (h *Handler) savePetition(c echo.Context) error {
 	}
 	form, p, fe := parsePetitionForm(c)
 	if err = fe.Err(); err == nil {
-		_, err = h.store.SavePetition(ctx, actor(c), cp.ID, p.Heading, p.Body, p.Sources)
+		_, err = h.store.SavePetition(ctx, actor(c), cp.ID, p)
 	} else {
 		fe = merge(fe, p.Validate())
 	}

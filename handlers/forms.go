@@ -64,6 +64,7 @@ func parseCampaignForm(f formValues) (views.CampaignForm, func(*models.Campaign)
 	form := views.CampaignForm{
 		Slug: strings.ToLower(field(f, "slug")), Title: field(f, "title"), Target: field(f, "target"),
 		Demand: field(f, "demand"), Summary: field(f, "summary"), Status: field(f, "status"),
+		TitleES: field(f, "title_es"), DemandES: field(f, "demand_es"), SummaryES: field(f, "summary_es"),
 		StartsOn: field(f, "starts_on"), EndsOn: field(f, "ends_on"),
 		SignatureGoal: field(f, "signature_goal"), DeliveriesPlanned: field(f, "deliveries_planned"),
 		ConfirmSignatures: f.FormValue("confirm_signatures") == "on",
@@ -77,6 +78,7 @@ func parseCampaignForm(f formValues) (views.CampaignForm, func(*models.Campaign)
 	planned := parseWhole(fe, "deliveries_planned", form.DeliveriesPlanned)
 	apply := func(c *models.Campaign) {
 		c.Slug, c.Title, c.Target, c.Demand, c.Summary = form.Slug, form.Title, form.Target, form.Demand, form.Summary
+		c.TitleES, c.DemandES, c.SummaryES = form.TitleES, form.DemandES, form.SummaryES
 		c.Status, c.StartsOn, c.EndsOn = form.Status, form.StartsOn, form.EndsOn
 		c.SignatureGoal, c.ConfirmSignatures, c.PacketNames = goal, form.ConfirmSignatures, form.PacketNames
 		if planned >= -1000 && planned <= 100000 {
@@ -91,6 +93,7 @@ func parseCampaignForm(f formValues) (views.CampaignForm, func(*models.Campaign)
 func campaignToForm(c *models.Campaign) views.CampaignForm {
 	return views.CampaignForm{
 		Slug: c.Slug, Title: c.Title, Target: c.Target, Demand: c.Demand, Summary: c.Summary,
+		TitleES: c.TitleES, DemandES: c.DemandES, SummaryES: c.SummaryES,
 		Status: c.Status, StartsOn: c.StartsOn, EndsOn: c.EndsOn,
 		SignatureGoal: strconv.FormatInt(c.SignatureGoal, 10), DeliveriesPlanned: strconv.Itoa(c.DeliveriesPlanned),
 		ConfirmSignatures: c.ConfirmSignatures, PacketNames: c.PacketNames,
@@ -99,10 +102,20 @@ func campaignToForm(c *models.Campaign) views.CampaignForm {
 
 // parsePetitionForm reads the petition text form.
 func parsePetitionForm(f formValues) (views.PetitionForm, models.Petition, models.FieldErrors) {
-	form := views.PetitionForm{Heading: field(f, "heading"), Body: field(f, "body"), Sources: field(f, "sources")}
+	form := views.PetitionForm{
+		Heading: field(f, "heading"), Body: field(f, "body"), HeadingES: field(f, "heading_es"), BodyES: field(f, "body_es"),
+		Sources: field(f, "sources"),
+	}
 	fe := models.FieldErrors{}
-	p := models.Petition{Heading: form.Heading, Body: form.Body, Sources: parseSources(fe, "sources", form.Sources)}
+	p := models.Petition{
+		Heading: form.Heading, Body: form.Body, HeadingES: form.HeadingES, BodyES: form.BodyES,
+		Sources: parseSources(fe, "sources", form.Sources),
+	}
 	return form, p, fe
+}
+
+func petitionToForm(p *models.Petition) views.PetitionForm {
+	return views.PetitionForm{Heading: p.Heading, Body: p.Body, HeadingES: p.HeadingES, BodyES: p.BodyES, Sources: views.SourcesText(p.Sources)}
 }
 
 // parseOrganisationForm reads the partner form.
@@ -120,7 +133,7 @@ func organisationToForm(o *models.Organisation) views.OrganisationForm {
 // parseClaimForm reads the signature-claim form.
 func parseClaimForm(f formValues) (views.ClaimForm, models.CountClaim, models.FieldErrors) {
 	form := views.ClaimForm{
-		Count: field(f, "count"), Qualifier: field(f, "qualifier"), Wording: field(f, "wording"),
+		Count: field(f, "count"), Qualifier: field(f, "qualifier"), Wording: field(f, "wording"), WordingES: field(f, "wording_es"),
 		ClaimedBy: field(f, "claimed_by"), ClaimedOn: field(f, "claimed_on"),
 		SourceName: field(f, "source_name"), SourceURL: field(f, "source_url"), Notes: field(f, "notes"),
 		Headline: f.FormValue("headline") == "on",
@@ -129,7 +142,7 @@ func parseClaimForm(f formValues) (views.ClaimForm, models.CountClaim, models.Fi
 	count, err := models.ParseWhole(form.Count)
 	fe.AddError("count", err)
 	c := models.CountClaim{
-		Count: count, Qualifier: form.Qualifier, Wording: form.Wording, ClaimedBy: form.ClaimedBy,
+		Count: count, Qualifier: form.Qualifier, Wording: form.Wording, WordingES: form.WordingES, ClaimedBy: form.ClaimedBy,
 		ClaimedOn: form.ClaimedOn, SourceName: form.SourceName, SourceURL: form.SourceURL,
 		Notes: form.Notes, Headline: form.Headline,
 	}
@@ -138,7 +151,7 @@ func parseClaimForm(f formValues) (views.ClaimForm, models.CountClaim, models.Fi
 
 func claimToForm(c *models.CountClaim) views.ClaimForm {
 	return views.ClaimForm{
-		Count: strconv.FormatInt(c.Count, 10), Qualifier: c.Qualifier, Wording: c.Wording,
+		Count: strconv.FormatInt(c.Count, 10), Qualifier: c.Qualifier, Wording: c.Wording, WordingES: c.WordingES,
 		ClaimedBy: c.ClaimedBy, ClaimedOn: c.ClaimedOn, SourceName: c.SourceName, SourceURL: c.SourceURL,
 		Notes: c.Notes, Headline: c.Headline,
 	}
@@ -173,7 +186,8 @@ func parseDeliveryForm(f formValues) (views.DeliveryForm, models.Delivery, model
 		Venue: field(f, "venue"), Address: field(f, "address"), Latitude: field(f, "latitude"), Longitude: field(f, "longitude"),
 		Kind: field(f, "kind"), Status: field(f, "status"), ScheduledAt: whenField(f, "scheduled_at"), DeliveredAt: whenField(f, "delivered_at"),
 		TimeZone: field(f, "time_zone"), Recipient: field(f, "recipient"), SignaturesDelivered: field(f, "signatures_delivered"),
-		DeliveryForm: field(f, "delivery_form"), Outcome: field(f, "outcome"), LeadOrganisation: field(f, "lead_organisation"),
+		DeliveryForm: field(f, "delivery_form"), Outcome: field(f, "outcome"), OutcomeES: field(f, "outcome_es"),
+		PacketLang: field(f, "packet_lang"), LeadOrganisation: field(f, "lead_organisation"),
 		Attendance: field(f, "attendance"), Sources: field(f, "sources"), Notes: field(f, "notes"),
 		MediaPresent: f.FormValue("media_present") == "on",
 	}
@@ -183,8 +197,8 @@ func parseDeliveryForm(f formValues) (views.DeliveryForm, models.Delivery, model
 		City: form.City, Region: form.Region, Country: form.Country, Venue: form.Venue, Address: form.Address,
 		Kind: form.Kind, Status: form.Status, Recipient: form.Recipient,
 		SignaturesDelivered: parseOptionalWhole(fe, "signatures_delivered", form.SignaturesDelivered),
-		DeliveryForm:        form.DeliveryForm, Outcome: form.Outcome, LeadOrganisation: form.LeadOrganisation,
-		Attendance: form.Attendance, MediaPresent: form.MediaPresent, Notes: form.Notes,
+		DeliveryForm:        form.DeliveryForm, Outcome: form.Outcome, OutcomeES: form.OutcomeES, PacketLang: form.PacketLang,
+		LeadOrganisation: form.LeadOrganisation, Attendance: form.Attendance, MediaPresent: form.MediaPresent, Notes: form.Notes,
 		Sources: parseSources(fe, "sources", form.Sources),
 	}
 	var err error
@@ -207,8 +221,9 @@ func deliveryToForm(d *models.Delivery) views.DeliveryForm {
 		Kind: d.Kind, Status: d.Status, TimeZone: d.TimeZone, Recipient: d.Recipient,
 		ScheduledAt:  views.FormWhen(d.ScheduledAt, d.ScheduledDateOnly, d.TimeZone),
 		DeliveredAt:  views.FormWhen(d.DeliveredAt, d.DateOnly, d.TimeZone),
-		DeliveryForm: d.DeliveryForm, Outcome: d.Outcome, LeadOrganisation: d.LeadOrganisation,
-		Attendance: d.Attendance, MediaPresent: d.MediaPresent, Sources: views.SourcesText(d.Sources), Notes: d.Notes,
+		DeliveryForm: d.DeliveryForm, Outcome: d.Outcome, OutcomeES: d.OutcomeES, PacketLang: d.PacketLang,
+		LeadOrganisation: d.LeadOrganisation, Attendance: d.Attendance, MediaPresent: d.MediaPresent,
+		Sources: views.SourcesText(d.Sources), Notes: d.Notes,
 	}
 	if d.Latitude != nil {
 		form.Latitude = strconv.FormatFloat(*d.Latitude, 'f', -1, 64)
@@ -266,6 +281,7 @@ func parseMarkDeliveredForm(f formValues, d *models.Delivery) (views.MarkDeliver
 func parseActionForm(f formValues) (views.ActionForm, models.Action, models.FieldErrors) {
 	form := views.ActionForm{
 		Kind: field(f, "kind"), Title: field(f, "title"), Description: field(f, "description"),
+		TitleES: field(f, "title_es"), DescriptionES: field(f, "description_es"),
 		OccurredAt: whenField(f, "occurred_at"), Place: field(f, "place"), City: field(f, "city"), Region: field(f, "region"),
 		Country: strings.ToUpper(field(f, "country")), Attendance: field(f, "attendance"), Organisations: field(f, "organisations"),
 		TimeZone: field(f, "time_zone"), Sources: field(f, "sources"), Notes: field(f, "notes"),
@@ -274,7 +290,8 @@ func parseActionForm(f formValues) (views.ActionForm, models.Action, models.Fiel
 	country := actionCountry(form.Country)
 	zone, loc := placeZone(fe, form.TimeZone, country, form.Region)
 	a := models.Action{
-		Kind: form.Kind, Title: form.Title, Description: form.Description, Place: form.Place, City: form.City,
+		Kind: form.Kind, Title: form.Title, Description: form.Description, TitleES: form.TitleES, DescriptionES: form.DescriptionES,
+		Place: form.Place, City: form.City,
 		Region: form.Region, Country: country, Attendance: form.Attendance, Organisations: form.Organisations,
 		Notes: form.Notes, Sources: parseSources(fe, "sources", form.Sources),
 	}
@@ -300,8 +317,9 @@ func actionCountry(country string) string {
 
 func actionToForm(a *models.Action) views.ActionForm {
 	return views.ActionForm{
-		Kind: a.Kind, Title: a.Title, Description: a.Description, OccurredAt: views.FormWhen(&a.OccurredAt, a.DateOnly, a.TimeZone),
-		Place: a.Place, City: a.City, Region: a.Region, Country: a.Country, Attendance: a.Attendance,
+		Kind: a.Kind, Title: a.Title, Description: a.Description, TitleES: a.TitleES, DescriptionES: a.DescriptionES,
+		OccurredAt: views.FormWhen(&a.OccurredAt, a.DateOnly, a.TimeZone), Place: a.Place, City: a.City,
+		Region: a.Region, Country: a.Country, Attendance: a.Attendance,
 		Organisations: a.Organisations, TimeZone: a.TimeZone, Sources: views.SourcesText(a.Sources), Notes: a.Notes,
 	}
 }
@@ -313,13 +331,14 @@ func parseResponseForm(f formValues) (views.ResponseForm, models.Response, model
 	form := views.ResponseForm{
 		RespondedAt: whenField(f, "responded_at"), Speaker: field(f, "speaker"), SpeakerRole: field(f, "speaker_role"),
 		Channel: field(f, "channel"), Kind: field(f, "kind"), Quote: field(f, "quote"), Summary: field(f, "summary"),
+		QuoteES: field(f, "quote_es"), SummaryES: field(f, "summary_es"),
 		Answers: field(f, "answers"), TimeZone: field(f, "time_zone"), Sources: field(f, "sources"), Notes: field(f, "notes"),
 	}
 	fe := models.FieldErrors{}
 	zone, loc := placeZone(fe, form.TimeZone, "", "")
 	r := models.Response{
 		Speaker: form.Speaker, SpeakerRole: form.SpeakerRole, Channel: form.Channel, Kind: form.Kind,
-		Quote: form.Quote, Summary: form.Summary, Notes: form.Notes,
+		Quote: form.Quote, Summary: form.Summary, QuoteES: form.QuoteES, SummaryES: form.SummaryES, Notes: form.Notes,
 		Sources: parseSources(fe, "sources", form.Sources),
 	}
 	at := parseWhen(fe, "responded_at", form.RespondedAt, loc)
@@ -350,8 +369,8 @@ func parseResponseForm(f formValues) (views.ResponseForm, models.Response, model
 func responseToForm(r *models.Response) views.ResponseForm {
 	form := views.ResponseForm{
 		RespondedAt: views.FormWhen(&r.RespondedAt, r.DateOnly, r.TimeZone), Speaker: r.Speaker, SpeakerRole: r.SpeakerRole,
-		Channel: r.Channel, Kind: r.Kind, Quote: r.Quote, Summary: r.Summary, Answers: "campaign",
-		TimeZone: r.TimeZone, Sources: views.SourcesText(r.Sources), Notes: r.Notes,
+		Channel: r.Channel, Kind: r.Kind, Quote: r.Quote, Summary: r.Summary, QuoteES: r.QuoteES, SummaryES: r.SummaryES,
+		Answers: "campaign", TimeZone: r.TimeZone, Sources: views.SourcesText(r.Sources), Notes: r.Notes,
 	}
 	if r.DeliveryID != nil {
 		form.Answers = models.AnswerKey(models.AnswersDelivery, *r.DeliveryID)

@@ -44,7 +44,9 @@ func (a *Action) Validate() FieldErrors {
 		fe.Add("title", "give the action a title, for example \"Rally outside the Spheres\"")
 	}
 	checkLen(fe, "title", "The title", a.Title, 300)
+	checkLen(fe, "title_es", "The Spanish title", a.TitleES, 300)
 	checkLen(fe, "description", "The description", a.Description, 5000)
+	checkLen(fe, "description_es", "The Spanish description", a.DescriptionES, 5000)
 	if a.OccurredAt.IsZero() {
 		fe.Add("occurred_at", "give the date (and if known the time) the action took place")
 	}
@@ -71,7 +73,7 @@ func (a *Action) Validate() FieldErrors {
 // time zone when none was given. A day-only action keeps an empty zone: its
 // date is shown as it is, whatever the zone.
 func (a *Action) Normalise() {
-	for _, p := range []*string{&a.Kind, &a.Title, &a.Description, &a.TimeZone, &a.Place, &a.City,
+	for _, p := range []*string{&a.Kind, &a.Title, &a.Description, &a.TitleES, &a.DescriptionES, &a.TimeZone, &a.Place, &a.City,
 		&a.Region, &a.Country, &a.Attendance, &a.Organisations, &a.Notes} {
 		*p = strings.TrimSpace(*p)
 	}

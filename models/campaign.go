@@ -164,6 +164,7 @@ func (c *Campaign) Validate() FieldErrors {
 		fe.Add("title", "give the campaign a title")
 	}
 	checkLen(fe, "title", "The title", c.Title, 200)
+	checkLen(fe, "title_es", "The Spanish title", c.TitleES, 200)
 	if strings.TrimSpace(c.Target) == "" {
 		fe.Add("target", "name the company or body the campaign targets")
 	}
@@ -172,7 +173,9 @@ func (c *Campaign) Validate() FieldErrors {
 		fe.Add("demand", "say what the campaign demands")
 	}
 	checkLen(fe, "demand", "The demand", c.Demand, 2000)
+	checkLen(fe, "demand_es", "The Spanish demand", c.DemandES, 2000)
 	checkLen(fe, "summary", "The summary", c.Summary, 5000)
+	checkLen(fe, "summary_es", "The Spanish summary", c.SummaryES, 5000)
 	if !slices.Contains(CampaignStatuses, c.Status) {
 		fe.Add("status", "choose one of: "+strings.Join(CampaignStatuses, ", "))
 	}

@@ -71,6 +71,10 @@ func (c *CountClaim) Validate() FieldErrors {
 		fe.Add("qualifier", `choose "more than", "about", "nearly", "at least" or none`)
 	}
 	checkLen(fe, "wording", "The wording", c.Wording, 500)
+	if strings.TrimSpace(c.Wording) == "" && strings.TrimSpace(c.WordingES) != "" {
+		fe.Add("wording_es", "a translation is shown beside the source's words: give their words too, or leave this empty")
+	}
+	checkLen(fe, "wording_es", "The translation of the source's words", c.WordingES, 500)
 	if strings.TrimSpace(c.ClaimedBy) == "" {
 		fe.Add("claimed_by", "say who claimed this figure")
 	}

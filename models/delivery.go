@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"campaigntrack/locale"
 )
 
 // Delivery statuses, in the order of the status flow.
@@ -166,11 +168,23 @@ func (d *Delivery) Validate() FieldErrors {
 		fe.Add("delivery_form", "the form must be one of "+strings.Join(DeliveryForms, ", ")+", or empty")
 	}
 	checkLen(fe, "outcome", "The outcome", d.Outcome, 5000)
+	checkLen(fe, "outcome_es", "The Spanish outcome", d.OutcomeES, 5000)
+	if !validPacketLang(d.PacketLang) {
+		fe.Add("packet_lang", "choose the language the packet prints the petition in: en (English) or es (Spanish)")
+	}
 	checkLen(fe, "lead_organisation", "The lead organisation", d.LeadOrganisation, 300)
 	checkLen(fe, "attendance", "The attendance", d.Attendance, 100)
 	validateSources(fe, "sources", d.Sources)
 	checkLen(fe, "notes", "The notes", d.Notes, 10000)
 	return fe
+}
+
+// validPacketLang reports whether s is a language a packet can print the
+// petition in (a locale code, as Normalise writes it), or empty: a row
+// stored before there was a choice, or by a loader that does not
+// normalise, prints in English.
+func validPacketLang(s string) bool {
+	return s == "" || slices.Contains(locale.All, locale.Lang(s))
 }
 
 func isCountryCode(s string) bool {
@@ -181,10 +195,15 @@ func isCountryCode(s string) bool {
 // country, and the place's own time zone when none was given.
 func (d *Delivery) Normalise() {
 	for _, p := range []*string{&d.City, &d.Region, &d.Country, &d.Venue, &d.Address, &d.Recipient,
-		&d.Outcome, &d.LeadOrganisation, &d.Attendance, &d.Notes, &d.TimeZone, &d.Kind, &d.Status, &d.DeliveryForm} {
+		&d.Outcome, &d.OutcomeES, &d.LeadOrganisation, &d.Attendance, &d.Notes, &d.TimeZone, &d.Kind, &d.Status, &d.DeliveryForm, &d.PacketLang} {
 		*p = strings.TrimSpace(*p)
 	}
 	d.Country = strings.ToUpper(d.Country)
+	if l, ok := locale.Parse(d.PacketLang); ok {
+		d.PacketLang = string(l) // "ES" is es; anything else is left for Validate to name
+	} else if d.PacketLang == "" {
+		d.PacketLang = string(locale.English)
+	}
 	// Times are stored in UTC, so they sort the same on both engines (the
 	// SQLite driver keeps a time's offset in the text it stores); the zone
 	// says how to show them.

@@ -95,3 +95,23 @@ func TestMoveDeliveryFollowsTheFlow(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// A delivery's packet language is en or es: none given is English, a
+// code in capitals is read, anything else is named on packet_lang.
+func TestDeliveryPacketLang(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ given, want, err string }{
+		{"", "en", ""}, {"es", "es", ""}, {" ES ", "es", ""}, {"en", "en", ""},
+		{"fr", "fr", "packet_lang"}, {"spanish", "spanish", "packet_lang"},
+	} {
+		d := models.Delivery{City: "Tucson", Country: "US", PacketLang: c.given}
+		d.Normalise()
+		if d.PacketLang != c.want {
+			t.Errorf("%q: normalised to %q, want %q", c.given, d.PacketLang, c.want)
+		}
+		fe := d.Validate()
+		if _, named := fe["packet_lang"]; named != (c.err != "") {
+			t.Errorf("%q: field errors %v", c.given, fe)
+		}
+	}
+}

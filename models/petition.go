@@ -41,23 +41,31 @@ func (p *Petition) Validate() FieldErrors {
 		fe.Add("heading", "give the petition a heading")
 	}
 	checkLen(fe, "heading", "The heading", p.Heading, 300)
+	checkLen(fe, "heading_es", "The Spanish heading", p.HeadingES, 300)
 	checkLen(fe, "body", "The text", p.Body, 20000)
+	checkLen(fe, "body_es", "The Spanish text", p.BodyES, 20000)
 	validateSources(fe, "sources", p.Sources)
 	return fe
 }
 
-// SavePetition creates or replaces a campaign's petition text, audited.
-func (s *Store) SavePetition(ctx context.Context, actor Actor, campaignID uint, heading, body string, sources Sources) (*Petition, error) {
+// SavePetition creates or replaces a campaign's petition text, audited:
+// the heading, body and sources of text, in English and in Spanish. The
+// text's other fields (its id, campaign and times) are not read.
+func (s *Store) SavePetition(ctx context.Context, actor Actor, campaignID uint, text Petition) (*Petition, error) {
 	existing, err := s.PetitionFor(ctx, campaignID)
 	if err != nil {
 		return nil, err
 	}
+	set := func(p *Petition) {
+		p.Heading, p.Body, p.HeadingES, p.BodyES, p.Sources = text.Heading, text.Body, text.HeadingES, text.BodyES, text.Sources
+	}
 	if existing == nil {
-		p := &Petition{Heading: heading, Body: body, Sources: sources}
+		p := &Petition{}
+		set(p)
 		return p, createAudited(ctx, s, actor, campaignID, "petition", p)
 	}
 	return updateAudited(ctx, s, actor, campaignID, "petition", existing.ID, func(p *Petition) error {
-		p.Heading, p.Body, p.Sources = heading, body, sources
+		set(p)
 		return nil
 	})
 }

@@ -96,7 +96,12 @@ func (r *Response) Validate() FieldErrors {
 		fe.Add("quote", "give the words of the response as the source reports them; only a no reply has none")
 	}
 	checkLen(fe, "quote", "The quote", r.Quote, 5000)
+	if quote == "" && strings.TrimSpace(r.QuoteES) != "" {
+		fe.Add("quote_es", "a translation is shown beside the quote it translates: give the quote too, or leave this empty")
+	}
+	checkLen(fe, "quote_es", "The translation of the quote", r.QuoteES, 5000)
 	checkLen(fe, "summary", "The summary", r.Summary, 2000)
+	checkLen(fe, "summary_es", "The Spanish summary", r.SummaryES, 2000)
 	if !noReply && strings.TrimSpace(r.Speaker) == "" {
 		fe.Add("speaker", "say who answered: a person, or the company when the source names no one")
 	}
@@ -121,7 +126,7 @@ func (r *Response) Validate() FieldErrors {
 // UTC, an id of 0 read as "answers nothing", and a no reply recorded on
 // both channel and kind when a form set only one of them.
 func (r *Response) Normalise() {
-	for _, p := range []*string{&r.Speaker, &r.SpeakerRole, &r.Channel, &r.Kind, &r.Quote, &r.Summary, &r.Notes, &r.TimeZone} {
+	for _, p := range []*string{&r.Speaker, &r.SpeakerRole, &r.Channel, &r.Kind, &r.Quote, &r.Summary, &r.QuoteES, &r.SummaryES, &r.Notes, &r.TimeZone} {
 		*p = strings.TrimSpace(*p)
 	}
 	r.RespondedAt = r.RespondedAt.UTC()

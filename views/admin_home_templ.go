@@ -405,6 +405,10 @@ func CampaignFormPage(v CampaignFormView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
+			templ_7745c5c3_Err = Input(Field{Label: "Title in Spanish (optional)", Name: "title_es", Value: v.Form.TitleES, Lang: "es", Error: v.Errors["title_es"], Hint: spanishHint}).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
 			templ_7745c5c3_Err = Input(Field{Label: "Address (slug)", Name: "slug", Value: v.Form.Slug, Required: true, Error: v.Errors["slug"], Hint: "The public page is /campaigns/ followed by this: lower-case letters, digits and hyphens."}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -417,7 +421,15 @@ func CampaignFormPage(v CampaignFormView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
+			templ_7745c5c3_Err = Input(Field{Label: "Demand in Spanish (optional)", Name: "demand_es", Value: v.Form.DemandES, Rows: 3, Lang: "es", Error: v.Errors["demand_es"], Hint: spanishHint}).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
 			templ_7745c5c3_Err = Input(Field{Label: "Summary", Name: "summary", Value: v.Form.Summary, Rows: 5, Error: v.Errors["summary"]}).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = Input(Field{Label: "Summary in Spanish (optional)", Name: "summary_es", Value: v.Form.SummaryES, Rows: 5, Lang: "es", Error: v.Errors["summary_es"], Hint: spanishHint}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -599,7 +611,7 @@ func PetitionFormPage(v PetitionFormView) templ.Component {
 			var templ_7745c5c3_Var24 string
 			templ_7745c5c3_Var24, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.URL(campaignAdminPath(v.Frame.Campaign) + "/petition")).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_home.templ`, Line: 129, Col: 91}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_home.templ`, Line: 132, Col: 91}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var24)
 			if templ_7745c5c3_Err != nil {
@@ -617,7 +629,15 @@ func PetitionFormPage(v PetitionFormView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
+			templ_7745c5c3_Err = Input(Field{Label: "Heading in Spanish (optional)", Name: "heading_es", Value: v.Form.HeadingES, Lang: "es", Error: v.Errors["heading_es"], Hint: spanishHint}).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
 			templ_7745c5c3_Err = Input(Field{Label: "Text", Name: "body", Value: v.Form.Body, Rows: 10, Error: v.Errors["body"]}).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = Input(Field{Label: "Text in Spanish (optional)", Name: "body_es", Value: v.Form.BodyES, Rows: 10, Lang: "es", Error: v.Errors["body_es"], Hint: spanishHint}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -642,6 +662,16 @@ func PetitionFormPage(v PetitionFormView) templ.Component {
 		return nil
 	})
 }
+
+// The hints beside the Spanish versions of public texts: a version
+// replaces its English on the Spanish pages; a translation of words quoted
+// as said (a response's quote, a source's wording of its figure) is shown
+// beside them.
+const (
+	spanishHint            = "Shown on the Spanish pages; where empty, the English is shown."
+	quoteTranslationHint   = "The quote is always shown as said; this is shown beside it, marked as a translation."
+	wordingTranslationHint = "The source's words are always shown as said; this is shown beside them, marked as a translation."
+)
 
 const sourcesHint = "One per line: the source's name, then | and its address, e.g. The Seattle Times | https://www.seattletimes.com/... Either part may be left out."
 

@@ -46,6 +46,7 @@ type CampaignDashboardView struct {
 // CampaignForm holds a campaign's settings as typed.
 type CampaignForm struct {
 	Slug, Title, Target, Demand, Summary, Status, StartsOn, EndsOn, SignatureGoal, DeliveriesPlanned string
+	TitleES, DemandES, SummaryES                                                                     string // empty: none
 	ConfirmSignatures                                                                                bool
 	PacketNames                                                                                      string
 }
@@ -61,7 +62,7 @@ type CampaignFormView struct {
 }
 
 // PetitionForm holds the petition text as typed.
-type PetitionForm struct{ Heading, Body, Sources string }
+type PetitionForm struct{ Heading, Body, HeadingES, BodyES, Sources string }
 
 // PetitionFormView is the petition text form.
 type PetitionFormView struct {
@@ -93,8 +94,8 @@ type PartnerEditView struct {
 
 // ClaimForm holds a count claim as typed.
 type ClaimForm struct {
-	Count, Qualifier, Wording, ClaimedBy, ClaimedOn, SourceName, SourceURL, Notes string
-	Headline                                                                      bool
+	Count, Qualifier, Wording, WordingES, ClaimedBy, ClaimedOn, SourceName, SourceURL, Notes string
+	Headline                                                                                 bool
 }
 
 // ClaimsView lists a campaign's count claims with a form to add one.
@@ -134,6 +135,7 @@ type UsersView struct {
 // Field describes one form control.
 type Field struct {
 	Label, Name, Value, Type, Hint, Autocomplete string
+	Lang                                         string // the language of what is typed, when not the page's: es for a Spanish version
 	Error                                        string
 	Required                                     bool
 	Options                                      []Option // for a select
@@ -141,8 +143,9 @@ type Field struct {
 	Suggestions                                  []string // for a text input: offered in a datalist, any value may still be typed
 }
 
-// Option is one choice of a select.
-type Option struct{ Value, Label string }
+// Option is one choice of a select; Lang, when set, is the language of its
+// label (a language named in itself: Español).
+type Option struct{ Value, Label, Lang string }
 
 // Options turns codes into options labelled in words.
 func Options(codes []string) []Option {
@@ -190,7 +193,8 @@ type DeliveryForm struct {
 	City, Region, Country, Venue, Address, Latitude, Longitude, Kind, Status string
 	ScheduledAt, DeliveredAt                                                 WhenForm
 	TimeZone, Recipient, SignaturesDelivered, DeliveryForm                   string
-	Outcome, LeadOrganisation, Attendance, Sources, Notes                    string
+	Outcome, OutcomeES, PacketLang                                           string
+	LeadOrganisation, Attendance, Sources, Notes                             string
 	MediaPresent                                                             bool
 }
 
@@ -242,7 +246,7 @@ type MarkDeliveredView struct {
 
 // ActionForm holds an action as typed.
 type ActionForm struct {
-	Kind, Title, Description                            string
+	Kind, Title, Description, TitleES, DescriptionES    string
 	OccurredAt                                          WhenForm
 	Place, City, Region, Country                        string
 	Attendance, Organisations, TimeZone, Sources, Notes string
@@ -274,6 +278,7 @@ type ActionEditView struct {
 type ResponseForm struct {
 	RespondedAt                                         WhenForm
 	Speaker, SpeakerRole, Channel, Kind, Quote, Summary string
+	QuoteES, SummaryES                                  string
 	Answers, TimeZone, Sources, Notes                   string
 }
 
