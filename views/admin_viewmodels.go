@@ -4,6 +4,7 @@ import (
 	"github.com/a-h/templ"
 	"time"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 )
 
@@ -404,7 +405,7 @@ type NewsProgressView struct {
 
 // packetNameOptions offers the campaign's packet settings in words.
 var packetNameOptions = []Option{
-	{Value: models.PacketInitials, Label: "First name, last initial, city and state"},
-	{Value: models.PacketFullNames, Label: "Full name, city and state"},
-	{Value: models.PacketCountsOnly, Label: "Counts only, no names"},
+	{Value: models.PacketInitials, Label: locale.TIn(locale.English, "packet.names.initials")},
+	{Value: models.PacketFullNames, Label: locale.TIn(locale.English, "packet.names.full")},
+	{Value: models.PacketCountsOnly, Label: locale.TIn(locale.English, "packet.names.counts")},
 }

@@ -36,7 +36,7 @@ func publicTemplates(t *testing.T) []string {
 }
 
 // notYetTranslated: public templates whose text is still English only.
-var notYetTranslated = []string{"packet.templ"}
+var notYetTranslated = []string{}
 
 // names are words that are the same in every language.
 var names = []string{"campaigntrack", "CSV", "XLSX", "Atom"}
