@@ -241,7 +241,8 @@ func TestCheckersOnEveryPage(t *testing.T) {
 	for _, p := range []struct {
 		path   string
 		status int64
-	}{{demoPath + "/signed", http.StatusOK}, {demoPath + "/packets/NO-SUCH-CODE", http.StatusNotFound}} {
+	}{{demoPath + "/signed", http.StatusOK}, {demoPath + "/packets/NO-SUCH-CODE", http.StatusNotFound},
+		{"/es" + demoPath + "/signed", http.StatusOK}, {"/es" + demoPath + "/packets/NO-SUCH-CODE", http.StatusNotFound}} {
 		navigate(t, ctx, base+p.path, p.status)
 		check(p.path, "<!DOCTYPE html>"+evaluate[string](t, ctx, `document.documentElement.outerHTML`))
 	}

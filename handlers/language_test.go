@@ -1,11 +1,16 @@
 package handlers_test
 
 import (
-	"github.com/PuerkitoBio/goquery"
-
+	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"campaigntrack/models"
+	"campaigntrack/views"
 )
 
 // TestSpanishAddresses: every public page has a Spanish address under
@@ -174,6 +179,116 @@ func TestSpanishOverview(t *testing.T) {
 		en := a.browser().get("/campaigns/no-tech-for-ice").doc(t)
 		if got := text(en.Find(`[data-testid=headline-count]`)); got != "more than 270,000" {
 			t.Errorf("English headline %q", got)
+		}
+	})
+}
+
+// The record pages and the feed in Spanish: their own words from the
+// catalogues, a record's Spanish version where it has one, its English
+// marked lang="en" where it has none, and quotes as said with their
+// translation marked as one.
+func TestSpanishRecordPages(t *testing.T) {
+	t.Parallel()
+	eachApp(t, func(t *testing.T, a *app) {
+		ctx := context.Background()
+		cp, err := a.store.CampaignBySlug(ctx, "no-tech-for-ice")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds, err := a.store.DeliveriesFor(ctx, cp.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var seattle models.Delivery
+		for _, d := range ds {
+			if d.City == "Seattle" {
+				seattle = d
+			}
+		}
+		if _, err := a.store.UpdateDelivery(ctx, models.CommandLine, cp.ID, seattle.ID, func(d *models.Delivery) {
+			d.Outcome, d.OutcomeES = "Handed to reception.", "Entregada en la recepción."
+		}); err != nil {
+			t.Fatal(err)
+		}
+		rs, err := a.store.ResponsesFor(ctx, cp.ID, models.ResponsesOldestFirst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var quoted models.Response
+		for _, r := range rs {
+			if r.Quote != "" {
+				quoted = r
+			}
+		}
+		if _, err := a.store.UpdateResponse(ctx, models.CommandLine, cp.ID, quoted.ID, func(r *models.Response) { r.QuoteES = "Una traducción de la cita." }); err != nil {
+			t.Fatal(err)
+		}
+		b := a.browser()
+
+		deliveries := b.get("/es/campaigns/no-tech-for-ice/deliveries").doc(t)
+		if got := text(deliveries.Find("h1")); got != "Dónde se entregó la petición" {
+			t.Errorf("deliveries h1 %q", got)
+		}
+		row := deliveries.Find("#" + views.DeliveryAnchor(seattle.ID))
+		if got := text(row.Find("[data-testid=status]")); got != "Entregada" {
+			t.Errorf("Seattle's status %q", got)
+		}
+		if o := row.Find("[data-testid=outcome]"); text(o) != "Entregada en la recepción." || o.AttrOr("lang", "") != "" {
+			t.Errorf("Seattle's outcome %q (lang %q)", text(o), o.AttrOr("lang", ""))
+		}
+		if got := text(deliveries.Find("[data-testid=map-key]")); !strings.Contains(got, "Entregada") {
+			t.Errorf("map key %q", got)
+		}
+
+		timeline := b.get("/es/campaigns/no-tech-for-ice/timeline").doc(t)
+		if got := text(timeline.Find("h1")); got != "Cronología" {
+			t.Errorf("timeline h1 %q", got)
+		}
+		entry := timeline.Find("#delivery-" + strconv.FormatUint(uint64(seattle.ID), 10))
+		if got := text(entry.Find("h4")); got != "Petición entregada en Seattle, WA" {
+			t.Errorf("Seattle on the timeline: %q", got)
+		}
+		if got := text(timeline.Find("[data-testid=timeline-day] h3 time").First()); !strings.Contains(got, " de julio de 2019") {
+			t.Errorf("a day on the timeline: %q", got)
+		}
+		qe := timeline.Find("#response-" + strconv.FormatUint(uint64(quoted.ID), 10))
+		if said := qe.Find(`span[lang=en]`).First(); !strings.Contains(quoted.Quote, text(said)) || text(said) == "" {
+			t.Errorf("the quote is not shown as said, marked English: %q", text(said))
+		}
+		if got := text(qe.Find("[data-testid=translation]")); got != "Traducción: Una traducción de la cita." {
+			t.Errorf("the quote's translation: %q", got)
+		}
+		// An action with no Spanish version: its English title, marked.
+		if h := timeline.Find("[data-kind=action] h4").First(); h.AttrOr("lang", "") != "en" {
+			t.Errorf("an English action title on the Spanish timeline: lang %q", h.AttrOr("lang", ""))
+		}
+		if got := timeline.Find("[data-testid=timeline-filter]").AttrOr("action", ""); got != "/es/campaigns/no-tech-for-ice/timeline" {
+			t.Errorf("the filter goes to %q", got)
+		}
+
+		responses := b.get("/es/campaigns/no-tech-for-ice/responses").doc(t)
+		if got := text(responses.Find("h1")); !strings.HasPrefix(got, "Lo que dijo") {
+			t.Errorf("responses h1 %q", got)
+		}
+		if got := text(responses.Find("[data-testid=quote-translation]")); got != "Traducción: Una traducción de la cita." {
+			t.Errorf("the quote's translation on the responses page: %q", got)
+		}
+
+		count := b.get("/es/campaigns/no-tech-for-ice/count").doc(t)
+		if got := text(count.Find("h1")); got != "Cómo se hace el conteo" {
+			t.Errorf("count h1 %q", got)
+		}
+
+		// The feed: in Spanish, said so, its ids its own.
+		feed := b.get("/es/campaigns/no-tech-for-ice/timeline.atom")
+		body := feed.body
+		for _, want := range []string{`xml:lang="es"`, ": cronología</title>", "/campaign/" + strconv.FormatUint(uint64(cp.ID), 10) + "/es/delivery-", "Petición entregada en Seattle, WA", "Cuándo: ", "/es/campaigns/no-tech-for-ice/timeline#"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the Spanish feed lacks %q", want)
+			}
+		}
+		if en := b.get("/campaigns/no-tech-for-ice/timeline.atom").body; strings.Contains(en, "cronología") || !strings.Contains(en, `xml:lang="en"`) || strings.Contains(en, "/es/delivery-") {
+			t.Errorf("the English feed changed language or ids")
 		}
 	})
 }
