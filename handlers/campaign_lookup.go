@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -44,7 +45,7 @@ func (h *Handler) campaign(c echo.Context, read campaignRead) (*models.Campaign,
 	}
 	to, err := h.store.CampaignSlugRedirect(ctx, slug)
 	if err != nil {
-		return nil, campaignErr(err)
+		return nil, campaignErr(ctx, err)
 	}
 	return nil, movedTo(c, to)
 }
@@ -79,9 +80,9 @@ func movedTo(c echo.Context, slug string) error {
 }
 
 // campaignErr maps a missing campaign to a 404 that says so.
-func campaignErr(err error) error {
+func campaignErr(ctx context.Context, err error) error {
 	if errors.Is(err, models.ErrNotFound) {
-		return pageNotFound("There is no campaign at this address. Check the link, or find the campaign in the list.")
+		return pageNotFound(locale.T(ctx, "error.no_campaign"))
 	}
 	return err
 }

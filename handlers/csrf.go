@@ -9,6 +9,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"campaigntrack/locale"
 )
 
 // Cross-site request forgery. Two guards stand before every state change:
@@ -40,10 +42,10 @@ const (
 	csrfHeader  = "X-CSRF-Token"
 )
 
-const csrfExpired = "This form has expired or did not come from this site. Go back, reload the page and try again."
-
-func csrfRefused(err error) error {
-	return refuse(http.StatusForbidden, csrfExpired).because(err)
+// csrfRefused refuses a form that has expired or came from elsewhere, in
+// the request's language (the sign form is public).
+func csrfRefused(ctx context.Context, err error) error {
+	return refuse(http.StatusForbidden, locale.T(ctx, "error.csrf")).because(err)
 }
 
 // newCrossOrigin builds the browser-side check.
@@ -80,10 +82,10 @@ func (h *Handler) sessionCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		token := h.sessions.GetString(ctx, sessionCSRF)
 		if !isSafeMethod(c.Request().Method) {
 			if err := h.crossOrigin.Check(c.Request()); err != nil {
-				return csrfRefused(err)
+				return csrfRefused(c.Request().Context(), err)
 			}
 			if token == "" || !hmac.Equal([]byte(submittedToken(c)), []byte(token)) {
-				return csrfRefused(errTokenMismatch)
+				return csrfRefused(c.Request().Context(), errTokenMismatch)
 			}
 		}
 		if token == "" { // a session made before tokens lived in it
@@ -109,10 +111,10 @@ func (h *Handler) publicCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if !isSafeMethod(c.Request().Method) {
 			if err := h.crossOrigin.Check(c.Request()); err != nil {
-				return csrfRefused(err)
+				return csrfRefused(c.Request().Context(), err)
 			}
 			if nonce == "" || !hmac.Equal([]byte(submittedToken(c)), []byte(nonceToken(key, nonce))) {
-				return csrfRefused(errTokenMismatch)
+				return csrfRefused(c.Request().Context(), errTokenMismatch)
 			}
 		}
 		if nonce == "" {

@@ -12,6 +12,7 @@ import (
 
 	"campaigntrack/csvio"
 	"campaigntrack/geo"
+	"campaigntrack/locale"
 	"campaigntrack/models"
 	"campaigntrack/views"
 )
@@ -126,14 +127,14 @@ func deliveryFilter(c echo.Context) (models.DeliveryFilter, error) {
 		City:   strings.TrimSpace(c.QueryParam("city")),
 	}
 	if f.Status != "" && !slices.Contains(models.DeliveryStatuses, f.Status) {
-		return f, refuse(http.StatusBadRequest, "The status filter must be one of "+strings.Join(models.DeliveryStatuses, ", ")+".")
+		return f, refuse(http.StatusBadRequest, locale.T(ctxOf(c), "error.filter_status", "Statuses", strings.Join(models.DeliveryStatuses, ", ")))
 	}
 	if len(f.City) > 200 {
-		return f, refuse(http.StatusBadRequest, "The city filter must be at most 200 characters.")
+		return f, refuse(http.StatusBadRequest, locale.T(ctxOf(c), "error.filter_city_long", "Max", maxCityFilter))
 	}
 	if !utf8.ValidString(f.City) || strings.ContainsRune(f.City, 0) {
 		// PostgreSQL refuses such text in a query: a 500 without this.
-		return f, refuse(http.StatusBadRequest, "The city filter must be text (UTF-8, without NUL characters).")
+		return f, refuse(http.StatusBadRequest, locale.T(ctxOf(c), "error.filter_city_text"))
 	}
 	return f, nil
 }

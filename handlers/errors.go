@@ -181,13 +181,16 @@ func errorView(ctx context.Context, status int, message string) views.ErrorView 
 		v.Title = locale.T(ctx, "error.fault")
 		v.Message = locale.T(ctx, "error.fault_text")
 	default:
+		if t := locale.T(ctx, "error.title."+strconv.Itoa(status)); !strings.HasPrefix(t, "error.title.") {
+			v.Title = t
+		}
 		v.Message = message
 		if v.Message == "" {
-			v.Message = http.StatusText(status)
+			v.Message = v.Title
 		}
 	}
 	if v.Title == "" {
-		v.Title = "Error"
+		v.Title = locale.T(ctx, "error.status", "Status", status)
 	}
 	return v
 }

@@ -292,3 +292,29 @@ func TestSpanishRecordPages(t *testing.T) {
 		}
 	})
 }
+
+// TestSpanishRefusals: what a public page refuses, it says in the page's
+// language: an unknown campaign or packet, a bad filter.
+func TestSpanishRefusals(t *testing.T) {
+	t.Parallel()
+	eachApp(t, func(t *testing.T, a *app) {
+		b := a.browser()
+		for _, c := range []struct {
+			path   string
+			status int
+			title  string
+			says   string
+		}{
+			{"/es/campaigns/no-such-campaign", http.StatusNotFound, "Página no encontrada", "No hay ninguna campaña en esta dirección"},
+			{"/es/campaigns/no-tech-for-ice/packets/NOPE", http.StatusNotFound, "Página no encontrada", "Ningún paquete tiene este código"},
+			{"/es/campaigns/no-tech-for-ice/timeline?kind=protest", http.StatusBadRequest, "Solicitud incorrecta", "El filtro de tipo debe ser uno de estos"},
+			{"/es/campaigns/no-tech-for-ice/deliveries.csv?status=lost", http.StatusBadRequest, "Solicitud incorrecta", "El filtro de estado debe ser uno de estos"},
+		} {
+			r := b.get(c.path)
+			doc := r.doc(t)
+			if r.status != c.status || text(doc.Find("h1")) != c.title || !strings.Contains(text(doc.Find("main")), c.says) || doc.Find("html").AttrOr("lang", "") != "es" {
+				t.Errorf("%s: %d, h1 %q, lang %q:\n%s", c.path, r.status, text(doc.Find("h1")), doc.Find("html").AttrOr("lang", ""), text(doc.Find("main")))
+			}
+		}
+	})
+}

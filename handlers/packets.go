@@ -13,6 +13,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 	"campaigntrack/packet"
 	"campaigntrack/views"
@@ -124,7 +125,7 @@ func (h *Handler) packetCheck(c echo.Context) error {
 	}
 	code := c.Param("code")
 	if !packet.ValidCode(code) {
-		return pageNotFound("No packet has this code. A packet's code is printed on every page, for example ABCDE-FGHIJ.")
+		return pageNotFound(locale.T(ctxOf(c), "error.no_packet"))
 	}
 	// Kept by code: only codes that found a packet are kept (a code that
 	// finds none is an error, never stored), so made-up codes add nothing.
@@ -132,7 +133,7 @@ func (h *Handler) packetCheck(c echo.Context) error {
 		p, err := h.store.PacketByCode(c.Request().Context(), cp.ID, code)
 		if err != nil {
 			if errors.Is(err, models.ErrNotFound) {
-				return nil, pageNotFound("No packet of this campaign has the code " + code + ".")
+				return nil, pageNotFound(locale.T(ctxOf(c), "error.no_packet_code", "Code", code))
 			}
 			return nil, err
 		}

@@ -53,7 +53,7 @@ func (h *Handler) sign(c echo.Context) error {
 		return h.signThrottled(c, cp)
 	}
 	if cp.Status != models.CampaignActive {
-		return refuse(http.StatusConflict, "This petition is not taking signatures now.")
+		return refuse(http.StatusConflict, locale.T(ctx, "sign.problem.closed"))
 	}
 	form, sig := parseSignForm(c)
 	v := views.SignView{Slug: cp.Slug, CSRF: csrfToken(c), Form: form, Open: true, Confirming: h.confirms(cp)}

@@ -151,10 +151,10 @@ func timelineFilter(c echo.Context) (models.TimelineFilter, error) {
 		City: strings.TrimSpace(c.QueryParam("city")),
 	}
 	if f.Kind != "" && !slices.Contains(models.TimelineKinds, f.Kind) {
-		return f, refuse(http.StatusBadRequest, "The kind filter must be one of "+strings.Join(models.TimelineKinds, ", ")+", or empty for every kind.")
+		return f, refuse(http.StatusBadRequest, locale.T(ctxOf(c), "error.filter_kind", "Kinds", strings.Join(models.TimelineKinds, ", ")))
 	}
 	if utf8.RuneCountInString(f.City) > maxCityFilter {
-		return f, refuse(http.StatusBadRequest, "The city filter must be at most 200 characters.")
+		return f, refuse(http.StatusBadRequest, locale.T(ctxOf(c), "error.filter_city_long", "Max", maxCityFilter))
 	}
 	return f, nil
 }
