@@ -102,7 +102,7 @@ func (h *Handler) campaignView(c echo.Context, cp *models.Campaign) (views.Campa
 	v := views.CampaignView{Campaign: *cp, Sign: views.SignView{
 		Slug: cp.Slug, CSRF: csrfToken(c), Open: cp.Status == models.CampaignActive, Form: views.SignForm{Country: "US"},
 		Confirming: h.confirms(cp),
-	}, Meta: h.campaignMeta(cp, "/campaigns/"+cp.Slug)}
+	}, Meta: h.campaignMeta(ctxOf(c), cp, "/campaigns/"+cp.Slug)}
 	var err error
 	if v.Petition, err = h.store.PetitionFor(ctx, cp.ID); err != nil {
 		return v, err

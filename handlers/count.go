@@ -27,7 +27,7 @@ func (h *Handler) countPage(c echo.Context) error {
 
 func (h *Handler) renderCountPage(c echo.Context, cp *models.Campaign) ([]byte, error) {
 	ctx := c.Request().Context()
-	v := views.CountPageView{Campaign: *cp, Meta: h.campaignMeta(cp, "/campaigns/"+cp.Slug+"/count")}
+	v := views.CountPageView{Campaign: *cp, Meta: h.campaignMeta(ctxOf(c), cp, "/campaigns/"+cp.Slug+"/count")}
 	var err error
 	if v.Count, err = h.store.SourceFigures(ctx, cp.ID); err != nil {
 		return nil, err

@@ -318,3 +318,33 @@ func TestSpanishRefusals(t *testing.T) {
 		}
 	})
 }
+
+// TestSpanishShareCard: a Spanish page is shared as itself: its address,
+// its Spanish description and a card drawn with its Spanish title.
+func TestSpanishShareCard(t *testing.T) {
+	t.Parallel()
+	eachApp(t, func(t *testing.T, a *app) {
+		b := a.browser()
+		doc := b.get("/es/campaigns/no-tech-for-ice").doc(t)
+		meta := func(property string) string {
+			return doc.Find(`meta[property="` + property + `"]`).AttrOr("content", "")
+		}
+		if u := meta("og:url"); !strings.HasSuffix(u, "/es/campaigns/no-tech-for-ice") {
+			t.Errorf("og:url %q", u)
+		}
+		if c := doc.Find(`link[rel=canonical]`).AttrOr("href", ""); !strings.HasSuffix(c, "/es/campaigns/no-tech-for-ice") {
+			t.Errorf("canonical %q", c)
+		}
+		img := meta("og:image")
+		if !strings.HasSuffix(img, "/es/campaigns/no-tech-for-ice/share.png") {
+			t.Fatalf("og:image %q", img)
+		}
+		if d := meta("og:description"); d == "" || d == b.get("/campaigns/no-tech-for-ice").doc(t).Find(`meta[property="og:description"]`).AttrOr("content", "") {
+			t.Errorf("the Spanish description is the English one: %q", d)
+		}
+		es, en := b.get("/es/campaigns/no-tech-for-ice/share.png"), b.get("/campaigns/no-tech-for-ice/share.png")
+		if es.status != http.StatusOK || !strings.HasPrefix(es.body, "\x89PNG") || es.body == en.body {
+			t.Errorf("Spanish card: %d, %d bytes, same as the English: %v", es.status, len(es.body), es.body == en.body)
+		}
+	})
+}

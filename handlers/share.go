@@ -1,10 +1,12 @@
 package handlers
 
 import (
+	"context"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 	"campaigntrack/share"
 	"campaigntrack/views"
@@ -13,12 +15,15 @@ import (
 // campaignMeta is what a campaign's page tells search engines and the
 // sites a link to it is shared on: the demand as its description, its
 // address and its share image, on the base URL.
-func (h *Handler) campaignMeta(cp *models.Campaign, path string) views.PageMeta {
+// In Spanish, the description is the Spanish demand where there is one,
+// and the image the Spanish card.
+func (h *Handler) campaignMeta(ctx context.Context, cp *models.Campaign, path string) views.PageMeta {
 	base := strings.TrimSuffix(h.config.PublicURL().String(), "/")
+	demand, _ := locale.Pick(ctx, cp.Demand, cp.DemandES)
 	return views.PageMeta{
-		Description: models.Clip(strings.Join(strings.Fields(cp.Target+": "+cp.Demand), " "), 300),
-		URL:         base + path,
-		Image:       base + "/campaigns/" + cp.Slug + "/share.png",
+		Description: models.Clip(strings.Join(strings.Fields(cp.Target+": "+demand), " "), 300),
+		URL:         base + locale.Path(ctx, path),
+		Image:       base + locale.Path(ctx, "/campaigns/"+cp.Slug+"/share.png"),
 	}
 }
 
@@ -41,9 +46,10 @@ func (h *Handler) shareImage(c echo.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		card := share.Card{Title: cp.Title, Count: views.PeopleHeadline(kept.Counted), Site: h.config.PublicURL().Host}
+		title, _ := locale.Pick(ctx, cp.Title, cp.TitleES)
+		card := share.Card{Title: title, Count: views.PeopleHeadline(ctx, kept.Counted), Site: h.config.PublicURL().Host}
 		if progress.Cities > 0 {
-			card.Progress = views.ProgressWords(progress)
+			card.Progress = views.ProgressWords(ctx, progress)
 		}
 		return share.Render(card)
 	})

@@ -145,18 +145,18 @@ func ISOIn(t *time.Time, dateOnly bool, zone string) string {
 }
 
 // ProgressWords is the one delivery progress sentence every page and the
-// share image say: "5 of 9 cities delivered".
-func ProgressWords(p models.DeliveryProgress) string {
+// share card say, in ctx's language: "5 of 9 cities delivered".
+func ProgressWords(ctx context.Context, p models.DeliveryProgress) string {
 	if p.Cities == 0 {
-		return "No deliveries planned yet"
+		return locale.T(ctx, "progress.none")
 	}
-	return Number(int64(p.Delivered)) + " of " + Number(int64(p.Cities)) + " " + pluralWord(p.Cities, "city", "cities") + " delivered"
+	return locale.N(ctx, "progress.delivered", int64(p.Cities), "Delivered", num(ctx, int64(p.Delivered)))
 }
 
 // PeopleHeadline is the count as a share card says it: "270,000 people
 // have signed".
-func PeopleHeadline(n int64) string {
-	return Number(n) + " " + pluralWord(int(min(n, 2)), "person has", "people have") + " signed"
+func PeopleHeadline(ctx context.Context, n int64) string {
+	return locale.N(ctx, "share.people", n)
 }
 
 // ogLocale is the Open Graph locale of a language (og:locale).

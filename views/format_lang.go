@@ -37,14 +37,6 @@ func whenIn(ctx context.Context, t *time.Time, dateOnly bool, zone string) strin
 	return locale.DateTime(ctx, t.In(models.ZoneOrUTC(zone)))
 }
 
-// progressWords is ProgressWords in the page's language.
-func progressWords(ctx context.Context, p models.DeliveryProgress) string {
-	if p.Cities == 0 {
-		return locale.T(ctx, "progress.none")
-	}
-	return locale.N(ctx, "progress.delivered", int64(p.Cities), "Delivered", num(ctx, int64(p.Delivered)))
-}
-
 // pick is the version of a text for the page's language (locale.Pick),
 // for where the language it is in is not marked (a <title>).
 func pick(ctx context.Context, en, es string) string {

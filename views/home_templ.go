@@ -293,7 +293,7 @@ func DeliveryProgressText(p models.DeliveryProgress) templ.Component {
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
 		var templ_7745c5c3_Var14 string
-		templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(progressWords(ctx, p))
+		templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(ProgressWords(ctx, p))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/home.templ`, Line: 45, Col: 24}
 		}
