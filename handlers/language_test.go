@@ -327,7 +327,7 @@ func TestSpanishShareCard(t *testing.T) {
 		b := a.browser()
 		doc := b.get("/es/campaigns/no-tech-for-ice").doc(t)
 		meta := func(property string) string {
-			return doc.Find(`meta[property="` + property + `"]`).AttrOr("content", "")
+			return doc.Find(`meta[property="`+property+`"]`).AttrOr("content", "")
 		}
 		if u := meta("og:url"); !strings.HasSuffix(u, "/es/campaigns/no-tech-for-ice") {
 			t.Errorf("og:url %q", u)
