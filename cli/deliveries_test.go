@@ -96,9 +96,9 @@ func TestDeliveriesImportAndExport(t *testing.T) {
 			// and address), imported into an empty campaign, exports byte
 			// for byte as it was.
 			canonical := csvio.BOM + strings.Join(csvio.DeliveryColumns, ",") + "\n" +
-				"Chicago,IL,US,Amazon Chicago office,,41.8781,-87.6298,office,delivered,,2019-07-15T12:00:00-05:00,,,,'=not a formula,,,,The Tribune (reprint; address not recorded)\n" +
-				"Seattle,WA,US,Spheres,\"2031 7th Ave, Seattle\",47.6162,-122.3386,headquarters,delivered,2019-07-15T10:00:00-07:00,2019-07-15T11:30:00-07:00,Main reception desk,270000,printouts,\"Left at the desk, \"\"politely\"\".\nThen a rally.\",ACLU of Washington,4,https://example.org/a https://example.org/b,KUOW <https://example.org/a>; <https://example.org/b>\n" +
-				"Boston,MA,US,,,,,,planned,2019-07-16,,,,,,,,,\n"
+				"Chicago,IL,US,Amazon Chicago office,,41.8781,-87.6298,office,delivered,,2019-07-15T12:00:00-05:00,,,,'=not a formula,,,,The Tribune (reprint; address not recorded),,en\n" +
+				"Seattle,WA,US,Spheres,\"2031 7th Ave, Seattle\",47.6162,-122.3386,headquarters,delivered,2019-07-15T10:00:00-07:00,2019-07-15T11:30:00-07:00,Main reception desk,270000,printouts,\"Left at the desk, \"\"politely\"\".\nThen a rally.\",ACLU of Washington,4,https://example.org/a https://example.org/b,KUOW <https://example.org/a>; <https://example.org/b>,Dejada en la recepción.,es\n" +
+				"Boston,MA,US,,,,,,planned,2019-07-16,,,,,,,,,,,en\n"
 			newCampaign(t, store, "copy")
 			r = run(t, ctx, nil, "deliveries", "import", writeFile(t, dir, "canonical.csv", canonical), "--db", db, "--campaign=copy")
 			if r.code != 0 || !strings.Contains(r.stdout, "into copy: 3 created, 0 updated, 0 unchanged, 0 rejected") {

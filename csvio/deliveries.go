@@ -32,7 +32,7 @@ var DeliveryTable = Table{
 	{"latitude", Number}, {"longitude", Number}, {"kind", Text}, {"status", Text},
 	{"scheduled_at", When}, {"delivered_at", When}, {"recipient", Text}, {"signatures_delivered", Number},
 	{"delivery_form", Text}, {"outcome", Text}, {"lead_organisation", Text}, {"attendance", Text},
-	{"source_urls", Text}, {"sources", Text},
+	{"source_urls", Text}, {"sources", Text}, {"outcome_es", Text}, {"packet_lang", Text},
 }
 
 // DeliveryColumns are the names of DeliveryTable's columns.
@@ -59,6 +59,8 @@ const (
 	dAttendance
 	dSourceURLs
 	dSources
+	dOutcomeES
+	dPacketLang
 	numDeliveryColumns
 )
 
@@ -91,6 +93,7 @@ func DeliveryRow(d *models.Delivery) []string {
 	}
 	row[dForm], row[dOutcome], row[dLead], row[dAttendance] = text(d.DeliveryForm), text(d.Outcome), text(d.LeadOrganisation), text(d.Attendance)
 	row[dSourceURLs], row[dSources] = sourceURLs(d.Sources), sourcesText(d.Sources)
+	row[dOutcomeES], row[dPacketLang] = text(d.OutcomeES), text(d.PacketLang)
 	return row
 }
 
@@ -420,6 +423,7 @@ func (dr *deliveryReader) delivery(rec []string) (models.Delivery, []RowError) {
 	d.City, d.Region, d.Country = get(dCity), get(dRegion), strings.ToUpper(get(dCountry))
 	d.Venue, d.Address, d.Recipient = get(dVenue), get(dAddress), get(dRecipient)
 	d.Outcome, d.LeadOrganisation, d.Attendance = get(dOutcome), get(dLead), get(dAttendance)
+	d.OutcomeES, d.PacketLang = get(dOutcomeES), strings.ToLower(get(dPacketLang))
 	d.Kind = keyword(get(dKind))
 	d.DeliveryForm = strings.ToLower(get(dForm))
 	var msg string

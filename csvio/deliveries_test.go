@@ -17,7 +17,7 @@ import (
 	"campaigntrack/testdb"
 )
 
-const deliveryHeader = "city,region,country,venue,address,latitude,longitude,kind,status,scheduled_at,delivered_at,recipient,signatures_delivered,delivery_form,outcome,lead_organisation,attendance,source_urls,sources"
+const deliveryHeader = "city,region,country,venue,address,latitude,longitude,kind,status,scheduled_at,delivered_at,recipient,signatures_delivered,delivery_form,outcome,lead_organisation,attendance,source_urls,sources,outcome_es,packet_lang"
 
 // oldDeliveryHeader is the header of an export made before the sources
 // column: such files still import.
@@ -286,7 +286,7 @@ func TestSourceNamesInAFileImportOnce(t *testing.T) {
 				t.Fatalf("import %d = %+v, %v; want %+v", i+1, res, err, want)
 			}
 		}
-		if out := exportCampaign(t, store, id); !strings.Contains(out, ",https://example.org/s,The Stranger <https://example.org/s>; KUOW\n") {
+		if out := exportCampaign(t, store, id); !strings.Contains(out, ",https://example.org/s,The Stranger <https://example.org/s>; KUOW,,en\n") {
 			t.Errorf("the export:\n%s", out)
 		}
 	})
@@ -611,7 +611,7 @@ func TestReadDeliveriesSourcesColumn(t *testing.T) {
 	}
 	// Written out again, the sources cell is as it was.
 	out := writeDeliveries(t, f.Rows[:1])
-	if !strings.Contains(out, ",The Seattle Times (reprint; address not recorded); KUOW <https://kuow.example/a>; <https://b.example/x;y>\n") {
+	if !strings.Contains(out, ",The Seattle Times (reprint; address not recorded); KUOW <https://kuow.example/a>; <https://b.example/x;y>,,en\n") {
 		t.Errorf("export:\n%s", out)
 	}
 }

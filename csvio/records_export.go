@@ -32,7 +32,7 @@ func sourcesText(ss models.Sources) string {
 var ActionTable = Table{
 	{"kind", Text}, {"title", Text}, {"description", Text}, {"occurred_at", When}, {"place", Text},
 	{"city", Text}, {"region", Text}, {"country", Text}, {"attendance", Text}, {"organisations", Text},
-	{"source_urls", Text}, {"sources", Text},
+	{"source_urls", Text}, {"sources", Text}, {"title_es", Text}, {"description_es", Text},
 }
 
 // ActionColumns are the names of ActionTable's columns.
@@ -44,6 +44,7 @@ func ActionRow(a *models.Action) []string {
 		text(a.Kind), text(a.Title), text(a.Description), models.FormatWhen(&a.OccurredAt, a.DateOnly, a.TimeZone),
 		text(a.Place), text(a.City), text(a.Region), text(a.Country),
 		text(a.Attendance), text(a.Organisations), sourceURLs(a.Sources), sourcesText(a.Sources),
+		text(a.TitleES), text(a.DescriptionES),
 	}
 }
 
@@ -61,7 +62,7 @@ func WriteActions(w io.Writer, as []models.Action) error {
 var ResponseTable = Table{
 	{"responded_at", When}, {"speaker", Text}, {"speaker_role", Text}, {"channel", Text}, {"kind", Text},
 	{"quote", Text}, {"summary", Text}, {"answers", Text}, {"answers_city", Text},
-	{"source_urls", Text}, {"sources", Text},
+	{"source_urls", Text}, {"sources", Text}, {"summary_es", Text}, {"quote_es", Text},
 }
 
 // ResponseColumns are the names of ResponseTable's columns.
@@ -87,7 +88,7 @@ func ResponseRow(r *models.Response) []string {
 	return []string{
 		models.FormatWhen(&r.RespondedAt, r.DateOnly, r.TimeZone), text(r.Speaker), text(r.SpeakerRole),
 		text(r.Channel), text(r.Kind), text(r.Quote), text(r.Summary), answers, text(city), sourceURLs(r.Sources),
-		sourcesText(r.Sources),
+		sourcesText(r.Sources), text(r.SummaryES), text(r.QuoteES),
 	}
 }
 

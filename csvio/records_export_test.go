@@ -31,7 +31,7 @@ func exportRecords(t *testing.T, write func(*bytes.Buffer) error) (string, [][]s
 
 func TestWriteActions(t *testing.T) {
 	t.Parallel()
-	const header = "kind,title,description,occurred_at,place,city,region,country,attendance,organisations,source_urls,sources"
+	const header = "kind,title,description,occurred_at,place,city,region,country,attendance,organisations,source_urls,sources,title_es,description_es"
 	if got := strings.Join(csvio.ActionColumns, ","); got != header {
 		t.Fatalf("ActionColumns = %s, want %s", got, header)
 	}
@@ -39,7 +39,7 @@ func TestWriteActions(t *testing.T) {
 		{Kind: "disruption", Title: "=HYPERLINK(\"http://evil.example\",\"x\")", Description: "+1, \"loud\"\nand long",
 			OccurredAt: time.Date(2019, 7, 11, 14, 0, 0, 0, time.UTC), TimeZone: "America/New_York",
 			Place: "@AWS Summit", City: "New York", Region: "NY", Country: "US", Attendance: "-dozens",
-			Organisations: "\tMijente", Notes: "PRIVATE NOTE",
+			Organisations: "\tMijente", Notes: "PRIVATE NOTE", TitleES: "=Interrupción", DescriptionES: "Gritaron.",
 			Sources: models.Sources{{Name: "A", URL: "https://a.example/1"}, {Name: "Named only"}, {URL: "https://a.example/2"}}},
 		{Kind: "rally", Title: "Rally", OccurredAt: time.Date(2019, 7, 15, 0, 0, 0, 0, time.UTC), DateOnly: true, TimeZone: "America/Los_Angeles"},
 	}
@@ -49,7 +49,7 @@ func TestWriteActions(t *testing.T) {
 	}
 	want := []string{"disruption", "'=HYPERLINK(\"http://evil.example\",\"x\")", "'+1, \"loud\"\nand long", "2019-07-11T10:00:00-04:00",
 		"'@AWS Summit", "New York", "NY", "US", "'-dozens", "'\tMijente", "https://a.example/1 https://a.example/2",
-		"A <https://a.example/1>; Named only; <https://a.example/2>"}
+		"A <https://a.example/1>; Named only; <https://a.example/2>", "'=Interrupción", "Gritaron."}
 	for i, w := range want {
 		if records[1][i] != w {
 			t.Errorf("%s = %q, want %q", csvio.ActionColumns[i], records[1][i], w)
@@ -65,7 +65,7 @@ func TestWriteActions(t *testing.T) {
 
 func TestWriteResponses(t *testing.T) {
 	t.Parallel()
-	const header = "responded_at,speaker,speaker_role,channel,kind,quote,summary,answers,answers_city,source_urls,sources"
+	const header = "responded_at,speaker,speaker_role,channel,kind,quote,summary,answers,answers_city,source_urls,sources,summary_es,quote_es"
 	if got := strings.Join(csvio.ResponseColumns, ","); got != header {
 		t.Fatalf("ResponseColumns = %s, want %s", got, header)
 	}
@@ -73,7 +73,7 @@ func TestWriteResponses(t *testing.T) {
 	when := time.Date(2019, 7, 15, 20, 0, 0, 0, time.UTC)
 	rs := []models.Response{
 		{RespondedAt: when, TimeZone: "America/Los_Angeles", Speaker: "=cmd|' /C calc'!A0", SpeakerRole: "-spokesperson",
-			Channel: "press_statement", Kind: "statement", Quote: "@We \"believe\"\r\nin the law", Summary: "\rSummary",
+			Channel: "press_statement", Kind: "statement", Quote: "@We \"believe\"\r\nin the law", Summary: "\rSummary", SummaryES: "Resumen", QuoteES: "+Creemos",
 			DeliveryID: &deliveryID, Delivery: &models.Delivery{City: "Seattle"}, Notes: "PRIVATE NOTE",
 			Sources: models.Sources{{URL: "https://a.example/r"}}},
 		{RespondedAt: when, DateOnly: true, Channel: "no_reply", Kind: "no_reply",
@@ -87,7 +87,7 @@ func TestWriteResponses(t *testing.T) {
 	}
 	want := [][]string{
 		{"2019-07-15T13:00:00-07:00", "'=cmd|' /C calc'!A0", "'-spokesperson", "press_statement", "statement",
-			"'@We \"believe\"\nin the law", "'\rSummary", "delivery", "Seattle", "https://a.example/r"},
+			"'@We \"believe\"\nin the law", "'\rSummary", "delivery", "Seattle", "https://a.example/r", "<https://a.example/r>", "Resumen", "'+Creemos"},
 		{"2019-07-15", "", "", "no_reply", "no_reply", "", "", "action", "'+New York", ""},
 		{"2019-07-15T20:00:00+00:00", "", "", "email", "no_comment", "", "", "delivery", "", ""},
 		{"2019-07-15T20:00:00+00:00", "", "", "on_stage", "refusal", "", "", "campaign", "", ""},

@@ -18,7 +18,7 @@ import (
 // bom is the UTF-8 byte-order mark every CSV download starts with.
 const bom = "\ufeff"
 
-const deliveriesHeader = "city,region,country,venue,address,latitude,longitude,kind,status,scheduled_at,delivered_at,recipient,signatures_delivered,delivery_form,outcome,lead_organisation,attendance,source_urls,sources"
+const deliveriesHeader = "city,region,country,venue,address,latitude,longitude,kind,status,scheduled_at,delivered_at,recipient,signatures_delivered,delivery_form,outcome,lead_organisation,attendance,source_urls,sources,outcome_es,packet_lang"
 
 // readCSV reads a CSV download, which must start with the BOM.
 func readCSV(t *testing.T, body string) [][]string {

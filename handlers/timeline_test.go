@@ -27,8 +27,8 @@ import (
 // (csvio.ActionColumns, csvio.ResponseColumns), written out here so a
 // change to either is a change someone has to mean.
 const (
-	actionsHeader   = "kind,title,description,occurred_at,place,city,region,country,attendance,organisations,source_urls,sources"
-	responsesHeader = "responded_at,speaker,speaker_role,channel,kind,quote,summary,answers,answers_city,source_urls,sources"
+	actionsHeader   = "kind,title,description,occurred_at,place,city,region,country,attendance,organisations,source_urls,sources,title_es,description_es"
+	responsesHeader = "responded_at,speaker,speaker_role,channel,kind,quote,summary,answers,answers_city,source_urls,sources,summary_es,quote_es"
 )
 
 const timelinePath = "/campaigns/no-tech-for-ice/timeline"

@@ -93,6 +93,7 @@ func (s *Store) ImportBundle(ctx context.Context, b *CampaignBundle) (created bo
 		for _, d := range b.Deliveries {
 			row := d.Delivery
 			row.ID, row.CampaignID = 0, c.ID
+			row.Normalise()
 			if err := tx.Create(&row).Error; err != nil {
 				return fmt.Errorf("delivery in %s: %w", row.City, err)
 			}

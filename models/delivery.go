@@ -464,6 +464,8 @@ func applyColumns(d, row *Delivery, has func(string) bool) {
 	set("signatures_delivered", func() { d.SignaturesDelivered = row.SignaturesDelivered })
 	set("delivery_form", func() { d.DeliveryForm = row.DeliveryForm })
 	set("outcome", func() { d.Outcome = row.Outcome })
+	set("outcome_es", func() { d.OutcomeES = row.OutcomeES })
+	set("packet_lang", func() { d.PacketLang = row.PacketLang })
 	set("lead_organisation", func() { d.LeadOrganisation = row.LeadOrganisation })
 	set("attendance", func() { d.Attendance = row.Attendance })
 	set("source_urls", func() { d.Sources = mergeSources(d.Sources, row.Sources) })

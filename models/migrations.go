@@ -35,6 +35,7 @@ var migrations = []migration{
 	{"the coalition's count: signatures keyed by the canonical identity of their email (the address as typed kept apart), signature_sources and their links, kept source figures and pairs, email_rules, delivery_counts; existing duplicates merged", migrateV10},
 	{"delivery packets: campaigns' packet setting, packets (each packet's public record)", migrateV11},
 	{"Spanish: a Spanish version of each public text, each signer's language (and each message's), each delivery's packet language", migrateV12},
+	{"each delivery's packet language said (en) where a loader left it empty", migrateV13},
 }
 
 // SchemaVersion is the schema version this binary migrates to.
@@ -671,4 +672,10 @@ ALTER TABLE responses ADD COLUMN quote_es TEXT NOT NULL DEFAULT '';
 ALTER TABLE signatures ADD COLUMN lang TEXT NOT NULL DEFAULT '';
 ALTER TABLE mail_outbox ADD COLUMN to_lang TEXT NOT NULL DEFAULT ''
 `)
+}
+
+// migrateV13 says English where a delivery's packet language was stored
+// empty (the demo loader wrote rows without Normalise before this).
+func migrateV13(tx *gorm.DB) error {
+	return tx.Exec("UPDATE deliveries SET packet_lang = 'en' WHERE packet_lang = ''").Error
 }
