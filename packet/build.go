@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"campaigntrack/csvio"
+	"campaigntrack/locale"
 	"campaigntrack/models"
 	"campaigntrack/private"
 	"campaigntrack/views"
@@ -87,8 +88,13 @@ type Request struct {
 //
 // The signers are the delivery's: counted by the time its count was frozen
 // (still there: withdrawn ones are gone), or, for a draft, by now.
+//
+// The packet prints in the delivery's packet language (English when it
+// names none): its fixed text, numbers and dates, and the campaign's and
+// the petition's texts where they have a version in it.
 func Build(ctx context.Context, store Store, req Request, sink Sink) (*models.Packet, error) {
 	cp, d := req.Campaign, req.Delivery
+	ctx = locale.With(ctx, locale.Request{Lang: locale.OrEnglish(d.PacketLang)})
 	if fe := req.Options.Validate(); len(fe) > 0 {
 		return nil, fe
 	}
@@ -195,6 +201,7 @@ func ValidCode(s string) bool {
 
 type volumePlan struct {
 	label string
+	first int64 // the number of its first signer
 	lines int
 }
 
@@ -227,7 +234,7 @@ func LineText(s models.PacketSigner, names string) string {
 
 // writeManifest streams the signers, writing the public manifest (CSV,
 // neutralised) to w and the rows as printed to tmp (one a line, tab
-// separated), and plans the volumes.
+// separated), and plans the volumes, labelled in ctx's language.
 func writeManifest(ctx context.Context, store Store, campaignID uint, until *time.Time, names string, opt Options, w io.Writer, tmp io.Writer) (*manifestPlan, error) {
 	plan := &manifestPlan{regions: map[string]*models.Tally{}, cities: map[string]*models.Tally{}}
 	cw, err := csvio.NewPlainWriter(w, ManifestColumns...) // no BOM: the manifest is hashed
@@ -249,21 +256,12 @@ func writeManifest(ctx context.Context, store Store, campaignID uint, until *tim
 			newVolume := len(plan.volumes) == 0 || (names != models.PacketCountsOnly && // counts only: one volume, of counts
 				((byState && s.Region != region) || (!byState && inVolume == opt.Every)))
 			if newVolume {
-				plan.volumes = append(plan.volumes, volumePlan{})
+				plan.volumes = append(plan.volumes, volumePlan{label: s.Region, first: plan.signers})
 				inVolume, region = 0, s.Region
-				label := s.Region
-				if byState && label == "" {
-					label = "No state given"
-				}
-				plan.volumes[len(plan.volumes)-1].label = label
 			}
 			inVolume++
 			vol := &plan.volumes[len(plan.volumes)-1]
 			vol.lines++
-			if !byState {
-				first := int(plan.signers) - inVolume + 1
-				vol.label = "Signatures " + strconv.Itoa(first) + "–" + strconv.Itoa(first+inVolume-1)
-			}
 			if names == models.PacketCountsOnly {
 				continue
 			}
@@ -283,11 +281,20 @@ func writeManifest(ctx context.Context, store Store, campaignID uint, until *tim
 	if err != nil {
 		return nil, err
 	}
+	for i, vol := range plan.volumes {
+		switch {
+		case !byState:
+			plan.volumes[i].label = locale.T(ctx, "packet.pdf.signer_range",
+				"First", strconv.FormatInt(vol.first, 10), "Last", strconv.FormatInt(vol.first+int64(vol.lines)-1, 10))
+		case vol.label == "":
+			plan.volumes[i].label = locale.T(ctx, "packet.pdf.no_state")
+		}
+	}
 	if len(plan.volumes) == 0 {
-		plan.volumes = []volumePlan{{label: "No signatures"}}
+		plan.volumes = []volumePlan{{label: locale.T(ctx, "packet.pdf.no_signatures")}}
 	}
 	if names == models.PacketCountsOnly {
-		plan.volumes[0].label = "The counts of " + views.Number(plan.signers) + " signatures"
+		plan.volumes[0].label = locale.N(ctx, "packet.pdf.counts_of", plan.signers)
 	}
 	if err := cw.Flush(); err != nil {
 		return nil, err
@@ -327,40 +334,45 @@ func readLines(r *bufio.Reader, n int) iter.Seq[Line] {
 	}
 }
 
-// coverOf is what every volume's cover and summary print.
+// coverOf is what every volume's cover and summary print, in ctx's
+// language.
 func coverOf(ctx context.Context, store Store, req Request, p *models.Packet, frozen *models.DeliveryCount, plan *manifestPlan) (Volume, error) {
 	cp, d := req.Campaign, req.Delivery
+	lang := locale.Of(ctx)
+	title, _ := locale.Pick(ctx, cp.Title, cp.TitleES)
+	demand, _ := locale.Pick(ctx, cp.Demand, cp.DemandES)
 	v := Volume{
-		Title: cp.Title, Target: cp.Target, Demand: cp.Demand,
+		Lang:  lang,
+		Title: title, Target: cp.Target, Demand: demand,
 		Place: d.Place(), Recipient: d.Recipient, Draft: p.Draft,
 		Printed: plan.signers, Code: p.Code, ManifestSHA256: p.ManifestSHA256, Made: req.Now,
-		CheckURL:    strings.TrimSuffix(req.BaseURL, "/") + "/campaigns/" + cp.Slug + "/packets/" + p.Code,
-		NamesNote:   namesNote(p.Names),
-		Unprintable: plan.unprintable, UnprintableNote: UnprintableNote,
+		CheckURL:    strings.TrimSuffix(req.BaseURL, "/") + locale.Path(ctx, "/campaigns/"+cp.Slug+"/packets/"+p.Code), // the check page in the packet's language
+		NamesNote:   namesNote(ctx, p.Names),
+		Unprintable: plan.unprintable, UnprintableNote: UnprintableNoteIn(lang),
 	}
-	v.When = views.WhenIn(d.When(), d.WhenDateOnly(), d.TimeZone)
+	v.When = views.WhenInLang(ctx, d.When(), d.WhenDateOnly(), d.TimeZone)
 	if pet, err := store.PetitionFor(ctx, cp.ID); err != nil {
 		return v, err
 	} else if pet != nil {
-		v.Petition = strings.TrimSpace(pet.Heading + "\n\n" + pet.Body)
+		v.Petition, v.PetitionNote = petitionText(ctx, pet)
 	}
 	if frozen != nil {
-		v.CountLine = fmt.Sprintf("%s signatures at this delivery, counted %s UTC; %s printed here (signers who withdrew since are not)",
-			views.Number(frozen.Total), frozen.RecordedAt.UTC().Format("2 January 2006 at 15:04"), views.Number(plan.signers))
+		v.CountLine = locale.N(ctx, "packet.pdf.count_line", frozen.Total,
+			"CountedAt", countedAt(ctx, frozen.RecordedAt), "Printed", locale.Number(ctx, plan.signers))
 		for _, f := range frozen.Sources {
-			v.Sources = append(v.Sources, []string{f.Name, f.Partner, views.Number(f.Received), views.Number(f.Unique), views.Number(f.Shared)})
+			v.Sources = append(v.Sources, []string{f.Name, f.Partner, locale.Number(ctx, f.Received), locale.Number(ctx, f.Unique), locale.Number(ctx, f.Shared)})
 		}
 	} else {
-		v.CountLine = fmt.Sprintf("DRAFT: this delivery is not marked delivered; %s signatures counted by %s UTC", views.Number(plan.signers), req.Now.UTC().Format("2 January 2006 at 15:04"))
+		v.CountLine = locale.N(ctx, "packet.pdf.count_line_draft", plan.signers, "CountedAt", countedAt(ctx, req.Now))
 	}
 	claims, err := store.ClaimsFor(ctx, cp.ID)
 	if err != nil {
 		return v, err
 	}
 	for _, c := range claims {
-		text := views.ClaimFigure(c) + ", claimed by " + c.ClaimedBy
+		text := locale.T(ctx, "packet.pdf.claim", "Figure", views.ClaimFigureLang(ctx, c), "Who", c.ClaimedBy)
 		if c.ClaimedOn != "" {
-			text += " on " + views.Day(c.ClaimedOn)
+			text = locale.T(ctx, "packet.pdf.claim_on", "Figure", views.ClaimFigureLang(ctx, c), "Who", c.ClaimedBy, "Day", views.DayLang(ctx, c.ClaimedOn))
 		}
 		v.Claims = append(v.Claims, [2]string{text, sourceText(c.Source())})
 	}
@@ -383,14 +395,37 @@ func coverOf(ctx context.Context, store Store, req Request, p *models.Packet, fr
 	return v, nil
 }
 
-func namesNote(names string) string {
+// petitionText is the petition as the packet prints it, in ctx's
+// language when it has a version in it (its body; the heading goes with
+// it, or is left out when it has none), and a note when it is printed in
+// English instead.
+func petitionText(ctx context.Context, pet *models.Petition) (text, note string) {
+	body, in := locale.Pick(ctx, pet.Body, pet.BodyES)
+	heading := pet.Heading
+	if in == locale.Spanish {
+		heading = pet.HeadingES
+	}
+	if in != locale.Of(ctx) {
+		note = locale.T(ctx, "packet.pdf.petition_in_english")
+	}
+	return strings.TrimSpace(heading + "\n\n" + body), note
+}
+
+// countedAt is when a count was made, in UTC: "15 July 2019 at 10:02 UTC",
+// as the count page says a delivery's.
+func countedAt(ctx context.Context, t time.Time) string {
+	return views.CountedAt(ctx, models.DeliveryCount{RecordedAt: t})
+}
+
+// namesNote says what each signer line shows under a setting.
+func namesNote(ctx context.Context, names string) string {
 	switch names {
 	case models.PacketFullNames:
-		return "each signer's full name, city and state"
+		return locale.T(ctx, "packet.pdf.names_full")
 	case models.PacketCountsOnly:
-		return "counts only: no signer is named"
+		return locale.T(ctx, "packet.pdf.names_counts")
 	}
-	return "each signer's first name, last initial, city and state"
+	return locale.T(ctx, "packet.pdf.names_initials")
 }
 
 func sourceText(s models.Source) string {

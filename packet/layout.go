@@ -2,7 +2,6 @@ package packet
 
 import (
 	"math"
-	"strconv"
 	"strings"
 	"unicode"
 )
@@ -153,21 +152,4 @@ func fitRow(text string) rowFit {
 		}
 	}
 	return rowFit{math.Max(0.01, pdfSize(bodySize*nameW/w)), []string{text}}
-}
-
-// thousands writes n with commas: 270,123.
-func thousands(n int64) string {
-	digits := strconv.FormatInt(n, 10)
-	sign := ""
-	if n < 0 {
-		sign, digits = "-", digits[1:]
-	}
-	var b strings.Builder
-	for i, d := range []byte(digits) {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(d)
-	}
-	return sign + b.String()
 }

@@ -16,7 +16,10 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"strconv"
 	"time"
+
+	"campaigntrack/locale"
 )
 
 // RowsPerPage is how many signers a signer page holds.
@@ -34,10 +37,13 @@ type Place struct {
 	N     int64
 }
 
-// Volume is everything one PDF volume prints.
+// Volume is everything one PDF volume prints. Its fixed text (headings, labels, footers) is printed
+// in Lang; the texts it is given are printed as they are, so the caller gives them in Lang too.
 type Volume struct {
+	Lang locale.Lang // the language the volume prints in; "" is English
 	// The cover (printed first in every volume).
 	Title, Target, Demand, Petition string      // the campaign's title, target, demand, and petition text (paragraphs split on blank lines)
+	PetitionNote                    string      // a line printed above the petition text, as that it is in another language than Lang ("" for none)
 	Place, When, Recipient          string      // the delivery's place ("Seattle, WA"), its date/time in words, who received it
 	Draft                           bool        // not yet delivered: "DRAFT" marked on every page (header band), and on the cover
 	CountLine                       string      // e.g. "270,123 signatures at delivery, counted 15 July 2019 at 10:02 UTC"
@@ -49,7 +55,7 @@ type Volume struct {
 	VolumeLabel                     string // what this volume holds: "Washington" or "Signatures 1–50,000"
 	NamesNote                       string // what each signer line shows: "first name, last initial, city and state"
 	Unprintable                     int    // names in the whole packet that could not be printed as written
-	UnprintableNote                 string // how they appear instead (pass this package's UnprintableNote)
+	UnprintableNote                 string // how they appear instead (pass UnprintableNoteIn(Lang))
 	// The summary (printed after the cover in every volume; a table is skipped when empty).
 	States, Cities []Place
 	OtherPlaces    int64 // signers in places too small to name
@@ -113,7 +119,7 @@ func WriteVolume(w io.Writer, v Volume) error {
 		for _, o := range p.ops {
 			d.op(o)
 		}
-		d.footer(fmt.Sprintf("%s %d of %d", p.section, seen[p.section], sections[p.section]), volumeOf(v))
+		d.footer(sectionPage(v.Lang, p.section, seen[p.section], sections[p.section]), volumeOf(v))
 	}
 	if err := d.signers(v); err != nil {
 		return err
@@ -128,7 +134,7 @@ func volumeOf(v Volume) string {
 	if v.Volumes <= 0 {
 		return ""
 	}
-	return fmt.Sprintf("Volume %d of %d", v.VolumeNo, v.Volumes)
+	return locale.TIn(v.Lang, "packet.pdf.volume_of", "Volume", strconv.Itoa(v.VolumeNo), "Volumes", strconv.Itoa(v.Volumes))
 }
 
 // errLineCount is what WriteVolume says when Lines and LineCount disagree.

@@ -7,10 +7,16 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"campaigntrack/locale"
 )
 
-// UnprintableNote says in words how unprintable characters appear (for the cover).
-const UnprintableNote = "A character the fonts cannot print is shown by its Unicode code point in brackets, such as [U+4E2D]; characters in a row share the brackets, as in [U+738B U+5C0F U+660E]."
+// UnprintableNoteIn says in words, in the language l, how unprintable characters appear (for the
+// cover).
+func UnprintableNoteIn(l locale.Lang) string { return locale.TIn(l, "packet.pdf.unprintable_note") }
+
+// UnprintableNote is UnprintableNoteIn(locale.English).
+var UnprintableNote = UnprintableNoteIn(locale.English)
 
 // Printable returns s as the embedded fonts print it, and whether it is unchanged. A character the
 // fonts have no glyph for is never dropped silently: it is replaced by a visible stand-in (for example
