@@ -45,7 +45,7 @@ func (h *Handler) actionRecords() *records[models.Action, views.ActionForm] {
 				return nil, err
 			}
 			answers, err := h.store.AnswerStatus(ctx, frame.Campaign.ID, h.now())
-			hint := views.PlaceTimeHint(models.ZoneFor(actionCountry(form.Country), form.Region))
+			hint := views.PlaceTimeHint(ctxOf(c), models.ZoneFor(actionCountry(form.Country), form.Region))
 			return views.ActionsAdminPage(views.ActionsAdminView{Frame: frame, Actions: actions, Answers: answers, Form: form, Errors: errs, WhenHint: hint}), err
 		},
 		editPage: func(_ echo.Context, frame views.AdminFrame, _ uint, a *models.Action, form views.ActionForm, errs models.FieldErrors, history []models.AuditEntry) (templ.Component, error) {

@@ -60,7 +60,7 @@ func (k *records[T, F]) path(cp *models.Campaign) string {
 }
 
 func (k *records[T, F]) showList(c echo.Context, cp *models.Campaign, form F, errs models.FieldErrors) error {
-	page, err := k.listPage(c, k.h.frame(c, views.SectionTitle(k.section)+" · "+cp.Title, cp, k.section), form, errs)
+	page, err := k.listPage(c, k.h.frame(c, views.SectionTitle(ctxOf(c), k.section)+" · "+cp.Title, cp, k.section), form, errs)
 	if err != nil {
 		return err
 	}
