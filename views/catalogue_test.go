@@ -33,7 +33,6 @@ var notYetTranslated = []string{
 	"admin_actions.templ",
 	"admin_deliveries.templ",
 	"admin_email_rules.templ",
-	"admin_home.templ",
 	"admin_mail.templ",
 	"admin_news.templ",
 	"admin_packet.templ",
