@@ -85,7 +85,7 @@ func (h *Handler) answerOptions(ctx context.Context, campaignID uint) ([]views.O
 	if err != nil {
 		return nil, err
 	}
-	return views.AnswerOptions(ds, as), nil
+	return views.AnswerOptions(ctx, ds, as), nil
 }
 
 // logNoReply puts the target's silence on the record in one step: a "no
