@@ -33,8 +33,6 @@ var notYetTranslated = []string{
 	"admin_email_rules.templ",
 	"admin_mail.templ",
 	"admin_news.templ",
-	"admin_signatures.templ",
-	"admin_sources.templ",
 }
 
 // names are words that are the same in every language.
