@@ -29,11 +29,7 @@ func templates(t *testing.T) []string {
 }
 
 // notYetTranslated: templates whose text is still written into them.
-var notYetTranslated = []string{
-	"admin_email_rules.templ",
-	"admin_mail.templ",
-	"admin_news.templ",
-}
+var notYetTranslated = []string{}
 
 // names are words that are the same in every language.
 var names = []string{"campaigntrack", "CSV", "XLSX", "Atom"}
