@@ -8,6 +8,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 	"campaigntrack/views"
 )
@@ -22,6 +23,12 @@ func (h *Handler) frame(c echo.Context, title string, campaign *models.Campaign,
 		Saved:    h.sessions.PopString(c.Request().Context(), sessionSaved),
 		Campaign: campaign, Section: section,
 	}
+}
+
+// inCampaign is the title of a campaign's admin page: "Settings · Stop
+// the cuts".
+func inCampaign(c echo.Context, page string, cp *models.Campaign) string {
+	return locale.T(ctxOf(c), "admin.in_campaign", "Page", page, "Campaign", cp.Title)
 }
 
 // actor is the signed-in user as the author of a change.
@@ -82,7 +89,7 @@ func (h *Handler) adminHome(c echo.Context) error {
 		return err
 	}
 	return render(c, http.StatusOK, views.AdminHomePage(views.AdminHomeView{
-		Frame: h.frame(c, "Campaigns", nil, ""), Campaigns: campaigns, Recent: recent,
+		Frame: h.frame(c, locale.T(ctxOf(c), "admin.nav.campaigns"), nil, ""), Campaigns: campaigns, Recent: recent,
 	}))
 }
 
@@ -128,7 +135,7 @@ func (h *Handler) campaignAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.AuditPage(views.AuditView{Frame: h.frame(c, "Audit log · "+cp.Title, cp, "audit"), Entries: entries}))
+	return render(c, http.StatusOK, views.AuditPage(views.AuditView{Frame: h.frame(c, inCampaign(c, locale.T(ctxOf(c), "admin.tab.audit"), cp), cp, "audit"), Entries: entries}))
 }
 
 // renderForm renders a refused form with 422, or a fresh one with 200.

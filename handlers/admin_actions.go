@@ -7,6 +7,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 	"campaigntrack/views"
 )
@@ -14,7 +15,7 @@ import (
 // actions are the coalition's log of what it did.
 func (h *Handler) actionRecords() *records[models.Action, views.ActionForm] {
 	return &records[models.Action, views.ActionForm]{
-		h: h, section: "actions", audit: "action", noun: "Action", anchor: "action",
+		h: h, section: "actions", audit: "action", anchor: "action",
 		id: func(r *models.Action) uint { return r.ID },
 		parse: func(f formValues, _ *models.Campaign) (views.ActionForm, models.Action, models.FieldErrors) {
 			return parseActionForm(f)
@@ -37,7 +38,12 @@ func (h *Handler) actionRecords() *records[models.Action, views.ActionForm] {
 		remove: func(ctx context.Context, s *models.Store, a models.Actor, cid, id uint) error {
 			return s.DeleteAction(ctx, a, cid, id)
 		},
-		name: func(a *models.Action) string { return "“" + a.Title + "”" },
+		name: func(ctx context.Context, a *models.Action) string {
+			return locale.T(ctx, "admin_actions.name", "Title", a.Title)
+		},
+		describe: func(ctx context.Context, a *models.Action) string {
+			return locale.T(ctx, "admin_actions.the_action", "Title", a.Title)
+		},
 		listPage: func(c echo.Context, frame views.AdminFrame, form views.ActionForm, errs models.FieldErrors) (templ.Component, error) {
 			ctx := c.Request().Context()
 			actions, err := h.store.ActionsFor(ctx, frame.Campaign.ID, models.ActionFilter{})
@@ -45,7 +51,7 @@ func (h *Handler) actionRecords() *records[models.Action, views.ActionForm] {
 				return nil, err
 			}
 			answers, err := h.store.AnswerStatus(ctx, frame.Campaign.ID, h.now())
-			hint := views.PlaceTimeHint(models.ZoneFor(actionCountry(form.Country), form.Region))
+			hint := views.PlaceTimeHint(ctxOf(c), models.ZoneFor(actionCountry(form.Country), form.Region))
 			return views.ActionsAdminPage(views.ActionsAdminView{Frame: frame, Actions: actions, Answers: answers, Form: form, Errors: errs, WhenHint: hint}), err
 		},
 		editPage: func(_ echo.Context, frame views.AdminFrame, _ uint, a *models.Action, form views.ActionForm, errs models.FieldErrors, history []models.AuditEntry) (templ.Component, error) {

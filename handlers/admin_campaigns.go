@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 	"campaigntrack/views"
 )
@@ -12,7 +13,7 @@ import (
 // newCampaignForm shows an empty campaign form.
 func (h *Handler) newCampaignForm(c echo.Context) error {
 	return render(c, http.StatusOK, views.CampaignFormPage(views.CampaignFormView{
-		Frame: h.frame(c, "New campaign", nil, ""), New: true, Mailing: h.config.Mailing(),
+		Frame: h.frame(c, locale.T(ctxOf(c), "admin_home.new_campaign"), nil, ""), New: true, Mailing: h.config.Mailing(),
 		Form: views.CampaignForm{Status: models.CampaignActive, SignatureGoal: "0", DeliveriesPlanned: "0", ConfirmSignatures: true, PacketNames: models.PacketInitials},
 	}))
 }
@@ -30,14 +31,14 @@ func (h *Handler) createCampaign(c echo.Context) error {
 	}
 	if errs, ok := formErrors(err); ok {
 		return renderForm(c, merge(fe, errs), views.CampaignFormPage(views.CampaignFormView{
-			Frame: h.frame(c, "New campaign", nil, ""), New: true, Form: form, Errors: merge(fe, errs), Mailing: h.config.Mailing(),
+			Frame: h.frame(c, locale.T(ctxOf(c), "admin_home.new_campaign"), nil, ""), New: true, Form: form, Errors: merge(fe, errs), Mailing: h.config.Mailing(),
 		}))
 	}
 	if err != nil {
 		return err
 	}
 	h.campaigns.forget(cp.Slug) // the slug may have been another campaign's, renamed away since
-	return h.redirectWithFlash(c, "/admin/campaigns/"+cp.Slug, "Campaign created.")
+	return h.redirectWithFlash(c, "/admin/campaigns/"+cp.Slug, locale.T(ctxOf(c), "admin_home.flash_created"))
 }
 
 // campaignSettingsForm shows a campaign's settings.
@@ -51,7 +52,7 @@ func (h *Handler) campaignSettingsForm(c echo.Context) error {
 		return err
 	}
 	return render(c, http.StatusOK, views.CampaignFormPage(views.CampaignFormView{
-		Frame: h.frame(c, "Settings · "+cp.Title, cp, "settings"), Form: campaignToForm(cp), History: history, Mailing: h.config.Mailing(),
+		Frame: h.frame(c, inCampaign(c, locale.T(ctxOf(c), "admin.tab.settings"), cp), cp, "settings"), Form: campaignToForm(cp), History: history, Mailing: h.config.Mailing(),
 	}))
 }
 
@@ -77,7 +78,7 @@ func (h *Handler) updateCampaignSettings(c echo.Context) error {
 			return herr
 		}
 		return renderForm(c, merge(fe, errs), views.CampaignFormPage(views.CampaignFormView{
-			Frame: h.frame(c, "Settings · "+cp.Title, cp, "settings"), Form: form, Errors: merge(fe, errs), History: history, Mailing: h.config.Mailing(),
+			Frame: h.frame(c, inCampaign(c, locale.T(ctxOf(c), "admin.tab.settings"), cp), cp, "settings"), Form: form, Errors: merge(fe, errs), History: history, Mailing: h.config.Mailing(),
 		}))
 	}
 	if err != nil {
@@ -87,7 +88,7 @@ func (h *Handler) updateCampaignSettings(c echo.Context) error {
 	// the page is rendered again (see pageCache). Others follow within
 	// their cache time.
 	h.campaigns.forget(cp.Slug, updated.Slug)
-	return h.redirectWithFlash(c, "/admin/campaigns/"+updated.Slug+"/settings", "Settings saved.")
+	return h.redirectWithFlash(c, "/admin/campaigns/"+updated.Slug+"/settings", locale.T(ctxOf(c), "admin_home.flash_settings_saved"))
 }
 
 // petitionForm shows the petition text.
@@ -101,7 +102,7 @@ func (h *Handler) petitionForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.PetitionFormView{Frame: h.frame(c, "Petition · "+cp.Title, cp, "petition")}
+	v := views.PetitionFormView{Frame: h.frame(c, inCampaign(c, locale.T(ctxOf(c), "admin.tab.petition"), cp), cp, "petition")}
 	if p != nil {
 		v.Form = petitionToForm(p)
 		if v.History, err = h.store.AuditForRecord(ctx, "petition", p.ID); err != nil {
@@ -126,11 +127,11 @@ func (h *Handler) savePetition(c echo.Context) error {
 	}
 	if errs, ok := formErrors(err); ok {
 		return renderForm(c, merge(fe, errs), views.PetitionFormPage(views.PetitionFormView{
-			Frame: h.frame(c, "Petition · "+cp.Title, cp, "petition"), Form: form, Errors: merge(fe, errs),
+			Frame: h.frame(c, inCampaign(c, locale.T(ctxOf(c), "admin.tab.petition"), cp), cp, "petition"), Form: form, Errors: merge(fe, errs),
 		}))
 	}
 	if err != nil {
 		return err
 	}
-	return h.redirectWithFlash(c, "/admin/campaigns/"+cp.Slug+"/petition", "Petition saved.")
+	return h.redirectWithFlash(c, "/admin/campaigns/"+cp.Slug+"/petition", locale.T(ctxOf(c), "admin_home.flash_petition_saved"))
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 	"campaigntrack/views"
 )
@@ -13,7 +14,7 @@ import (
 // claims are the signature figures each source reported.
 func (h *Handler) claimRecords() *records[models.CountClaim, views.ClaimForm] {
 	return &records[models.CountClaim, views.ClaimForm]{
-		h: h, section: "claims", audit: "claim", noun: "Claim", anchor: "claim",
+		h: h, section: "claims", audit: "claim", anchor: "claim",
 		id: func(r *models.CountClaim) uint { return r.ID },
 		parse: func(f formValues, _ *models.Campaign) (views.ClaimForm, models.CountClaim, models.FieldErrors) {
 			return parseClaimForm(f)
@@ -35,7 +36,10 @@ func (h *Handler) claimRecords() *records[models.CountClaim, views.ClaimForm] {
 		remove: func(ctx context.Context, s *models.Store, a models.Actor, cid, id uint) error {
 			return s.DeleteClaim(ctx, a, cid, id)
 		},
-		name: func(*models.CountClaim) string { return "Claim" },
+		name: func(ctx context.Context, _ *models.CountClaim) string { return locale.T(ctx, "admin_claims.name") },
+		describe: func(ctx context.Context, _ *models.CountClaim) string {
+			return locale.T(ctx, "admin_claims.the_claim")
+		},
 		listPage: func(c echo.Context, frame views.AdminFrame, form views.ClaimForm, errs models.FieldErrors) (templ.Component, error) {
 			claims, err := h.store.ClaimsFor(c.Request().Context(), frame.Campaign.ID)
 			return views.ClaimsPage(views.ClaimsView{Frame: frame, Claims: claims, Form: form, Errors: errs}), err

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"campaigntrack/csvio"
+	"campaigntrack/locale"
 	"campaigntrack/models"
 	"campaigntrack/views"
 )
@@ -18,7 +19,7 @@ import (
 // deliveries are the hand-overs of the petition, logged as they happen.
 func (h *Handler) deliveryRecords() *records[models.Delivery, views.DeliveryForm] {
 	return &records[models.Delivery, views.DeliveryForm]{
-		h: h, section: "deliveries", audit: "delivery", noun: "Delivery", anchor: "delivery",
+		h: h, section: "deliveries", audit: "delivery", anchor: "delivery",
 		id: func(r *models.Delivery) uint { return r.ID },
 		parse: func(f formValues, _ *models.Campaign) (views.DeliveryForm, models.Delivery, models.FieldErrors) {
 			return parseDeliveryForm(f)
@@ -40,7 +41,12 @@ func (h *Handler) deliveryRecords() *records[models.Delivery, views.DeliveryForm
 		remove: func(ctx context.Context, s *models.Store, a models.Actor, cid, id uint) error {
 			return s.DeleteDelivery(ctx, a, cid, id)
 		},
-		name: func(d *models.Delivery) string { return "Delivery in " + d.City },
+		name: func(ctx context.Context, d *models.Delivery) string {
+			return locale.T(ctx, "admin_deliveries.name", "City", d.City)
+		},
+		describe: func(ctx context.Context, d *models.Delivery) string {
+			return locale.T(ctx, "admin_deliveries.the_delivery", "City", d.City)
+		},
 		listPage: func(c echo.Context, frame views.AdminFrame, form views.DeliveryForm, errs models.FieldErrors) (templ.Component, error) {
 			return h.deliveriesAdminView(c, frame, form, errs, nil)
 		},
@@ -86,10 +92,10 @@ func (h *Handler) deliveryForMove(c echo.Context) (*models.Campaign, *models.Del
 func (h *Handler) markDeliveredPage(c echo.Context, cp *models.Campaign, d *models.Delivery, form views.MarkDeliveredForm, errs models.FieldErrors) error {
 	if !slices.Contains(models.NextDeliveryStatuses(d.Status), models.DeliveryDelivered) {
 		return h.redirectWithFlash(c, "/admin/campaigns/"+cp.Slug+"/deliveries",
-			"The delivery in "+d.City+" is "+models.StatusLabel(d.Status)+": it cannot be marked delivered. Edit it to correct a mistake.")
+			locale.T(ctxOf(c), "admin_deliveries.flash_cannot_deliver", "City", d.City, "Status", models.StatusLabel(d.Status)))
 	}
 	return renderForm(c, errs, views.MarkDeliveredPage(views.MarkDeliveredView{
-		Frame: h.frame(c, "Mark delivered · "+cp.Title, cp, "deliveries"), Delivery: d, Form: form, Errors: errs,
+		Frame: h.frame(c, inCampaign(c, locale.T(ctxOf(c), "admin_deliveries.mark_delivered"), cp), cp, "deliveries"), Delivery: d, Form: form, Errors: errs,
 	}))
 }
 
@@ -129,7 +135,7 @@ func (h *Handler) markDelivered(c echo.Context) error {
 	if err != nil {
 		return recordErr(err)
 	}
-	return h.redirectToSaved(c, "/admin/campaigns/"+cp.Slug+"/deliveries", views.RecordAnchor("delivery", d.ID), "The delivery in "+d.City+" is marked delivered.")
+	return h.redirectToSaved(c, "/admin/campaigns/"+cp.Slug+"/deliveries", views.RecordAnchor("delivery", d.ID), locale.T(ctxOf(c), "admin_deliveries.flash_delivered", "City", d.City))
 }
 
 // moveDelivery moves a delivery along its status flow: under way,
@@ -148,9 +154,9 @@ func (h *Handler) moveDelivery(c echo.Context) error {
 	if confirmMoves[to] && !confirmed(c) && slices.Contains(models.NextDeliveryStatuses(d.Status), to) {
 		back := "/admin/campaigns/" + cp.Slug + "/deliveries"
 		return h.askToConfirm(c, cp, confirmation{
-			section: "deliveries", question: "Mark the delivery in " + d.City + " " + models.StatusLabel(to) + "?",
+			section: "deliveries", question: locale.T(ctxOf(c), "admin_deliveries.confirm_move", "City", d.City, "Status", models.StatusLabel(to)),
 			action: back + "/" + strconv.FormatUint(uint64(d.ID), 10) + "/status", fields: []views.HiddenField{{Name: "to", Value: to}},
-			button: "Mark " + models.StatusLabel(to), danger: true, back: back + "#delivery-" + strconv.FormatUint(uint64(d.ID), 10),
+			button: locale.T(ctxOf(c), "admin_deliveries.mark", "Status", models.StatusLabel(to)), danger: true, back: back + "#delivery-" + strconv.FormatUint(uint64(d.ID), 10),
 		})
 	}
 	_, err = h.store.MoveDelivery(c.Request().Context(), actor(c), cp.ID, d.ID, to, h.now(), nil)
@@ -159,12 +165,12 @@ func (h *Handler) moveDelivery(c echo.Context) error {
 		if msg == "" {
 			msg = errs.Error()
 		}
-		return h.redirectWithFlash(c, "/admin/campaigns/"+cp.Slug+"/deliveries", "Not changed: "+msg+".")
+		return h.redirectWithFlash(c, "/admin/campaigns/"+cp.Slug+"/deliveries", locale.T(ctxOf(c), "admin_deliveries.flash_not_changed", "Reason", msg))
 	}
 	if err != nil {
 		return recordErr(err)
 	}
-	return h.redirectWithFlash(c, "/admin/campaigns/"+cp.Slug+"/deliveries", "The delivery in "+d.City+" is now "+models.StatusLabel(to)+".")
+	return h.redirectWithFlash(c, "/admin/campaigns/"+cp.Slug+"/deliveries", locale.T(ctxOf(c), "admin_deliveries.flash_moved", "City", d.City, "Status", models.StatusLabel(to)))
 }
 
 // recordDeliveryCount freezes the campaign's count again for a delivered
@@ -182,12 +188,12 @@ func (h *Handler) recordDeliveryCount(c echo.Context) error {
 		if msg == "" {
 			msg = errs.Error()
 		}
-		return h.redirectWithFlash(c, back, "The count was not recorded: "+msg+".")
+		return h.redirectWithFlash(c, back, locale.T(ctxOf(c), "admin_deliveries.flash_count_refused", "Reason", msg))
 	}
 	if err != nil {
 		return recordErr(err)
 	}
-	return h.redirectWithFlash(c, back, "The count is recorded again for the delivery in "+d.City+": "+views.Number(rec.Total)+" "+plural(rec.Total, "person", "people")+".")
+	return h.redirectWithFlash(c, back, locale.N(ctxOf(c), "admin_deliveries.flash_count_again", rec.Total, "City", d.City))
 }
 
 // orZone is the zone a delivery's times are shown in.
@@ -210,7 +216,7 @@ func (h *Handler) importDeliveries(c echo.Context) error {
 	status := http.StatusOK
 	fh, err := c.FormFile("file")
 	if err != nil {
-		report.Problem = "Choose a CSV file to import."
+		report.Problem = locale.T(ctxOf(c), "admin_deliveries.choose_file")
 		status = http.StatusUnprocessableEntity
 	} else {
 		report.Filename = fh.Filename
@@ -219,7 +225,7 @@ func (h *Handler) importDeliveries(c echo.Context) error {
 			return err
 		}
 	}
-	frame := h.frame(c, "Deliveries · "+cp.Title, cp, "deliveries")
+	frame := h.frame(c, inCampaign(c, locale.T(ctxOf(c), "admin.tab.deliveries"), cp), cp, "deliveries")
 	page, err := h.deliveriesAdminView(c, frame, views.DeliveryForm{}, nil, report)
 	if err != nil {
 		return err
@@ -235,7 +241,7 @@ func (h *Handler) readDeliveryUpload(c echo.Context, cp *models.Campaign, fh *mu
 	defer f.Close()
 	file, err := csvio.ReadDeliveryFile(f)
 	if err != nil {
-		report.Problem = "The file was not imported: " + err.Error()
+		report.Problem = locale.T(ctxOf(c), "admin_deliveries.file_refused", "Reason", err.Error())
 		return http.StatusUnprocessableEntity, nil
 	}
 	rowErrs := file.Errors

@@ -1,10 +1,9 @@
 package handlers
 
 import (
-	"strconv"
-
 	"github.com/labstack/echo/v4"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 	"campaigntrack/views"
 )
@@ -28,7 +27,7 @@ func (h *Handler) renderEmailRules(c echo.Context, form views.EmailRuleForm, err
 		return err
 	}
 	return renderForm(c, errs, views.EmailRulesPage(views.EmailRulesView{
-		Frame: h.frame(c, "Email identity rules", nil, ""), Custom: custom, BuiltIn: builtIn, Form: form, Errors: errs,
+		Frame: h.frame(c, locale.T(ctxOf(c), "admin_rules.heading"), nil, ""), Custom: custom, BuiltIn: builtIn, Form: form, Errors: errs,
 	}))
 }
 
@@ -49,7 +48,7 @@ func (h *Handler) addEmailRule(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.redirectWithFlash(c, emailRulesPath, "The rule for "+change.Rule.Domain+" is in force: "+ruleChangeText(change)+".")
+	return h.redirectWithFlash(c, emailRulesPath, locale.T(ctxOf(c), "admin_rules.flash_added", "Domain", change.Rule.Domain, "Changed", changedText(c, change), "Merged", mergedText(c, change)))
 }
 
 // deleteEmailRule removes an organisers' rule; the signatures it touched
@@ -67,9 +66,9 @@ func (h *Handler) deleteEmailRule(c echo.Context) error {
 		for _, r := range custom {
 			if r.ID == id {
 				return h.askToConfirm(c, nil, confirmation{
-					question: "Remove the rule for " + r.Domain + "?",
-					warning:  "Signatures merged under it stay merged; later signers get their own identity again.",
-					action:   c.Request().URL.Path, button: "Remove the rule", danger: true, back: emailRulesPath,
+					question: locale.T(ctxOf(c), "admin_rules.confirm_remove", "Domain", r.Domain),
+					warning:  locale.T(ctxOf(c), "admin_rules.confirm_remove_warning"),
+					action:   c.Request().URL.Path, button: locale.T(ctxOf(c), "admin_rules.confirm_remove_button"), danger: true, back: emailRulesPath,
 				})
 			}
 		}
@@ -79,13 +78,16 @@ func (h *Handler) deleteEmailRule(c echo.Context) error {
 	if err != nil {
 		return recordErr(err)
 	}
-	return h.redirectWithFlash(c, emailRulesPath, "The rule for "+change.Rule.Domain+" is removed: "+ruleChangeText(change)+
-		". Signatures merged under it stay merged.")
+	return h.redirectWithFlash(c, emailRulesPath, locale.T(ctxOf(c), "admin_rules.flash_removed", "Domain", change.Rule.Domain, "Changed", changedText(c, change), "Merged", mergedText(c, change)))
 }
 
-// ruleChangeText says what a rule change did to the signatures.
-func ruleChangeText(rc models.RuleChange) string {
-	changed, merged := int64(rc.Changed), int64(rc.Merged)
-	return strconv.FormatInt(changed, 10) + " " + plural(changed, "signature", "signatures") + " changed identity, " +
-		strconv.FormatInt(merged, 10) + " " + plural(merged, "was", "were") + " merged into an earlier signature of the same person"
+// changedText and mergedText say what a rule change did to the
+// signatures, each by its own count: "3 signatures changed identity", "1
+// was merged into an earlier signature of the same person".
+func changedText(c echo.Context, rc models.RuleChange) string {
+	return locale.N(ctxOf(c), "admin_rules.changed", int64(rc.Changed))
+}
+
+func mergedText(c echo.Context, rc models.RuleChange) string {
+	return locale.N(ctxOf(c), "admin_rules.merged", int64(rc.Merged))
 }

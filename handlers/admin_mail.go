@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"campaigntrack/locale"
 	"campaigntrack/mail"
 	"campaigntrack/models"
 	"campaigntrack/views"
@@ -34,7 +35,7 @@ func (h *Handler) mailPage(c echo.Context) error {
 	}
 	editor := currentUser(c).CanEdit()
 	v := views.MailView{
-		Frame: h.frame(c, "Mail", nil, ""), Mailing: h.config.Mailing(), From: addressText(h.composer.From()),
+		Frame: h.frame(c, locale.T(ctxOf(c), "admin.nav.mail"), nil, ""), Mailing: h.config.Mailing(), From: addressText(h.composer.From()),
 		Counts: mailCounts(stats.ByStatus), OldestQueued: stats.OldestQueued, Errors: stats.Errors,
 		Sender: senderState(h.sender.State()),
 	}
@@ -67,7 +68,7 @@ func (h *Handler) retryMail(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.redirectWithFlash(c, "/admin/mail", strconv.FormatInt(n, 10)+" queued messages will be tried now.")
+	return h.redirectWithFlash(c, "/admin/mail", locale.N(ctxOf(c), "admin_mail.flash_retry", n))
 }
 
 // mailMessages is the list of messages of one status, a page at a time
@@ -77,7 +78,7 @@ func (h *Handler) mailMessages(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.MailListPage(views.MailListView{Frame: h.frame(c, "Mail · "+views.Label(list.Status), nil, ""), List: list}))
+	return render(c, http.StatusOK, views.MailListPage(views.MailListView{Frame: h.frame(c, locale.T(ctxOf(c), "admin_mail.title_list", "Status", views.Label(list.Status)), nil, ""), List: list}))
 }
 
 // mailList reads one page of messages: the status asked for if it can be
@@ -124,14 +125,14 @@ func (h *Handler) mailMessage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.MailMessageView{Frame: h.frame(c, "Mail · message "+strconv.FormatUint(uint64(id), 10), nil, ""), Mail: *row}
+	v := views.MailMessageView{Frame: h.frame(c, locale.T(ctxOf(c), "admin_mail.title_message", "ID", strconv.FormatUint(uint64(id), 10)), nil, ""), Mail: *row}
 	if row.Purged || row.ToEmail == "" {
-		v.Problem = "Its address was removed (the signer withdrew, or the message was done with long enough ago that its address was purged), so it cannot be shown."
+		v.Problem = locale.T(ctxOf(c), "admin_mail.problem_purged")
 		return render(c, http.StatusOK, views.MailMessagePage(v))
 	}
 	msg, err := h.composer.Render(c.Request().Context(), *row)
 	if err != nil {
-		v.Problem = "It cannot be made again: " + err.Error()
+		v.Problem = locale.T(ctxOf(c), "admin_mail.problem_compose", "Reason", err.Error())
 	} else {
 		v.Message = mailMessageView(msg)
 		allowMailFrame(c)

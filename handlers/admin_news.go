@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"campaigntrack/locale"
 	"campaigntrack/mail"
 	"campaigntrack/models"
 	"campaigntrack/views"
@@ -61,7 +62,7 @@ func (h *Handler) newsForm(c echo.Context) error {
 			return err
 		}
 	}
-	v := views.NewsFormView{Frame: h.frame(c, "Tell the signers · "+cp.Title, cp, "news"), Form: newsToForm(rec.news),
+	v := views.NewsFormView{Frame: h.frame(c, inCampaign(c, locale.T(ctxOf(c), "admin_news.tell"), cp), cp, "news"), Form: newsToForm(rec.news),
 		About: rec.about, AboutPath: rec.path, Mailing: h.config.Mailing()}
 	if v.Recipients, err = h.store.NewsRecipients(ctx, cp.ID); err != nil {
 		return err
@@ -96,8 +97,7 @@ func (h *Handler) sendNews(c echo.Context) error {
 		err = h.store.SendNews(c.Request().Context(), actor(c), &n)
 		var repeated *models.NewsRepeated
 		if errors.As(err, &repeated) {
-			return h.redirectWithFlash(c, newsPath(cp, repeated.Earlier.ID), "This news was sent already, at "+
-				views.When(&repeated.Earlier.CreatedAt, false)+"; it was not sent again.")
+			return h.redirectWithFlash(c, newsPath(cp, repeated.Earlier.ID), locale.T(ctxOf(c), "admin_news.flash_repeated", "When", views.When(&repeated.Earlier.CreatedAt, false)))
 		}
 		if errs, ok := formErrors(err); ok {
 			v.Errors = merge(v.Errors, errs)
@@ -108,7 +108,7 @@ func (h *Handler) sendNews(c echo.Context) error {
 	if len(v.Errors) > 0 {
 		return renderForm(c, v.Errors, views.NewsFormPage(v))
 	}
-	return h.redirectWithFlash(c, newsPath(cp, n.ID), "The news is queued for "+views.Number(n.Recipients)+" "+plural(n.Recipients, "signer", "signers")+".")
+	return h.redirectWithFlash(c, newsPath(cp, n.ID), locale.N(ctxOf(c), "admin_news.flash_queued", n.Recipients))
 }
 
 // readNewsForm reads a posted news form and checks what it names: the
@@ -122,7 +122,7 @@ func (h *Handler) readNewsForm(c echo.Context) (*models.Campaign, views.NewsForm
 	}
 	form, n, fe := parseNewsForm(c)
 	n.CampaignID = cp.ID
-	v := views.NewsFormView{Frame: h.frame(c, "Tell the signers · "+cp.Title, cp, "news"), Form: form, Mailing: h.config.Mailing()}
+	v := views.NewsFormView{Frame: h.frame(c, inCampaign(c, locale.T(ctxOf(c), "admin_news.tell"), cp), cp, "news"), Form: form, Mailing: h.config.Mailing()}
 	if n.RecordKind != "" {
 		rec, err := h.newsRecordOf(ctx, cp, n.RecordKind, n.RecordID)
 		var refused *refusal
@@ -163,7 +163,7 @@ func (h *Handler) newsRecordOf(ctx context.Context, cp *models.Campaign, kind st
 		if d.Status != models.DeliveryDelivered {
 			return newsRecord{}, refuse(http.StatusConflict, "The delivery in "+d.Place()+" is not marked delivered yet: tell the signers once it is.").because(errNoNewsRecord)
 		}
-		return newsRecord{news: deliveryNews(cp, d), about: "the delivery in " + d.Place(),
+		return newsRecord{news: deliveryNews(cp, d), about: locale.T(ctx, "admin_news.about_delivery", "Place", d.Place()),
 			path: "/admin/campaigns/" + cp.Slug + "/deliveries/" + strconv.FormatUint(uint64(id), 10)}, nil
 	case newsResponse:
 		r, err := h.store.Response(ctx, cp.ID, id)
@@ -173,7 +173,7 @@ func (h *Handler) newsRecordOf(ctx context.Context, cp *models.Campaign, kind st
 		if err != nil {
 			return newsRecord{}, err
 		}
-		return newsRecord{news: responseNews(cp, r), about: responseAbout(r),
+		return newsRecord{news: responseNews(cp, r), about: responseAbout(ctx, r),
 			path: "/admin/campaigns/" + cp.Slug + "/responses/" + strconv.FormatUint(uint64(id), 10)}, nil
 	}
 	return newsRecord{}, errNoNewsRecord
@@ -189,7 +189,7 @@ func (h *Handler) newsList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.NewsListPage(views.NewsListView{Frame: h.frame(c, "News · "+cp.Title, cp, "news"), News: news}))
+	return render(c, http.StatusOK, views.NewsListPage(views.NewsListView{Frame: h.frame(c, inCampaign(c, locale.T(ctxOf(c), "admin.tab.news"), cp), cp, "news"), News: news}))
 }
 
 // newsPage is one news with how its messages are going. While any is
@@ -229,13 +229,6 @@ func (h *Handler) newsPage(c echo.Context) error {
 
 func newsPath(cp *models.Campaign, id uint) string {
 	return "/admin/campaigns/" + cp.Slug + "/news/" + strconv.FormatUint(uint64(id), 10)
-}
-
-func plural(n int64, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // The prefilled text. It is a draft: the organiser reads it, edits it and
@@ -351,15 +344,15 @@ func responseSubject(target, kind string) string {
 }
 
 // responseAbout names a response on the news form.
-func responseAbout(r *models.Response) string {
+func responseAbout(ctx context.Context, r *models.Response) string {
 	when := views.WhenIn(&r.RespondedAt, r.DateOnly, r.TimeZone)
 	if r.IsNoReply() {
-		return "the no reply on record for " + when
+		return locale.T(ctx, "admin_news.about_no_reply", "When", when)
 	}
 	if who := speakerOf(r); who != "" {
-		return "the response from " + who + " on " + when
+		return locale.T(ctx, "admin_news.about_response_from", "Who", who, "When", when)
 	}
-	return "the response of " + when
+	return locale.T(ctx, "admin_news.about_response", "When", when)
 }
 
 func speakerOf(r *models.Response) string {

@@ -6,6 +6,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 	"campaigntrack/views"
 )
@@ -13,7 +14,7 @@ import (
 // partners are the campaign's coalition.
 func (h *Handler) partnerRecords() *records[models.Organisation, views.OrganisationForm] {
 	return &records[models.Organisation, views.OrganisationForm]{
-		h: h, section: "partners", audit: "organisation", noun: "Partner", anchor: "partner",
+		h: h, section: "partners", audit: "organisation", anchor: "partner",
 		id: func(r *models.Organisation) uint { return r.ID },
 		parse: func(f formValues, _ *models.Campaign) (views.OrganisationForm, models.Organisation, models.FieldErrors) {
 			return parseOrganisationForm(f)
@@ -34,7 +35,10 @@ func (h *Handler) partnerRecords() *records[models.Organisation, views.Organisat
 		remove: func(ctx context.Context, s *models.Store, a models.Actor, cid, id uint) error {
 			return s.DeleteOrganisation(ctx, a, cid, id)
 		},
-		name: func(o *models.Organisation) string { return o.Name },
+		name: func(_ context.Context, o *models.Organisation) string { return o.Name },
+		describe: func(ctx context.Context, o *models.Organisation) string {
+			return locale.T(ctx, "admin_partners.the_partner", "Name", o.Name)
+		},
 		listPage: func(c echo.Context, frame views.AdminFrame, form views.OrganisationForm, errs models.FieldErrors) (templ.Component, error) {
 			partners, err := h.store.OrganisationsFor(c.Request().Context(), frame.Campaign.ID)
 			return views.PartnersPage(views.PartnersView{Frame: frame, Partners: partners, Form: form, Errors: errs}), err

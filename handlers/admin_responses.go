@@ -10,6 +10,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 	"campaigntrack/views"
 )
@@ -17,7 +18,7 @@ import (
 // responses are what the target said back, or that it said nothing.
 func (h *Handler) responseRecords() *records[models.Response, views.ResponseForm] {
 	return &records[models.Response, views.ResponseForm]{
-		h: h, section: "responses", audit: "response", noun: "Response", anchor: "response",
+		h: h, section: "responses", audit: "response", anchor: "response",
 		id: func(r *models.Response) uint { return r.ID },
 		parse: func(f formValues, _ *models.Campaign) (views.ResponseForm, models.Response, models.FieldErrors) {
 			return parseResponseForm(f)
@@ -40,21 +41,22 @@ func (h *Handler) responseRecords() *records[models.Response, views.ResponseForm
 		remove: func(ctx context.Context, s *models.Store, a models.Actor, cid, id uint) error {
 			return s.DeleteResponse(ctx, a, cid, id)
 		},
-		name: func(r *models.Response) string {
+		name: func(ctx context.Context, r *models.Response) string {
 			if r.IsNoReply() { // "No reply added.", "Response saved.": the flash reads as a headline
-				return "No reply"
+				return locale.T(ctx, "admin_responses.no_reply")
 			}
-			return "Response"
+			return locale.T(ctx, "admin_responses.name")
 		},
-		describe: func(r *models.Response) string {
-			what := "the response"
-			if r.IsNoReply() {
-				what = "the “no reply”"
+		describe: func(ctx context.Context, r *models.Response) string {
+			switch {
+			case r.IsNoReply() && r.Speaker != "":
+				return locale.T(ctx, "admin_responses.the_no_reply_from", "Speaker", r.Speaker)
+			case r.IsNoReply():
+				return locale.T(ctx, "admin_responses.the_no_reply")
+			case r.Speaker != "":
+				return locale.T(ctx, "admin_responses.the_response_from", "Speaker", r.Speaker)
 			}
-			if r.Speaker != "" {
-				what += " from " + r.Speaker
-			}
-			return what
+			return locale.T(ctx, "admin_responses.the_response")
 		},
 		listPage: func(c echo.Context, frame views.AdminFrame, form views.ResponseForm, errs models.FieldErrors) (templ.Component, error) {
 			ctx := c.Request().Context()
@@ -85,7 +87,7 @@ func (h *Handler) answerOptions(ctx context.Context, campaignID uint) ([]views.O
 	if err != nil {
 		return nil, err
 	}
-	return views.AnswerOptions(ds, as), nil
+	return views.AnswerOptions(ctx, ds, as), nil
 }
 
 // logNoReply puts the target's silence on the record in one step: a "no
@@ -111,12 +113,12 @@ func (h *Handler) logNoReply(c echo.Context) error {
 	}
 	path := "/admin/campaigns/" + cp.Slug + "/responses"
 	if errs, ok := formErrors(err); ok {
-		return h.redirectWithFlash(c, path, "Not logged: "+errs.Error()+".")
+		return h.redirectWithFlash(c, path, locale.T(ctxOf(c), "admin_responses.flash_not_logged", "Reason", errs.Error()))
 	}
 	if err != nil {
 		return err
 	}
-	h.flash(c, "The silence is on the record: “no reply” logged for today.")
+	h.flash(c, locale.T(ctxOf(c), "admin_responses.flash_no_reply"))
 	return c.Redirect(http.StatusSeeOther, path)
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"campaigntrack/csvio"
+	"campaigntrack/locale"
 	"campaigntrack/models"
 	"campaigntrack/private"
 	"campaigntrack/views"
@@ -81,7 +82,7 @@ func (h *Handler) signaturesPage(c echo.Context) error {
 func (h *Handler) renderSignatures(c echo.Context, cp *models.Campaign, errs models.FieldErrors) error {
 	ctx := c.Request().Context()
 	v := views.SignaturesView{
-		Frame: h.frame(c, "Signatures · "+cp.Title, cp, "signatures"), Errors: errs,
+		Frame: h.frame(c, inCampaign(c, locale.T(ctxOf(c), "admin.tab.signatures"), cp), cp, "signatures"), Errors: errs,
 		CanEdit: currentUser(c).CanExportPersonalData(),
 	}
 	var err error
@@ -124,7 +125,7 @@ func (h *Handler) importSignatures(c echo.Context) error {
 	}
 	up, _ := c.Get(ctxUpload).(*upload)
 	if up == nil || up.file == nil {
-		return h.renderSignatures(c, cp, models.FieldErrors{"file": "Choose a CSV file to upload."})
+		return h.renderSignatures(c, cp, models.FieldErrors{"file": locale.T(ctxOf(c), "admin_signatures.choose_file")})
 	}
 	if err := csvio.CheckHeader(up.file); err != nil {
 		msg := err.Error()
@@ -248,7 +249,7 @@ func (h *Handler) importJobPage(c echo.Context) error {
 		}
 	}
 	return render(c, http.StatusOK, views.ImportJobPage(views.ImportJobView{
-		Frame: h.frame(c, "Import · "+cp.Title, cp, "signatures"), Job: job, SourceName: sourceName,
+		Frame: h.frame(c, inCampaign(c, locale.T(ctxOf(c), "admin_signatures.title_import"), cp), cp, "signatures"), Job: job, SourceName: sourceName,
 		CanSeeRejects: currentUser(c).CanExportPersonalData(),
 		Stalled:       job.Stalled(h.now()),
 	}))

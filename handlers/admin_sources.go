@@ -8,6 +8,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 	"campaigntrack/views"
 )
@@ -18,7 +19,7 @@ import (
 // each source's kept figures (received, unique, shared).
 func (h *Handler) sourceRecords() *records[models.SignatureSource, views.SourceForm] {
 	return &records[models.SignatureSource, views.SourceForm]{
-		h: h, section: "sources", audit: "signature_source", noun: "Source", anchor: "source",
+		h: h, section: "sources", audit: "signature_source", anchor: "source",
 		id: func(r *models.SignatureSource) uint { return r.ID },
 		parse: func(f formValues, _ *models.Campaign) (views.SourceForm, models.SignatureSource, models.FieldErrors) {
 			return parseSourceForm(f)
@@ -40,13 +41,18 @@ func (h *Handler) sourceRecords() *records[models.SignatureSource, views.SourceF
 		remove: func(ctx context.Context, s *models.Store, a models.Actor, cid, id uint) error {
 			return s.DeleteSource(ctx, a, cid, id)
 		},
-		refused: func(err error) string {
+		refused: func(ctx context.Context, err error) string {
 			if errors.Is(err, models.ErrSourceInUse) {
-				return "Not removed: " + err.Error() + "."
+				return locale.T(ctx, "admin_sources.flash_not_removed", "Reason", err.Error())
 			}
 			return ""
 		},
-		name: func(s *models.SignatureSource) string { return "“" + s.Name + "”" },
+		name: func(ctx context.Context, s *models.SignatureSource) string {
+			return locale.T(ctx, "admin_sources.name", "Name", s.Name)
+		},
+		describe: func(ctx context.Context, s *models.SignatureSource) string {
+			return locale.T(ctx, "admin_sources.the_source", "Name", s.Name)
+		},
 		listPage: func(c echo.Context, frame views.AdminFrame, form views.SourceForm, errs models.FieldErrors) (templ.Component, error) {
 			v, err := h.sourcesView(c.Request().Context(), frame)
 			v.Form, v.Errors = form, errs

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 	"campaigntrack/views"
 )
@@ -17,7 +18,7 @@ func (h *Handler) usersPage(c echo.Context, form views.UserForm, errs models.Fie
 		return err
 	}
 	return renderForm(c, errs, views.UsersPage(views.UsersView{
-		Frame: h.frame(c, "Users", nil, ""), Users: users, Form: form, Errors: errs,
+		Frame: h.frame(c, locale.T(ctxOf(c), "admin.nav.users"), nil, ""), Users: users, Form: form, Errors: errs,
 	}))
 }
 
@@ -39,7 +40,7 @@ func (h *Handler) createUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.redirectWithFlash(c, "/admin/users", "Account for "+models.NormaliseEmail(form.Email)+" created.")
+	return h.redirectWithFlash(c, "/admin/users", locale.T(ctxOf(c), "admin_users.flash_created", "Email", models.NormaliseEmail(form.Email)))
 }
 
 // updateUser changes an account's role and whether it is disabled.
@@ -69,5 +70,5 @@ func (h *Handler) updateUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.redirectWithFlash(c, "/admin/users", u.Email+" saved.")
+	return h.redirectWithFlash(c, "/admin/users", locale.T(ctxOf(c), "admin_users.flash_saved", "Email", u.Email))
 }

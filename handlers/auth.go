@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 	"campaigntrack/views"
 )
@@ -141,10 +142,10 @@ func (h *Handler) login(c echo.Context) error {
 	password := c.FormValue("password")
 	v := views.LoginView{CSRF: csrfToken(c), Email: email, Next: safeNext(c.FormValue("next")), Errors: models.FieldErrors{}}
 	if email == "" {
-		v.Errors.Add("email", "Enter your email address.")
+		v.Errors.Add("email", locale.T(ctx, "admin_login.enter_email"))
 	}
 	if password == "" {
-		v.Errors.Add("password", "Enter your password.")
+		v.Errors.Add("password", locale.T(ctx, "admin_login.enter_password"))
 	}
 	if len(v.Errors) > 0 {
 		return render(c, http.StatusUnprocessableEntity, views.LoginPage(v))
@@ -158,17 +159,17 @@ func (h *Handler) login(c echo.Context) error {
 	if throttled {
 		h.logs.refused.log(ctx, h.log, slog.LevelWarn, "sign-in throttled", slog.String("email", clip(models.NormaliseEmail(email))), slog.String("ip", ip))
 		c.Response().Header().Set("Retry-After", retryAfter(until, h.now()))
-		v.Message = "Too many failed sign-in attempts for this account or from this address. Try again after " + until.UTC().Format("15:04 MST") + "."
+		v.Message = locale.T(ctx, "admin_login.throttled", "Until", until.UTC().Format("15:04 MST"))
 		return render(c, http.StatusTooManyRequests, views.LoginPage(v))
 	}
 	u, err := h.store.Authenticate(ctx, email, password)
 	switch {
 	case errors.Is(err, models.ErrBadCredentials):
-		v.Message = "That email and password do not match an active account."
+		v.Message = locale.T(ctx, "admin_login.bad_credentials")
 		return render(c, http.StatusUnauthorized, views.LoginPage(v))
 	case errors.Is(err, models.ErrBusy):
 		c.Response().Header().Set("Retry-After", "5")
-		v.Message = "Too many people are signing in at this moment. Please try again in a few seconds."
+		v.Message = locale.T(ctx, "admin_login.busy")
 		return render(c, http.StatusServiceUnavailable, views.LoginPage(v))
 	case err != nil:
 		return err

@@ -45,7 +45,7 @@ func confirmed(c echo.Context) bool {
 func (h *Handler) askToConfirm(c echo.Context, cp *models.Campaign, q confirmation) error {
 	title := q.question
 	if cp != nil {
-		title += " · " + cp.Title
+		title = inCampaign(c, q.question, cp)
 	}
 	return render(c, http.StatusOK, views.ConfirmPage(views.ConfirmView{
 		Frame:    h.frame(c, title, cp, q.section),
@@ -53,9 +53,6 @@ func (h *Handler) askToConfirm(c echo.Context, cp *models.Campaign, q confirmati
 		Button: q.button, Danger: q.danger, Back: q.back,
 	}))
 }
-
-// undoneWarning is said before anything that deletes.
-const undoneWarning = "This cannot be undone."
 
 // confirmMoves are the delivery status moves that ask first: refused and
 // cancelled end a delivery's plan. The others (under way, postponed,

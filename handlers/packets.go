@@ -68,7 +68,7 @@ func (h *Handler) renderPacketForm(c echo.Context, cp *models.Campaign, d *model
 		form.Every = strconv.Itoa(packet.DefaultEvery)
 	}
 	return render(c, status, views.PacketFormPage(views.PacketFormView{
-		Frame: h.frame(c, "Packet · "+d.Place(), cp, "deliveries"), Delivery: d, Form: form, Errors: errs,
+		Frame: h.frame(c, locale.T(ctxOf(c), "admin_packet.title", "Place", d.Place()), cp, "deliveries"), Delivery: d, Form: form, Errors: errs,
 		Signers: n, Names: cp.PacketNames,
 	}))
 }

@@ -3,11 +3,11 @@ package handlers
 import (
 	"context"
 	"strconv"
-	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 	"campaigntrack/views"
 )
@@ -22,7 +22,6 @@ type records[T any, F any] struct {
 	h       *Handler
 	section string // URL segment and admin tab: /admin/campaigns/{slug}/{section}
 	audit   string // the record type in the audit log
-	noun    string // "Partner": for flash messages
 	// anchor is the id prefix of a record in the list ("action" for
 	// id="action-12"): after a save the list opens at the record saved.
 	anchor string
@@ -41,12 +40,13 @@ type records[T any, F any] struct {
 	remove func(ctx context.Context, s *models.Store, a models.Actor, campaignID, id uint) error
 	// refused, if set, says why remove kept a record that is still in use
 	// ("" for any other error): the record's page shows it as a flash.
-	refused func(error) string
-	// name says which record a flash message is about: "Seattle".
-	name func(*T) string
-	// describe, if set, names the record in the question before a delete
-	// ("the response from Andy Jassy"), where the name and noun do not.
-	describe func(*T) string
+	refused func(context.Context, error) string
+	// name says which record a flash message is about: "Delivery in
+	// Seattle", "Mijente".
+	name func(context.Context, *T) string
+	// describe names the record in the question before a delete: "the
+	// delivery in Seattle", "the response from Andy Jassy".
+	describe func(context.Context, *T) string
 
 	// listPage draws the list with the add form (empty, or refused).
 	listPage func(c echo.Context, frame views.AdminFrame, form F, errs models.FieldErrors) (templ.Component, error)
@@ -60,7 +60,7 @@ func (k *records[T, F]) path(cp *models.Campaign) string {
 }
 
 func (k *records[T, F]) showList(c echo.Context, cp *models.Campaign, form F, errs models.FieldErrors) error {
-	page, err := k.listPage(c, k.h.frame(c, views.SectionTitle(k.section)+" · "+cp.Title, cp, k.section), form, errs)
+	page, err := k.listPage(c, k.h.frame(c, inCampaign(c, views.SectionTitle(ctxOf(c), k.section), cp), cp, k.section), form, errs)
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,8 @@ func (k *records[T, F]) showEdit(c echo.Context, cp *models.Campaign, id uint, f
 	if err != nil {
 		return err
 	}
-	frame := k.h.frame(c, "Edit "+lower(k.noun)+" · "+cp.Title, cp, k.section)
+	// The kind's own words, by its audit type: "admin.record.edit.delivery".
+	frame := k.h.frame(c, locale.T(ctxOf(c), "admin.record.edit."+k.audit, "Campaign", cp.Title), cp, k.section)
 	page, err := k.editPage(c, frame, id, rec, form, errs, history)
 	if err != nil {
 		return err
@@ -120,7 +121,7 @@ func (k *records[T, F]) add(c echo.Context) error {
 	if k.id != nil {
 		id = k.id(&rec)
 	}
-	return k.showSaved(c, cp, id, k.name(&rec)+" added.")
+	return k.showSaved(c, cp, id, locale.T(ctxOf(c), "admin.record.added", "Name", k.name(ctxOf(c), &rec)))
 }
 
 // showSaved sends the organiser to the record just saved, in its list: the
@@ -172,7 +173,7 @@ func (k *records[T, F]) save(c echo.Context) error {
 	if err != nil {
 		return recordErr(err)
 	}
-	return k.showSaved(c, cp, id, k.name(&rec)+" saved.")
+	return k.showSaved(c, cp, id, locale.T(ctxOf(c), "admin.record.saved", "Name", k.name(ctxOf(c), &rec)))
 }
 
 // delete removes a record, once confirmed (confirm.go): the first POST
@@ -191,13 +192,13 @@ func (k *records[T, F]) delete(c echo.Context) error {
 	}
 	if err := k.remove(c.Request().Context(), k.h.store, actor(c), cp.ID, id); err != nil {
 		if k.refused != nil {
-			if msg := k.refused(err); msg != "" {
+			if msg := k.refused(ctxOf(c), err); msg != "" {
 				return k.h.redirectWithFlash(c, k.path(cp)+"/"+strconv.FormatUint(uint64(id), 10), msg)
 			}
 		}
 		return recordErr(err)
 	}
-	return k.h.redirectWithFlash(c, k.path(cp), k.noun+" removed.")
+	return k.h.redirectWithFlash(c, k.path(cp), locale.T(ctxOf(c), "admin.record.removed."+k.audit))
 }
 
 // askToDelete shows the confirmation step before a delete: "Delete the
@@ -209,22 +210,10 @@ func (k *records[T, F]) askToDelete(c echo.Context, cp *models.Campaign, id uint
 	}
 	back := k.path(cp) + "/" + strconv.FormatUint(uint64(id), 10)
 	return k.h.askToConfirm(c, cp, confirmation{
-		section: k.section, question: "Delete " + k.what(rec) + "?", warning: undoneWarning,
-		action: back + "/delete", button: "Delete", danger: true, back: back,
+		section: k.section, question: locale.T(ctxOf(c), "admin.record.delete_question", "What", k.describe(ctxOf(c), rec)),
+		warning: locale.T(ctxOf(c), "admin.record.undone"),
+		action:  back + "/delete", button: locale.T(ctxOf(c), "admin.record.delete"), danger: true, back: back,
 	})
-}
-
-// what names a record in a question: "the delivery in Seattle", "the
-// partner Mijente", "the action “Shareholder meeting”".
-func (k *records[T, F]) what(rec *T) string {
-	if k.describe != nil {
-		return k.describe(rec)
-	}
-	name := k.name(rec)
-	if strings.HasPrefix(name, k.noun) {
-		return "the " + lower(name)
-	}
-	return "the " + lower(k.noun) + " " + name
 }
 
 // validateRecord runs a record's own checks, so a form refused by its
@@ -234,11 +223,4 @@ func validateRecord(rec any) error {
 		return v.Validate().Err()
 	}
 	return nil
-}
-
-func lower(s string) string {
-	if s == "" {
-		return s
-	}
-	return string(s[0]|0x20) + s[1:]
 }

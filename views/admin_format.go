@@ -1,6 +1,7 @@
 package views
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 )
 
@@ -20,25 +22,25 @@ func sectionPath(section string) string {
 	return "/" + section
 }
 
-func auditWho(e models.AuditEntry) string {
+func auditWho(ctx context.Context, e models.AuditEntry) string {
 	if e.UserEmail != "" {
 		return e.UserEmail
 	}
-	return "(unknown)"
+	return locale.T(ctx, "admin.unknown")
 }
 
-func auditVerb(action string) string {
+func auditVerb(ctx context.Context, action string) string {
 	switch action {
 	case models.AuditCreate:
-		return "created"
+		return locale.T(ctx, "admin.audit.created")
 	case models.AuditDelete:
-		return "deleted"
+		return locale.T(ctx, "admin.audit.deleted")
 	case models.AuditExport:
-		return "exported"
+		return locale.T(ctx, "admin.audit.exported")
 	case models.AuditSend:
-		return "sent"
+		return locale.T(ctx, "admin.audit.sent")
 	default:
-		return "changed"
+		return locale.T(ctx, "admin.audit.changed")
 	}
 }
 
@@ -67,7 +69,7 @@ func fieldLabel(name string) string {
 }
 
 // auditValue shows a logged value: empty as a dash, lists as JSON.
-func auditValue(v any) string {
+func auditValue(ctx context.Context, v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "—"
@@ -80,9 +82,9 @@ func auditValue(v any) string {
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case bool:
 		if x {
-			return "yes"
+			return locale.T(ctx, "admin.yes")
 		}
-		return "no"
+		return locale.T(ctx, "admin.no")
 	default:
 		b, err := json.Marshal(x)
 		if err != nil {
@@ -113,32 +115,30 @@ func recordPath(f AdminFrame, kind string, id uint) string {
 	return campaignAdminPath(f.Campaign) + "/" + kind + "/" + strconv.FormatUint(uint64(id), 10)
 }
 
-// SectionTitle names a campaign's admin tab.
-func SectionTitle(section string) string {
-	switch section {
-	case "claims":
-		return "Signature claims"
-	case "":
-		return "Overview"
+// SectionTitle names a campaign's admin tab, as its tab does: the
+// catalogue's admin.tab.<section>, admin.tab.overview for the overview.
+func SectionTitle(ctx context.Context, section string) string {
+	if section == "" {
+		section = "overview"
 	}
-	return Label(section)
+	return locale.T(ctx, "admin.tab."+section)
 }
 
 // moveLabel is the button that moves a delivery to a status.
-func moveLabel(to string) string {
+func moveLabel(ctx context.Context, to string) string {
 	switch to {
 	case models.DeliveryPlanned:
-		return "Plan again"
+		return locale.T(ctx, "admin_deliveries.plan_again")
 	case models.DeliveryUnderWay:
-		return "Under way now"
+		return locale.T(ctx, "admin_deliveries.under_way_now")
 	}
-	return "Mark " + models.StatusLabel(to)
+	return locale.T(ctx, "admin_deliveries.mark", "Status", models.StatusLabel(to))
 }
 
 // zoneOptions offers "automatic" first, then the common zones, and keeps a
 // zone already chosen that is not among them.
-func zoneOptions(current string) []Option {
-	out := []Option{{Value: "", Label: "Automatic (the state's zone, else UTC)"}}
+func zoneOptions(ctx context.Context, current string) []Option {
+	out := []Option{{Value: "", Label: locale.T(ctx, "admin.zone_automatic")}}
 	seen := false
 	for _, z := range models.CommonZones {
 		out = append(out, Option{Value: z, Label: z})

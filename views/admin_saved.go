@@ -1,11 +1,13 @@
 package views
 
 import (
+	"context"
 	"net/url"
 	"strconv"
 
 	"github.com/a-h/templ"
 
+	"campaigntrack/locale"
 	"campaigntrack/models"
 )
 
@@ -35,11 +37,11 @@ func justSaved(f AdminFrame, anchor string) bool { return f.Saved != "" && f.Sav
 
 // PlaceTimeHint is the hint of a new record's time: the zone it is read
 // in, when the place's is known.
-func PlaceTimeHint(zone string) string {
+func PlaceTimeHint(ctx context.Context, zone string) string {
 	if zone == "" {
-		return timeHint
+		return locale.T(ctx, "admin.hint.time")
 	}
-	return "The local time at the place (" + zone + "). Leave the time empty when only the day is known."
+	return locale.T(ctx, "admin.hint.time_in", "Zone", zone)
 }
 
 // QuickLogPath is the quick log of an action at a place: the actions page

@@ -1,8 +1,10 @@
 package views
 
 import (
-	"github.com/a-h/templ"
+	"context"
 	"time"
+
+	"github.com/a-h/templ"
 
 	"campaigntrack/locale"
 	"campaigntrack/models"
@@ -149,12 +151,12 @@ type Field struct {
 type Option struct{ Value, Label, Lang string }
 
 // Options turns codes into options labelled in words.
-func Options(codes []string) []Option {
+func Options(ctx context.Context, codes []string) []Option {
 	out := make([]Option, len(codes))
 	for i, c := range codes {
 		out[i] = Option{Value: c, Label: Label(c)}
 		if c == "" {
-			out[i].Label = "(none)"
+			out[i].Label = locale.T(ctx, "admin.none")
 		}
 	}
 	return out
@@ -403,9 +405,12 @@ type NewsProgressView struct {
 	Mailing    bool
 }
 
-// packetNameOptions offers the campaign's packet settings in words.
-var packetNameOptions = []Option{
-	{Value: models.PacketInitials, Label: locale.TIn(locale.English, "packet.names.initials")},
-	{Value: models.PacketFullNames, Label: locale.TIn(locale.English, "packet.names.full")},
-	{Value: models.PacketCountsOnly, Label: locale.TIn(locale.English, "packet.names.counts")},
+// packetNameOptions offers the campaign's packet settings in words, as
+// the packet's own pages word them.
+func packetNameOptions(ctx context.Context) []Option {
+	return []Option{
+		{Value: models.PacketInitials, Label: locale.T(ctx, "packet.names.initials")},
+		{Value: models.PacketFullNames, Label: locale.T(ctx, "packet.names.full")},
+		{Value: models.PacketCountsOnly, Label: locale.T(ctx, "packet.names.counts")},
+	}
 }

@@ -15,37 +15,31 @@ import (
 	"campaigntrack/locale"
 )
 
-// publicTemplates are the templates the public reads: every one but the
-// organiser area's (admin_*.templ, login.templ), which stays English.
+// templates are every template: the public's and the organiser area's
+// (admin_*.templ, login.templ) alike, so no word is written into either.
 // A template listed in notYetTranslated is left out of the check for
 // untranslated text, and the list may only shrink.
-func publicTemplates(t *testing.T) []string {
+func templates(t *testing.T) []string {
 	t.Helper()
 	files, err := filepath.Glob("*.templ")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []string
-	for _, f := range files {
-		if strings.HasPrefix(f, "admin_") || f == "login.templ" {
-			continue
-		}
-		out = append(out, f)
-	}
-	return out
+	return files
 }
 
-// notYetTranslated: public templates whose text is still English only.
+// notYetTranslated: templates whose text is still written into them.
 var notYetTranslated = []string{}
 
 // names are words that are the same in every language.
 var names = []string{"campaigntrack", "CSV", "XLSX", "Atom"}
 
-// TestNoUntranslatedTextInPublicTemplates fails on a word written into a
-// public template rather than taken from the catalogues: text between
-// tags, or a constant alt, title, aria-label, placeholder or meta content.
-func TestNoUntranslatedTextInPublicTemplates(t *testing.T) {
-	for _, f := range publicTemplates(t) {
+// TestNoUntranslatedTextInTemplates fails on a word written into a
+// template, public or the organiser area's, rather than taken from the
+// catalogues: text between tags, or a constant alt, title, aria-label,
+// placeholder or meta content.
+func TestNoUntranslatedTextInTemplates(t *testing.T) {
+	for _, f := range templates(t) {
 		if slices.Contains(notYetTranslated, f) {
 			continue
 		}
@@ -53,13 +47,47 @@ func TestNoUntranslatedTextInPublicTemplates(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
-		for _, n := range tf.Nodes {
-			if h, ok := n.(*parser.HTMLTemplate); ok {
-				walkText(h.Children, func(where, s string) {
-					t.Errorf("%s: %s %q is not from the catalogues", f, where, s)
-				})
-			}
+		untranslatedText(tf, func(where, s string) {
+			t.Errorf("%s: %s %q is not from the catalogues", f, where, s)
+		})
+	}
+}
+
+// untranslatedText reports each word written into a parsed template file.
+func untranslatedText(tf *parser.TemplateFile, report func(where, s string)) {
+	for _, n := range tf.Nodes {
+		if h, ok := n.(*parser.HTMLTemplate); ok {
+			walkText(h.Children, report)
 		}
+	}
+}
+
+// TestUntranslatedTextIsFound: the check finds a word between tags and in
+// a text attribute, in an admin template as in a public one, and lets a
+// name, code written as a Go string and text from the catalogues through.
+func TestUntranslatedTextIsFound(t *testing.T) {
+	src := `package views
+
+templ AdminThing(f AdminFrame) {
+	@AdminLayout(f) {
+		<h1>Deliveries</h1>
+		<nav aria-label="Campaign"></nav>
+		if f.Flash != "" {
+			<p>Saved</p>
+		}
+		<p>{ locale.T(ctx, "admin.saved") } <code>{ "sha256sum" }</code> · <a>CSV</a></p>
+	}
+}
+`
+	tf, err := parser.ParseString(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	untranslatedText(tf, func(where, s string) { got = append(got, where+": "+s) })
+	want := []string{"text: Deliveries", "aria-label of <nav>: Campaign", "text: Saved"}
+	if !slices.Equal(got, want) {
+		t.Errorf("found %q, want %q", got, want)
 	}
 }
 
@@ -169,9 +197,18 @@ func usedIDs(t *testing.T) (ids map[string]bool, prefixes []string) {
 	return ids, prefixes
 }
 
+// englishOnly says whether an id is the organiser area's: its part starts
+// with "admin" (admin.*, admin_deliveries.*, admin_login.*, ...). The
+// organiser area is English-only for now (it is never served under /es),
+// so its ids must be in the English catalogue but may be missing from the
+// Spanish one; its Spanish catalogue can follow, held by the same rules
+// as the rest once written.
+func englishOnly(id string) bool { return strings.HasPrefix(locale.Part(id), "admin") }
+
 // TestCataloguesAreComplete: every id the code asks for is in both
-// catalogues, with the plural forms each language needs; none is in one
-// catalogue only, and none is unused.
+// catalogues (an englishOnly id in the English one at least), with the
+// plural forms each language needs; none is in one catalogue only (but an
+// englishOnly id in English), and none is unused.
 func TestCataloguesAreComplete(t *testing.T) {
 	en, err := locale.Catalogue(locale.English)
 	if err != nil {
@@ -189,6 +226,9 @@ func TestCataloguesAreComplete(t *testing.T) {
 	sort.Strings(ids)
 	for _, id := range ids {
 		for l, c := range map[locale.Lang]map[string][]string{locale.English: en, locale.Spanish: es} {
+			if l == locale.Spanish && englishOnly(id) {
+				continue
+			}
 			if _, ok := c[id]; !ok {
 				t.Errorf("%q is used but missing from the %s catalogue (locale/catalog/%s.%s.json)", id, l, locale.Part(id), l)
 			}
@@ -214,11 +254,14 @@ func TestCataloguesAreComplete(t *testing.T) {
 			if !isUsed(id) {
 				t.Errorf("%s catalogue: %q is not used", l, id)
 			}
-			if _, ok := other[id]; !ok {
-				t.Errorf("%q is in the %s catalogue only", id, l)
-			}
 			if len(forms) > 0 && (!slices.Contains(forms, "one") || !slices.Contains(forms, "other")) {
 				t.Errorf("%s catalogue: %q has forms %v, want at least one and other", l, id, forms)
+			}
+			if _, ok := other[id]; !ok {
+				if !(l == locale.English && englishOnly(id)) {
+					t.Errorf("%q is in the %s catalogue only", id, l)
+				}
+				continue
 			}
 			if len(forms) == 0 && len(other[id]) > 0 {
 				t.Errorf("%s catalogue: %q is plural in one language only", l, id)

@@ -45,6 +45,3 @@ func summaryProblems(errs map[string]string, fields []SummaryField) []summaryPro
 func nameLabel(name string) string {
 	return capitalise(strings.ReplaceAll(name, "_", " "))
 }
-
-// loginSummaryFields names the sign-in form's fields for its summary.
-var loginSummaryFields = []SummaryField{{Name: "email", Label: "Email"}, {Name: "password", Label: "Password"}}
