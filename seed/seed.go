@@ -70,6 +70,7 @@ type file struct {
 		Count      int64  `json:"count"`
 		Qualifier  string `json:"qualifier"`
 		Wording    string `json:"wording"`
+		WordingES  string `json:"wording_es"` // a translation of the source's words, shown as one
 		ClaimedBy  string `json:"claimed_by"`
 		ClaimedOn  string `json:"claimed_on"`
 		SourceName string `json:"source_name"`
@@ -94,6 +95,7 @@ type file struct {
 		SignaturesDelivered *int64         `json:"signatures_delivered"`
 		DeliveryForm        string         `json:"delivery_form"`
 		Outcome             string         `json:"outcome"`
+		OutcomeES           string         `json:"outcome_es"`
 		LeadOrganisation    string         `json:"lead_organisation"`
 		Attendance          string         `json:"attendance"`
 		MediaPresent        bool           `json:"media_present"`
@@ -104,7 +106,9 @@ type file struct {
 		Ref           string         `json:"ref"`
 		Kind          string         `json:"kind"`
 		Title         string         `json:"title"`
+		TitleES       string         `json:"title_es"`
 		Description   string         `json:"description"`
+		DescriptionES string         `json:"description_es"`
 		OccurredAt    string         `json:"occurred_at"`
 		Place         string         `json:"place"`
 		City          string         `json:"city"`
@@ -124,7 +128,9 @@ type file struct {
 		Channel     string         `json:"channel"`
 		Kind        string         `json:"kind"`
 		Quote       string         `json:"quote"`
+		QuoteES     string         `json:"quote_es"` // a translation of the quote, shown as one
 		Summary     string         `json:"summary"`
+		SummaryES   string         `json:"summary_es"`
 		Sources     models.Sources `json:"sources"`
 		Notes       string         `json:"notes"`
 	} `json:"responses"`
@@ -162,7 +168,7 @@ func Parse(data []byte) (*models.CampaignBundle, error) {
 	}
 	for _, c := range f.Claims {
 		b.Claims = append(b.Claims, models.CountClaim{
-			Count: c.Count, Qualifier: c.Qualifier, Wording: c.Wording, ClaimedBy: c.ClaimedBy,
+			Count: c.Count, Qualifier: c.Qualifier, Wording: c.Wording, WordingES: c.WordingES, ClaimedBy: c.ClaimedBy,
 			ClaimedOn: c.ClaimedOn, SourceName: c.SourceName, SourceURL: c.SourceURL,
 			Headline: c.Headline, Notes: c.Notes,
 		})
@@ -182,7 +188,7 @@ func Parse(data []byte) (*models.CampaignBundle, error) {
 			ScheduledAt: scheduled, DeliveredAt: delivered, ScheduledDateOnly: sDateOnly, DateOnly: dDateOnly,
 			TimeZone: models.ZoneFor(d.Country, d.Region),
 			Status:   d.Status, Recipient: d.Recipient, SignaturesDelivered: d.SignaturesDelivered,
-			DeliveryForm: d.DeliveryForm, Outcome: d.Outcome, LeadOrganisation: d.LeadOrganisation,
+			DeliveryForm: d.DeliveryForm, Outcome: d.Outcome, OutcomeES: d.OutcomeES, LeadOrganisation: d.LeadOrganisation,
 			Attendance: d.Attendance, MediaPresent: d.MediaPresent, Sources: d.Sources, Notes: d.Notes,
 		}})
 	}
@@ -192,7 +198,7 @@ func Parse(data []byte) (*models.CampaignBundle, error) {
 			return nil, fmt.Errorf("seed data: action %s: occurred_at: %v", a.Ref, errOrMissing(err))
 		}
 		b.Actions = append(b.Actions, models.BundleAction{Ref: a.Ref, Action: models.Action{
-			Kind: a.Kind, Title: a.Title, Description: a.Description, OccurredAt: *at, DateOnly: dateOnly, TimeZone: models.ZoneFor(a.Country, a.Region),
+			Kind: a.Kind, Title: a.Title, TitleES: a.TitleES, Description: a.Description, DescriptionES: a.DescriptionES, OccurredAt: *at, DateOnly: dateOnly, TimeZone: models.ZoneFor(a.Country, a.Region),
 			Place: a.Place, City: a.City, Region: a.Region, Country: a.Country, Attendance: a.Attendance,
 			Organisations: a.Organisations, Sources: a.Sources, Notes: a.Notes,
 		}})
@@ -204,7 +210,7 @@ func Parse(data []byte) (*models.CampaignBundle, error) {
 		}
 		b.Responses = append(b.Responses, models.BundleResponse{DeliveryRef: r.DeliveryRef, ActionRef: r.ActionRef, Response: models.Response{
 			RespondedAt: *at, DateOnly: dateOnly, Speaker: r.Speaker, SpeakerRole: r.SpeakerRole,
-			Channel: r.Channel, Kind: r.Kind, Quote: r.Quote, Summary: r.Summary, Sources: r.Sources, Notes: r.Notes,
+			Channel: r.Channel, Kind: r.Kind, Quote: r.Quote, QuoteES: r.QuoteES, Summary: r.Summary, SummaryES: r.SummaryES, Sources: r.Sources, Notes: r.Notes,
 		}})
 	}
 	return b, nil
