@@ -122,6 +122,9 @@ func (h *Handler) campaignDashboard(c echo.Context) error {
 	if v.Recent, err = h.store.AuditForCampaign(ctx, cp.ID, recentChanges); err != nil {
 		return err
 	}
+	if v.Spanish, err = h.store.SpanishCoverage(ctx, cp.ID); err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, views.CampaignDashboardPage(v))
 }
 

@@ -306,3 +306,29 @@ func TestSpanishVersionsTooLongOrBadAreFieldErrors(t *testing.T) {
 		}
 	})
 }
+
+// TestDashboardSaysWhatIsNotInSpanish: the campaign's overview in the
+// admin counts, kind by kind, the public texts with a Spanish version and
+// those still English only, and links to the Spanish page.
+func TestDashboardSaysWhatIsNotInSpanish(t *testing.T) {
+	t.Parallel()
+	eachApp(t, func(t *testing.T, a *app) {
+		a.user("organiser@example.org", models.RoleOrganiser)
+		b := a.browser()
+		b.login("organiser@example.org")
+		doc := b.get("/admin/campaigns/no-tech-for-ice").doc(t)
+		row := doc.Find(`[data-testid=spanish-texts][data-kind=action_descriptions]`)
+		if got := text(row.Find("td").First()); got != "5 of 6" {
+			t.Errorf("action descriptions in Spanish: %q", got)
+		}
+		if got := text(row.Find("[data-testid=spanish-missing]")); got != "1" {
+			t.Errorf("action descriptions English only: %q", got)
+		}
+		if n := doc.Find(`[data-testid=spanish-texts]`).Length(); n != 8 {
+			t.Errorf("%d kinds of text counted, want 8", n)
+		}
+		if href := doc.Find(`[data-testid=spanish-page]`).AttrOr("href", ""); href != "/es/campaigns/no-tech-for-ice" {
+			t.Errorf("the Spanish page link goes to %q", href)
+		}
+	})
+}

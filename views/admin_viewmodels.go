@@ -44,6 +44,7 @@ type CampaignDashboardView struct {
 	Partners int
 	Awaiting []models.AwaitingAnswer // deliveries and actions the target has not answered, oldest first
 	Recent   []models.AuditEntry
+	Spanish  []models.TextCoverage // how many of each kind of public text have a Spanish version
 }
 
 // CampaignForm holds a campaign's settings as typed.
