@@ -78,7 +78,7 @@ func (h *Handler) previewNews(c echo.Context) error {
 		return err
 	}
 	if len(v.Errors) == 0 {
-		msg := h.composer.PreviewNews(cp, &n)
+		msg := h.composer.PreviewNews(cp, &n, locale.English)
 		v.Preview = mailMessageView(msg)
 		v.CanSend = v.Recipients > 0
 		allowMailFrame(c)
