@@ -78,8 +78,8 @@ func (h *Handler) previewNews(c echo.Context) error {
 		return err
 	}
 	if len(v.Errors) == 0 {
-		msg := h.composer.PreviewNews(cp, &n, locale.English)
-		v.Preview = mailMessageView(msg)
+		v.Preview = mailMessageView(h.composer.PreviewNews(cp, &n, locale.English))
+		v.PreviewES = mailMessageView(h.composer.PreviewNews(cp, &n, locale.Spanish))
 		v.CanSend = v.Recipients > 0
 		allowMailFrame(c)
 	}
@@ -213,7 +213,7 @@ func (h *Handler) newsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.NewsProgressView{Frame: h.frame(c, n.Subject+" · News", cp, "news"), News: n, Paragraphs: mail.Paragraphs(n.Body),
+	v := views.NewsProgressView{Frame: h.frame(c, n.Subject+" · News", cp, "news"), News: n, Paragraphs: mail.Paragraphs(n.Body), ParagraphsES: mail.Paragraphs(n.BodyES),
 		Counts: mailCounts(progress), Pending: progress[models.MailQueued] > 0, Mailing: h.config.Mailing()}
 	switch n.RecordKind {
 	case newsDelivery:
