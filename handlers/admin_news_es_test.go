@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"campaigntrack/config"
+	"campaigntrack/models"
 	"campaigntrack/testdb"
 )
 
@@ -154,5 +156,78 @@ func TestNewsSpanishVersionTooLongOrBad(t *testing.T) {
 	}
 	if n := len(a.updates()); n != 0 {
 		t.Errorf("refused news queued %d messages", n)
+	}
+}
+
+// TestSpanishDraftOfADelivery: news of a delivery comes with a Spanish
+// draft beside the English: the same sentences from the catalogue, the
+// delivery's Spanish outcome, the date as Spanish writes it.
+func TestSpanishDraftOfADelivery(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
+	ds, err := a.store.DeliveriesFor(context.Background(), a.seededCampaign().ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seattle *models.Delivery
+	for i := range ds {
+		if ds[i].City == "Seattle" {
+			seattle = &ds[i]
+		}
+	}
+	if seattle == nil || seattle.OutcomeES == "" {
+		t.Fatal("the seeded Seattle delivery has no Spanish outcome to draft from")
+	}
+	form := newsFormValues(a.organiser().get(newsBase + "/new?delivery=" + itoa(seattle.ID)).doc(t))
+	if got := form.Get("subject_es"); got != "La petición fue entregada a Amazon (Amazon Web Services) en Seattle" {
+		t.Errorf("Spanish subject %q", got)
+	}
+	for _, part := range []string{"El 15 de julio de 2019, la petición fue entregada a Amazon", "Seattle, WA", "La recibió: Main reception desk.", seattle.OutcomeES, "Fuente: "} {
+		if !strings.Contains(form.Get("body_es"), part) {
+			t.Errorf("the Spanish draft lacks %q:\n%s", part, form.Get("body_es"))
+		}
+	}
+	if strings.Contains(form.Get("body_es"), seattle.Outcome) || strings.Contains(form.Get("body_es"), "July") {
+		t.Errorf("the Spanish draft has English in it:\n%s", form.Get("body_es"))
+	}
+	if form.Get("quote_es") != "" {
+		t.Errorf("a delivery's news prefills a quote translation: %q", form.Get("quote_es"))
+	}
+}
+
+// TestSpanishDraftOfAResponse: news of a response comes with a Spanish
+// draft (the summary's Spanish version, the action's Spanish title) and
+// the quote's Spanish translation; the quote stays as said.
+func TestSpanishDraftOfAResponse(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
+	rs, err := a.store.ResponsesFor(context.Background(), a.seededCampaign().ID, models.ResponsesNewestFirst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := a.organiser()
+	checked := 0
+	for _, r := range rs {
+		if r.Quote == "" || r.QuoteES == "" || r.SummaryES == "" {
+			continue
+		}
+		checked++
+		form := newsFormValues(org.get(newsBase + "/new?response=" + itoa(r.ID)).doc(t))
+		if form.Get("quote") != r.Quote || form.Get("quote_es") != r.QuoteES {
+			t.Errorf("response %d: quote %q, translation %q", r.ID, form.Get("quote"), form.Get("quote_es"))
+		}
+		if got := form.Get("subject_es"); !strings.HasPrefix(got, "Amazon") || !strings.Contains(got, "la petición") {
+			t.Errorf("response %d: Spanish subject %q", r.ID, got)
+		}
+		body := form.Get("body_es")
+		if !strings.HasPrefix(body, "El ") || !strings.Contains(body, " de julio de 2019") || !strings.Contains(body, r.SummaryES) {
+			t.Errorf("response %d: Spanish draft:\n%s", r.ID, body)
+		}
+		if r.Action != nil && r.Action.TitleES != "" && !strings.Contains(body, "«"+r.Action.TitleES+"»") {
+			t.Errorf("response %d: the Spanish draft does not name the action by its Spanish title %q:\n%s", r.ID, r.Action.TitleES, body)
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no seeded response has a quote, its translation and a Spanish summary")
 	}
 }
