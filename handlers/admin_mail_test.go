@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"campaigntrack/config"
 	"campaigntrack/mail"
 	"campaigntrack/models"
@@ -189,6 +191,10 @@ func mailPageOutboxOnly(t *testing.T, a *app) {
 	frame := mdoc.Find(`iframe[data-testid=mail-html]`)
 	if sandbox, ok := frame.Attr("sandbox"); !ok || sandbox != "" || !strings.Contains(frame.AttrOr("srcdoc", ""), "Hello Ana,") {
 		t.Errorf("the HTML part's frame: sandbox %q (%v), srcdoc %.80q", sandbox, ok, frame.AttrOr("srcdoc", ""))
+	}
+	// The frame holds the mail as a document, not its markup as text.
+	if framed, err := goquery.NewDocumentFromReader(strings.NewReader(frame.AttrOr("srcdoc", ""))); err != nil || !strings.Contains(framed.Find(`[data-testid=mail-content]`).Text(), "Hello Ana,") {
+		t.Errorf("the frame's document has no mail content (its markup escaped as text?): %.120q", frame.AttrOr("srcdoc", ""))
 	}
 	if csp := msg.header.Get("Content-Security-Policy"); !strings.Contains(csp, "style-src 'self' 'unsafe-inline'") || !strings.Contains(csp, "script-src 'self';") {
 		t.Errorf("a message page's policy: %q", csp)

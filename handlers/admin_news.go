@@ -78,8 +78,8 @@ func (h *Handler) previewNews(c echo.Context) error {
 		return err
 	}
 	if len(v.Errors) == 0 {
-		msg := h.composer.PreviewNews(cp, &n)
-		v.Preview = mailMessageView(msg)
+		v.Preview = mailMessageView(h.composer.PreviewNews(cp, &n, locale.English))
+		v.PreviewES = mailMessageView(h.composer.PreviewNews(cp, &n, locale.Spanish))
 		v.CanSend = v.Recipients > 0
 		allowMailFrame(c)
 	}
@@ -213,7 +213,7 @@ func (h *Handler) newsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.NewsProgressView{Frame: h.frame(c, n.Subject+" · News", cp, "news"), News: n, Paragraphs: mail.Paragraphs(n.Body),
+	v := views.NewsProgressView{Frame: h.frame(c, n.Subject+" · News", cp, "news"), News: n, Paragraphs: mail.Paragraphs(n.Body), ParagraphsES: mail.Paragraphs(n.BodyES),
 		Counts: mailCounts(progress), Pending: progress[models.MailQueued] > 0, Mailing: h.config.Mailing()}
 	switch n.RecordKind {
 	case newsDelivery:
@@ -233,114 +233,159 @@ func newsPath(cp *models.Campaign, id uint) string {
 
 // The prefilled text. It is a draft: the organiser reads it, edits it and
 // previews it before anything is sent, so it says what the record says
-// and no more.
+// and no more. It is written twice, in English and in Spanish (the
+// Spanish version for signers who signed in Spanish), by one function per
+// record from the catalogue's "news.*" sentences, so the two say the
+// same; the Spanish one takes the record's Spanish versions where it has
+// them, and writes dates and numbers as Spanish does.
 
-// deliveryNews is news of a delivery: what happened, where, when, the
-// outcome, the sources.
+// draft is a draft's language: its texts from the catalogue, and a
+// context in it for the views' formats and locale.Pick.
+type draft struct {
+	lang locale.Lang
+	ctx  context.Context
+}
+
+func draftIn(l locale.Lang) draft {
+	return draft{lang: l, ctx: locale.With(context.Background(), locale.Request{Lang: l})}
+}
+
+func (d draft) t(id string, args ...any) string { return locale.TIn(d.lang, id, args...) }
+
+// pick is a record's text in the draft's language where it has a version
+// in it, else the English.
+func (d draft) pick(en, es string) string {
+	s, _ := locale.Pick(d.ctx, en, es)
+	return s
+}
+
+// deliveryNews is news of a delivery, in English and in Spanish.
 func deliveryNews(cp *models.Campaign, d *models.Delivery) models.News {
-	target := targetOf(cp)
-	var first strings.Builder
+	n := models.News{RecordKind: newsDelivery, RecordID: d.ID}
+	n.Subject, n.Body = deliveryDraft(draftIn(locale.English), cp, d)
+	n.SubjectES, n.BodyES = deliveryDraft(draftIn(locale.Spanish), cp, d)
+	return n
+}
+
+// deliveryDraft is news of a delivery in one language: what happened,
+// where, when, the outcome, the sources.
+func deliveryDraft(in draft, cp *models.Campaign, d *models.Delivery) (subject, body string) {
+	target := targetOf(in, cp)
+	first := in.t("news.delivery.petition")
 	if d.DeliveredAt != nil {
-		first.WriteString("On " + views.WhenIn(d.DeliveredAt, d.DateOnly, d.TimeZone) + ", the petition")
-	} else {
-		first.WriteString("The petition")
+		first = in.t("news.delivery.petition_on", "When", views.WhenInLang(in.ctx, d.DeliveredAt, d.DateOnly, d.TimeZone))
 	}
 	if d.SignaturesDelivered != nil && *d.SignaturesDelivered > 0 {
-		first.WriteString(", with " + views.Number(*d.SignaturesDelivered) + " signatures,")
+		first += locale.NIn(in.lang, "news.delivery.with_signatures", *d.SignaturesDelivered)
 	}
-	first.WriteString(" was delivered to " + target)
+	first += " " + in.t("news.delivery.delivered_to", "Target", target)
 	if d.Venue != "" {
-		first.WriteString(" at " + d.Venue + ", " + d.Place() + ".")
+		first += " " + in.t("news.delivery.at_venue", "Venue", d.Venue, "Place", d.Place())
 	} else {
-		first.WriteString(" in " + d.Place() + ".")
+		first += " " + in.t("news.delivery.in_place", "Place", d.Place())
 	}
 	if d.Recipient != "" {
-		first.WriteString(" Received by: " + d.Recipient + ".")
+		first += " " + in.t("news.delivery.received_by", "Recipient", d.Recipient)
 	}
-	body := []string{first.String()}
-	if d.Outcome != "" {
-		body = append(body, d.Outcome)
+	paras := []string{first}
+	if outcome := in.pick(d.Outcome, d.OutcomeES); outcome != "" {
+		paras = append(paras, outcome)
 	}
 	var more []string
 	if d.LeadOrganisation != "" {
-		more = append(more, "Led by "+d.LeadOrganisation+".")
+		more = append(more, in.t("news.delivery.led_by", "Organisation", d.LeadOrganisation))
 	}
 	if d.Attendance != "" {
-		more = append(more, "Attendance: "+d.Attendance+".")
+		more = append(more, in.t("news.delivery.attendance", "Attendance", d.Attendance))
 	}
 	if len(more) > 0 {
-		body = append(body, strings.Join(more, " "))
+		paras = append(paras, strings.Join(more, " "))
 	}
-	if s := sourcesLine(d.Sources); s != "" {
-		body = append(body, s)
+	if s := sourcesLine(in, d.Sources); s != "" {
+		paras = append(paras, s)
 	}
-	return models.News{
-		Subject: "The petition was delivered to " + target + " in " + d.City,
-		Body:    strings.Join(body, "\n\n"), RecordKind: newsDelivery, RecordID: d.ID,
-	}
+	return in.t("news.delivery.subject", "Target", target, "City", d.City), strings.Join(paras, "\n\n")
 }
 
-// responseNews is news of the target's answer: who said what, when, to
-// what, and the quote with its speaker and source.
+// responseNews is news of the target's answer, in English and in Spanish,
+// with the quote as said, who said it, its source and its translation.
 func responseNews(cp *models.Campaign, r *models.Response) models.News {
-	target := targetOf(cp)
-	what := "the petition"
-	switch {
-	case r.Delivery != nil:
-		what = "the delivery of the petition in " + r.Delivery.Place()
-	case r.Action != nil:
-		what = "“" + r.Action.Title + "”"
-	}
-	when := views.WhenIn(&r.RespondedAt, r.DateOnly, r.TimeZone)
-	who := speakerOf(r)
-	if who == "" {
-		who = target
-	}
-	var first string
-	switch r.Kind {
-	case models.ResponseNoReply:
-		first = "As of " + when + ", " + target + " has not answered " + what + "."
-		if r.Speaker != "" {
-			first += " " + r.Speaker + " was asked and said nothing."
-		}
-	case models.ResponseNoComment:
-		first = "On " + when + ", " + who + " declined to comment on " + what + channelPhrase(r.Channel) + "."
-	default:
-		first = "On " + when + ", " + who + " answered " + what + channelPhrase(r.Channel) + "."
-	}
-	body := []string{first}
-	if r.Summary != "" {
-		body = append(body, r.Summary)
-	}
-	n := models.News{Subject: responseSubject(target, r.Kind), RecordKind: newsResponse, RecordID: r.ID}
+	n := models.News{RecordKind: newsResponse, RecordID: r.ID}
+	n.Subject, n.Body = responseDraft(draftIn(locale.English), cp, r)
+	n.SubjectES, n.BodyES = responseDraft(draftIn(locale.Spanish), cp, r)
 	if r.Quote != "" {
-		n.Quote, n.QuoteBy = r.Quote, who
+		n.Quote, n.QuoteES = r.Quote, r.QuoteES
+		if n.QuoteBy = speakerOf(r); n.QuoteBy == "" {
+			n.QuoteBy = targetOf(draftIn(locale.English), cp)
+		}
 		labels := make([]string, 0, len(r.Sources))
 		for _, s := range r.Sources {
 			labels = append(labels, s.Label())
 		}
 		n.QuoteSource = strings.Join(labels, ", ")
-	} else if s := sourcesLine(r.Sources); s != "" {
-		body = append(body, s)
 	}
-	n.Body = strings.Join(body, "\n\n")
 	return n
 }
 
-func responseSubject(target, kind string) string {
+// responseDraft is news of the target's answer in one language: who said
+// what, when, to what. A response with a quote names its sources beside
+// the quote; one without, in the body.
+func responseDraft(in draft, cp *models.Campaign, r *models.Response) (subject, body string) {
+	target := targetOf(in, cp)
+	what := in.t("news.response.what_petition")
+	switch {
+	case r.Delivery != nil:
+		what = in.t("news.response.what_delivery", "Place", r.Delivery.Place())
+	case r.Action != nil:
+		what = in.t("news.response.what_action", "Title", in.pick(r.Action.Title, r.Action.TitleES))
+	}
+	when := views.WhenInLang(in.ctx, &r.RespondedAt, r.DateOnly, r.TimeZone)
+	who := speakerOf(r)
+	if who == "" {
+		who = target
+	}
+	channel := channelPhrase(in, r.Channel)
+	if channel != "" {
+		channel = " " + channel
+	}
+	var first string
+	switch r.Kind {
+	case models.ResponseNoReply:
+		first = in.t("news.response.no_reply", "When", when, "Target", target, "What", what)
+		if r.Speaker != "" {
+			first += " " + in.t("news.response.no_reply_asked", "Speaker", r.Speaker)
+		}
+	case models.ResponseNoComment:
+		first = in.t("news.response.no_comment", "When", when, "Who", who, "What", what, "Channel", channel)
+	default:
+		first = in.t("news.response.answered", "When", when, "Who", who, "What", what, "Channel", channel)
+	}
+	paras := []string{first}
+	if summary := in.pick(r.Summary, r.SummaryES); summary != "" {
+		paras = append(paras, summary)
+	}
+	if r.Quote == "" {
+		if s := sourcesLine(in, r.Sources); s != "" {
+			paras = append(paras, s)
+		}
+	}
+	return responseSubject(in, target, r.Kind), strings.Join(paras, "\n\n")
+}
+
+func responseSubject(in draft, target, kind string) string {
 	switch kind {
 	case "refusal":
-		return target + " refused the petition's demand"
+		return in.t("news.response.subject_refusal", "Target", target)
 	case "commitment":
-		return target + " made a commitment in answer to the petition"
+		return in.t("news.response.subject_commitment", "Target", target)
 	case "policy_change":
-		return target + " changed its policy in answer to the petition"
+		return in.t("news.response.subject_policy_change", "Target", target)
 	case models.ResponseNoComment:
-		return target + " declined to comment on the petition"
+		return in.t("news.response.subject_no_comment", "Target", target)
 	case models.ResponseNoReply:
-		return target + " has not answered the petition"
+		return in.t("news.response.subject_no_reply", "Target", target)
 	}
-	return target + " answered the petition"
+	return in.t("news.response.subject", "Target", target)
 }
 
 // responseAbout names a response on the news form.
@@ -362,33 +407,34 @@ func speakerOf(r *models.Response) string {
 	return r.Speaker
 }
 
-func channelPhrase(channel string) string {
+// channelPhrase is how an answer came ("in a press statement"), or "".
+func channelPhrase(in draft, channel string) string {
 	switch channel {
 	case "press_statement":
-		return " in a press statement"
+		return in.t("news.channel.press_statement")
 	case "email":
-		return " by email"
+		return in.t("news.channel.email")
 	case "meeting":
-		return " in a meeting"
+		return in.t("news.channel.meeting")
 	case "on_stage":
-		return " on stage"
+		return in.t("news.channel.on_stage")
 	case "social_media":
-		return " on social media"
+		return in.t("news.channel.social_media")
 	}
 	return ""
 }
 
-func targetOf(cp *models.Campaign) string {
+func targetOf(in draft, cp *models.Campaign) string {
 	if t := strings.TrimSpace(cp.Target); t != "" {
 		return t
 	}
-	return "the company"
+	return in.t("news.target")
 }
 
 // sourcesLine names a record's sources in one paragraph. An address ends
 // its item with no punctuation after it, which mail clients would take
 // into the link.
-func sourcesLine(sources models.Sources) string {
+func sourcesLine(in draft, sources models.Sources) string {
 	var parts []string
 	for _, s := range sources {
 		switch {
@@ -402,7 +448,7 @@ func sourcesLine(sources models.Sources) string {
 	case 0:
 		return ""
 	case 1:
-		return "Source: " + parts[0]
+		return in.t("news.source", "Source", parts[0])
 	}
-	return "Sources: " + strings.Join(parts, " · ")
+	return in.t("news.sources", "Sources", strings.Join(parts, " · "))
 }

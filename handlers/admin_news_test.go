@@ -149,13 +149,16 @@ func tellTheSignersOfADelivery(t *testing.T, a *app) {
 	if preview.status != http.StatusOK {
 		t.Fatalf("preview: %d\n%s", preview.status, preview.body)
 	}
-	if got := text(pdoc.Find(`[data-testid=mail-text]`)); !strings.Contains(got, "Hello Ana,") || !strings.Contains(got, "Main reception desk") {
+	// The preview shows the message as a signer who signed in English gets
+	// it, and (see TestNewsInSpanish) as one who signed in Spanish.
+	en := pdoc.Find(`[data-testid=news-preview-en]`)
+	if got := text(en.Find(`[data-testid=mail-text]`)); !strings.Contains(got, "Hello Ana,") || !strings.Contains(got, "Main reception desk") {
 		t.Errorf("the preview's text part: %q", got)
 	}
-	if got := text(pdoc.Find(`[data-testid=mail-subject]`)); got != form.Get("subject") {
+	if got := text(en.Find(`[data-testid=mail-subject]`)); got != form.Get("subject") {
 		t.Errorf("the preview's subject: %q", got)
 	}
-	if f := pdoc.Find(`iframe[data-testid=mail-html]`); f.AttrOr("sandbox", "x") != "" || !strings.Contains(f.AttrOr("srcdoc", ""), "Main reception desk") {
+	if f := en.Find(`iframe[data-testid=mail-html]`); f.AttrOr("sandbox", "x") != "" || !strings.Contains(f.AttrOr("srcdoc", ""), "Main reception desk") {
 		t.Error("the preview's HTML part is not in a sandboxed frame")
 	}
 	if got := text(pdoc.Find(`[data-testid=news-send-button]`)); got != "Send to 2 signers" {

@@ -386,10 +386,12 @@ func parseNewsForm(f formValues) (views.NewsForm, models.News, models.FieldError
 	form := views.NewsForm{
 		Subject: field(f, "subject"), Body: field(f, "body"), Quote: field(f, "quote"),
 		QuoteBy: field(f, "quote_by"), QuoteSource: field(f, "quote_source"),
+		SubjectES: field(f, "subject_es"), BodyES: field(f, "body_es"), QuoteES: field(f, "quote_es"),
 		RecordKind: field(f, "record_kind"), RecordID: field(f, "record_id"),
 	}
 	fe := models.FieldErrors{}
-	n := models.News{Subject: form.Subject, Body: form.Body, Quote: form.Quote, QuoteBy: form.QuoteBy, QuoteSource: form.QuoteSource}
+	n := models.News{Subject: form.Subject, Body: form.Body, Quote: form.Quote, QuoteBy: form.QuoteBy, QuoteSource: form.QuoteSource,
+		SubjectES: form.SubjectES, BodyES: form.BodyES, QuoteES: form.QuoteES}
 	switch form.RecordKind {
 	case "":
 	case newsDelivery, newsResponse:
@@ -406,7 +408,8 @@ func parseNewsForm(f formValues) (views.NewsForm, models.News, models.FieldError
 }
 
 func newsToForm(n models.News) views.NewsForm {
-	form := views.NewsForm{Subject: n.Subject, Body: n.Body, Quote: n.Quote, QuoteBy: n.QuoteBy, QuoteSource: n.QuoteSource, RecordKind: n.RecordKind}
+	form := views.NewsForm{Subject: n.Subject, Body: n.Body, Quote: n.Quote, QuoteBy: n.QuoteBy, QuoteSource: n.QuoteSource,
+		SubjectES: n.SubjectES, BodyES: n.BodyES, QuoteES: n.QuoteES, RecordKind: n.RecordKind}
 	if n.RecordID != 0 {
 		form.RecordID = strconv.FormatUint(uint64(n.RecordID), 10)
 	}

@@ -28,14 +28,19 @@ type Signer struct {
 type Links struct{ Confirm, Withdraw, Unsubscribe string }
 
 // News is an organiser's update: plain text, paragraphs split on blank
-// lines, and optionally a quoted answer (the company's, say).
+// lines, and optionally a quoted answer (the company's, say). SubjectES
+// and BodyES are its Spanish version; empty, a Spanish signer gets the
+// English.
 type News struct {
-	Subject, Body string
-	Quote         *Quote
+	Subject, Body     string
+	SubjectES, BodyES string
+	Quote             *Quote
 }
 
-// Quote is quoted text and who said it where.
-type Quote struct{ Text, Who, Source string }
+// Quote is quoted text and who said it where. TextES is a translation of
+// the text into Spanish: a Spanish signer gets it beneath the quote,
+// marked as a translation; the quote itself is always sent as said.
+type Quote struct{ Text, Who, Source, TextES string }
 
 // The messages below leave From empty: it is the --mail-from setting,
 // which the sender sets on each message. Their words are the catalogue's
@@ -111,16 +116,28 @@ func Signed(cp Campaign, s Signer, l Links) Message {
 // Update is news to a signer who asked for it, with List-Unsubscribe and
 // one-click List-Unsubscribe-Post (RFC 8058) headers so mail clients offer
 // their own unsubscribe button.
+//
+// A Spanish signer gets the news's Spanish subject and body where it has
+// them, else the English. The mail around the news (greeting, button,
+// footer) is in the signer's language whatever the news is in, so the
+// message says that language (Content-Language, <html lang>), and an
+// English body in a Spanish mail is marked lang="en" in the HTML: the
+// frame is what the signer chose, the news is as the organiser wrote it.
+// The quote is sent as said, with its Spanish translation beneath it for a
+// Spanish signer, marked as one.
 func Update(cp Campaign, s Signer, n News, l Links) Message {
 	t := s.t
-	subject := strings.TrimSpace(n.Subject)
+	subject, _ := localized(s.lang(), n.Subject, n.SubjectES)
+	subject = strings.TrimSpace(subject)
 	if subject == "" {
 		subject = t("mail.update.subject", "Title", cp.Title)
 	}
+	body, bodyIn := localized(s.lang(), n.Body, n.BodyES)
 	b := views.MailBody{
 		Lang:       string(s.lang()),
+		BodyLang:   string(bodyIn),
 		Greeting:   greeting(s),
-		Paragraphs: Paragraphs(n.Body),
+		Paragraphs: Paragraphs(body),
 		Action:     link(t("mail.see_petition"), cp.URL),
 		Footer: []string{
 			t("mail.update.why", "Title", cp.Title),
@@ -133,6 +150,9 @@ func Update(cp Campaign, s Signer, n News, l Links) Message {
 	}
 	if q := n.Quote; q != nil && strings.TrimSpace(q.Text) != "" {
 		b.Quote = &views.MailQuote{Text: q.Text, Who: q.Who, Source: q.Source}
+		if es := strings.TrimSpace(q.TextES); es != "" && s.lang() == locale.Spanish {
+			b.Quote.Translation = t("overview.translation", "Text", es)
+		}
 	}
 	var headers map[string]string
 	if u := httpURL(l.Unsubscribe); u != "" {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"campaigntrack/locale"
 	"campaigntrack/mail/mailtest"
 	"campaigntrack/views"
 )
@@ -255,5 +256,108 @@ func TestParagraphs(t *testing.T) {
 	want := []string{"One line.", "Two.", "Three", "Four"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("paragraphs = %q, want %q", got, want)
+	}
+}
+
+// spanishNews is news with a Spanish version and a translated quote.
+var spanishNews = News{
+	Subject: "We delivered the petition", Body: "Today we handed it to Amazon.\n\nThank you all.",
+	SubjectES: "Entregamos la petición", BodyES: "Hoy se la entregamos a Amazon.\n\nGracias a todos.",
+	Quote: &Quote{Text: "We are reviewing it.", Who: "Amazon", Source: "email", TextES: "La estamos revisando."},
+}
+
+// mailDoc parses a message's HTML part.
+func mailDoc(t *testing.T, m Message) *goquery.Document {
+	t.Helper()
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(m.HTML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// TestUpdateInTheSignersLanguage: a Spanish signer gets the Spanish
+// version, unmarked in a Spanish mail; an English signer the English,
+// with no translation of the quote.
+func TestUpdateInTheSignersLanguage(t *testing.T) {
+	es := testSigner
+	es.Lang = locale.Spanish
+	m := Update(testCampaign, es, spanishNews, testLinks)
+	doc := mailDoc(t, m)
+	if m.Subject != "Entregamos la petición" || m.Headers["Content-Language"] != "es" || doc.Find("html").AttrOr("lang", "") != "es" {
+		t.Errorf("Spanish signer: subject %q, Content-Language %q, <html lang=%q>", m.Subject, m.Headers["Content-Language"], doc.Find("html").AttrOr("lang", ""))
+	}
+	if !strings.Contains(m.Text, "Hoy se la entregamos a Amazon.") || strings.Contains(m.Text, "Today we handed") {
+		t.Errorf("Spanish signer's text part:\n%s", m.Text)
+	}
+	if n := doc.Find(`[data-testid="mail-content"] > p[lang]`).Length(); n != 0 {
+		t.Errorf("%d paragraphs of the Spanish version are marked as another language", n)
+	}
+
+	m = Update(testCampaign, testSigner, spanishNews, testLinks)
+	doc = mailDoc(t, m)
+	if m.Subject != "We delivered the petition" || m.Headers["Content-Language"] != "en" || !strings.Contains(m.Text, "Today we handed it to Amazon.") || strings.Contains(m.Text, "Hoy") {
+		t.Errorf("English signer: subject %q, Content-Language %q, text:\n%s", m.Subject, m.Headers["Content-Language"], m.Text)
+	}
+	if doc.Find(`[data-testid="mail-quote-translation"]`).Length() != 0 || strings.Contains(m.Text, "La estamos revisando") {
+		t.Error("an English signer got the quote's Spanish translation")
+	}
+	if _, marked := doc.Find(`[data-testid="mail-quote-text"]`).Attr("lang"); marked {
+		t.Error("the quote is marked as another language in an English mail")
+	}
+}
+
+// TestUpdateWithoutSpanishVersion: news with no Spanish version reaches a
+// Spanish signer in a Spanish mail with the English body, marked lang="en"
+// (its preheader too); the message still says Spanish.
+func TestUpdateWithoutSpanishVersion(t *testing.T) {
+	es := testSigner
+	es.Lang = locale.Spanish
+	m := Update(testCampaign, es, testNews, testLinks)
+	doc := mailDoc(t, m)
+	if m.Subject != testNews.Subject || m.Headers["Content-Language"] != "es" || doc.Find("html").AttrOr("lang", "") != "es" {
+		t.Errorf("subject %q, Content-Language %q, <html lang=%q>", m.Subject, m.Headers["Content-Language"], doc.Find("html").AttrOr("lang", ""))
+	}
+	paras := doc.Find(`[data-testid="mail-content"] > p`)
+	if g := paras.First(); g.Text() != "Hola, Ana:" || g.AttrOr("lang", "") != "" {
+		t.Errorf("greeting %q lang=%q, want the Spanish greeting unmarked", g.Text(), g.AttrOr("lang", ""))
+	}
+	body := paras.FilterFunction(func(_ int, p *goquery.Selection) bool { return strings.Contains(p.Text(), "120,000") })
+	if body.Length() != 1 || body.AttrOr("lang", "") != "en" {
+		t.Errorf("the English body in a Spanish mail: %d paragraphs, lang=%q", body.Length(), body.AttrOr("lang", ""))
+	}
+	if doc.Find(`[data-testid="mail-preheader"]`).AttrOr("lang", "") != "en" {
+		t.Error("the English preheader is not marked lang=en")
+	}
+	if doc.Find(`[data-testid="mail-action"]`).Text() != "Ver la petición" {
+		t.Errorf("the button in a Spanish mail: %q", doc.Find(`[data-testid="mail-action"]`).Text())
+	}
+}
+
+// TestQuoteAndItsTranslation: a Spanish signer gets the quote as said,
+// marked English, and its translation beneath it labelled as one, in both
+// parts; a translation without its quote is not sent.
+func TestQuoteAndItsTranslation(t *testing.T) {
+	es := testSigner
+	es.Lang = locale.Spanish
+	m := Update(testCampaign, es, spanishNews, testLinks)
+	doc := mailDoc(t, m)
+	q := doc.Find(`[data-testid="mail-quote-text"]`)
+	if q.Text() != "We are reviewing it." || q.AttrOr("lang", "") != "en" {
+		t.Errorf("the quote in a Spanish mail: %q lang=%q", q.Text(), q.AttrOr("lang", ""))
+	}
+	tr := doc.Find(`[data-testid="mail-quote-translation"]`)
+	if tr.Text() != "Traducción: La estamos revisando." || tr.AttrOr("lang", "") != "" || tr.ParentsFiltered("blockquote").Length() != 0 {
+		t.Errorf("the translation: %q lang=%q, inside the quote: %v", tr.Text(), tr.AttrOr("lang", ""), tr.ParentsFiltered("blockquote").Length() != 0)
+	}
+	want := "> We are reviewing it.\n\n  — Amazon, email\n\nTraducción: La estamos revisando.\n"
+	if !strings.Contains(m.Text, want) {
+		t.Errorf("the text part lacks %q:\n%s", want, m.Text)
+	}
+
+	noQuote := spanishNews
+	noQuote.Quote = nil
+	if m := Update(testCampaign, es, noQuote, testLinks); strings.Contains(m.Text, "Traducción") || strings.Contains(m.HTML, "Traducción") {
+		t.Error("a translation was sent without a quote")
 	}
 }

@@ -87,22 +87,23 @@ func (c *Composer) Render(ctx context.Context, m models.OutboxMail) (Message, er
 	return msg, nil
 }
 
-// PreviewNews is news as a signer named Ana would get it, for the admin's
-// preview: the links are the real pages' addresses with a sample token.
-func (c *Composer) PreviewNews(cp *models.Campaign, n *models.News) Message {
+// PreviewNews is news as a signer named Ana who signed in lang would get
+// it, for the admin's preview: the links are the real pages' addresses
+// with a sample token.
+func (c *Composer) PreviewNews(cp *models.Campaign, n *models.News, lang locale.Lang) Message {
 	l := Links{
-		Withdraw:    c.link(locale.English, cp, models.LinkWithdraw, "preview"),
-		Unsubscribe: c.link(locale.English, cp, models.LinkUnsubscribe, "preview"),
+		Withdraw:    c.link(lang, cp, models.LinkWithdraw, "preview"),
+		Unsubscribe: c.link(lang, cp, models.LinkUnsubscribe, "preview"),
 	}
-	msg := Update(c.campaignInfo(locale.English, cp), Signer{FirstName: "Ana", To: Address{Name: "Ana", Email: "ana@example.org"}}, newsOf(n), l)
+	msg := Update(c.campaignInfo(lang, cp), Signer{FirstName: "Ana", To: Address{Name: "Ana", Email: "ana@example.org"}, Lang: lang}, newsOf(n), l)
 	msg.From = c.from
 	return msg
 }
 
 func newsOf(n *models.News) News {
-	out := News{Subject: n.Subject, Body: n.Body}
+	out := News{Subject: n.Subject, Body: n.Body, SubjectES: n.SubjectES, BodyES: n.BodyES}
 	if n.Quote != "" {
-		out.Quote = &Quote{Text: n.Quote, Who: n.QuoteBy, Source: n.QuoteSource}
+		out.Quote = &Quote{Text: n.Quote, Who: n.QuoteBy, Source: n.QuoteSource, TextES: n.QuoteES}
 	}
 	return out
 }
@@ -113,7 +114,8 @@ func (c *Composer) campaignInfo(lang locale.Lang, cp *models.Campaign) Campaign 
 	return Campaign{Title: title, Target: cp.Target, Demand: demand, URL: c.base.String() + lang.In("/campaigns/"+cp.Slug)}
 }
 
-// localized is a campaign's text in lang when it has a version in it.
+// localized is a text (a campaign's, news's) in lang when it has a
+// version in it, with the language it is in.
 func localized(lang locale.Lang, en, es string) (string, locale.Lang) {
 	return locale.Pick(locale.With(context.Background(), locale.Request{Lang: lang}), en, es)
 }

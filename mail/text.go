@@ -13,7 +13,8 @@ const textWidth = 72
 
 // renderText is the plain-text part of a mail, from the same MailBody as
 // the HTML part: paragraphs wrapped at textWidth, the quote marked with
-// "> ", and every link written out in full on its own line, where no
+// "> " (its translation beneath it, labelled, without "> ": it is not
+// the words as said), and every link written out in full on its own line, where no
 // wrapping breaks it, so it can be copied or clicked.
 func renderText(b views.MailBody) string {
 	var w strings.Builder
@@ -34,6 +35,9 @@ func renderText(b views.MailBody) string {
 		para(q.Text, "> ")
 		if who := q.Attribution(); who != "" {
 			para(who, "  ")
+		}
+		if q.Translation != "" {
+			para(q.Translation, "")
 		}
 	}
 	if a := b.Action; a != nil {

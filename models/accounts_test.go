@@ -219,6 +219,8 @@ func TestMigrationEndsSessionsStoredInTheClear(t *testing.T) {
 		ctx := context.Background()
 		for _, sql := range []string{
 			"DELETE FROM schema_version WHERE version >= 7",
+			// migration 14, undone so that it runs again
+			"ALTER TABLE mail_news DROP COLUMN subject_es", "ALTER TABLE mail_news DROP COLUMN body_es", "ALTER TABLE mail_news DROP COLUMN quote_es",
 			// migration 12, undone so that it runs again
 			"ALTER TABLE campaigns DROP COLUMN title_es", "ALTER TABLE campaigns DROP COLUMN demand_es", "ALTER TABLE campaigns DROP COLUMN summary_es", "ALTER TABLE petitions DROP COLUMN heading_es", "ALTER TABLE petitions DROP COLUMN body_es", "ALTER TABLE count_claims DROP COLUMN wording_es", "ALTER TABLE deliveries DROP COLUMN outcome_es", "ALTER TABLE deliveries DROP COLUMN packet_lang", "ALTER TABLE actions DROP COLUMN title_es", "ALTER TABLE actions DROP COLUMN description_es", "ALTER TABLE responses DROP COLUMN summary_es", "ALTER TABLE responses DROP COLUMN quote_es", "ALTER TABLE signatures DROP COLUMN lang", "ALTER TABLE mail_outbox DROP COLUMN to_lang",
 			// migration 11, undone so that it runs again

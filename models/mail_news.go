@@ -25,12 +25,19 @@ type News struct {
 	Quote       string // the company's words, when the news is an answer
 	QuoteBy     string
 	QuoteSource string
-	RecordKind  string // "delivery", "response" or ""
-	RecordID    uint
-	UserID      *uint
-	UserEmail   string
-	Recipients  int64 // the signers it was queued for
-	CreatedAt   time.Time
+	// The Spanish version, for signers who signed in Spanish; where a
+	// field is empty they get the English. QuoteES is a translation of
+	// the quote, sent beneath it marked as one: the quote is always sent
+	// as said.
+	SubjectES  string `gorm:"column:subject_es"`
+	BodyES     string `gorm:"column:body_es"`
+	QuoteES    string `gorm:"column:quote_es"`
+	RecordKind string // "delivery", "response" or ""
+	RecordID   uint
+	UserID     *uint
+	UserEmail  string
+	Recipients int64 // the signers it was queued for
+	CreatedAt  time.Time
 }
 
 func (News) TableName() string { return "mail_news" }
@@ -40,6 +47,9 @@ func (n *News) Validate() FieldErrors {
 	fe := FieldErrors{}
 	n.Subject = strings.TrimSpace(n.Subject)
 	n.Body = strings.TrimSpace(strings.ReplaceAll(n.Body, "\r\n", "\n"))
+	n.SubjectES = strings.TrimSpace(n.SubjectES)
+	n.BodyES = strings.TrimSpace(strings.ReplaceAll(n.BodyES, "\r\n", "\n"))
+	n.QuoteES = strings.TrimSpace(n.QuoteES)
 	if n.Subject == "" {
 		fe.Add("subject", "enter a subject")
 	}
@@ -47,11 +57,20 @@ func (n *News) Validate() FieldErrors {
 		fe.Add("subject", "the subject must be one line, without control characters")
 	}
 	checkLen(fe, "subject", "The subject", n.Subject, 150)
+	if strings.IndexFunc(n.SubjectES, unicode.IsControl) >= 0 {
+		fe.Add("subject_es", "the Spanish subject must be one line, without control characters")
+	}
+	checkLen(fe, "subject_es", "The Spanish subject", n.SubjectES, 150)
 	if n.Body == "" {
 		fe.Add("body", "write the message")
 	}
 	checkLen(fe, "body", "The message", n.Body, 10000)
+	checkLen(fe, "body_es", "The Spanish message", n.BodyES, 10000)
 	checkLen(fe, "quote", "The quote", n.Quote, 2000)
+	if strings.TrimSpace(n.Quote) == "" && n.QuoteES != "" {
+		fe.Add("quote_es", "a translation is sent beneath the quote it translates: give the quote too, or leave this empty")
+	}
+	checkLen(fe, "quote_es", "The translation of the quote", n.QuoteES, 2000)
 	checkLen(fe, "quote_by", "Who said it", n.QuoteBy, 200)
 	checkLen(fe, "quote_source", "The quote's source", n.QuoteSource, 500)
 	for _, f := range []struct{ field, value string }{{"quote_by", n.QuoteBy}, {"quote_source", n.QuoteSource}} {

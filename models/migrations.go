@@ -36,6 +36,7 @@ var migrations = []migration{
 	{"delivery packets: campaigns' packet setting, packets (each packet's public record)", migrateV11},
 	{"Spanish: a Spanish version of each public text, each signer's language (and each message's), each delivery's packet language", migrateV12},
 	{"each delivery's packet language said (en) where a loader left it empty", migrateV13},
+	{"Spanish news: a Spanish subject and message beside the English, and a translation of the quote", migrateV14},
 }
 
 // SchemaVersion is the schema version this binary migrates to.
@@ -678,4 +679,16 @@ ALTER TABLE mail_outbox ADD COLUMN to_lang TEXT NOT NULL DEFAULT ''
 // empty (the demo loader wrote rows without Normalise before this).
 func migrateV13(tx *gorm.DB) error {
 	return tx.Exec("UPDATE deliveries SET packet_lang = 'en' WHERE packet_lang = ''").Error
+}
+
+// migrateV14 gives news to the signers a Spanish version (empty: none,
+// the English is sent), for those who signed in Spanish. As with a
+// response, the quote is never translated: quote_es is a translation sent
+// beneath it, marked as one.
+func migrateV14(tx *gorm.DB) error {
+	return execAll(tx, `
+ALTER TABLE mail_news ADD COLUMN subject_es TEXT NOT NULL DEFAULT '';
+ALTER TABLE mail_news ADD COLUMN body_es TEXT NOT NULL DEFAULT '';
+ALTER TABLE mail_news ADD COLUMN quote_es TEXT NOT NULL DEFAULT ''
+`)
 }

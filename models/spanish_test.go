@@ -31,6 +31,11 @@ func TestSpanishVersionsHaveTheEnglishLimits(t *testing.T) {
 			return (&models.Response{Quote: "We comply.", QuoteES: s}).Validate()
 		}},
 		{"summary_es", 2000, func(s string) models.FieldErrors { return (&models.Response{SummaryES: s}).Validate() }},
+		{"subject_es", 150, func(s string) models.FieldErrors { return (&models.News{SubjectES: s}).Validate() }},
+		{"body_es", 10000, func(s string) models.FieldErrors { return (&models.News{BodyES: s}).Validate() }},
+		{"quote_es", 2000, func(s string) models.FieldErrors {
+			return (&models.News{Quote: "We comply.", QuoteES: s}).Validate()
+		}},
 	} {
 		if msg, named := c.validate(strings.Repeat("ñ", c.max))[c.field]; named {
 			t.Errorf("%s at its limit of %d: %q", c.field, c.max, msg)
@@ -52,5 +57,21 @@ func TestTranslationNeedsItsWords(t *testing.T) {
 	}
 	if fe := (&models.CountClaim{WordingES: "más de 300.000"}).Validate(); fe["wording_es"] == "" {
 		t.Errorf("translated wording without wording: %v", fe)
+	}
+	if fe := (&models.News{Subject: "Delivered", Body: "It went well.", QuoteES: "Lo revisamos."}).Validate(); fe["quote_es"] == "" {
+		t.Errorf("news with a translated quote and no quote: %v", fe)
+	}
+}
+
+// A Spanish subject is a mail header, as the English one is: one line.
+func TestNewsSpanishSubjectIsOneLine(t *testing.T) {
+	t.Parallel()
+	n := models.News{Subject: "Delivered", Body: "It went well.", SubjectES: "Entregada\r\nBcc: todos@example.org"}
+	if msg := n.Validate()["subject_es"]; !strings.Contains(msg, "one line") {
+		t.Errorf("a Spanish subject with CR/LF: %q", msg)
+	}
+	n = models.News{Subject: "Delivered", Body: "It went well.", SubjectES: " Entregada ", BodyES: "Salió bien.\r\n\r\nGracias.", Quote: "We comply.", QuoteES: " Cumplimos. "}
+	if fe := n.Validate(); len(fe) != 0 || n.SubjectES != "Entregada" || n.BodyES != "Salió bien.\n\nGracias." || n.QuoteES != "Cumplimos." {
+		t.Errorf("valid Spanish news: %v, tidied to %q %q %q", fe, n.SubjectES, n.BodyES, n.QuoteES)
 	}
 }

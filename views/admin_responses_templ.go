@@ -717,7 +717,7 @@ func responseFields(f ResponseForm, errs models.FieldErrors, answers []Option) t
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Input(Field{Label: locale.T(ctx, "admin_responses.field.quote_es"), Name: "quote_es", Value: f.QuoteES, Rows: 4, Lang: "es", Error: errs["quote_es"], Hint: locale.T(ctx, "admin.hint.quote_translation")}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Input(Field{Label: locale.T(ctx, "admin.field.quote_es"), Name: "quote_es", Value: f.QuoteES, Rows: 4, Lang: "es", Error: errs["quote_es"], Hint: locale.T(ctx, "admin.hint.quote_translation")}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

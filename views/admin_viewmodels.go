@@ -372,6 +372,7 @@ type MailHeader struct{ Name, Value string }
 // NewsForm holds news as typed, with the record it tells of (hidden).
 type NewsForm struct {
 	Subject, Body, Quote, QuoteBy, QuoteSource string
+	SubjectES, BodyES, QuoteES                 string
 	RecordKind, RecordID                       string
 }
 
@@ -385,7 +386,8 @@ type NewsFormView struct {
 	AboutPath  string // that record's admin page; "" for none
 	Recipients int64  // the signers it would go to now
 	Mailing    bool
-	Preview    *MailMessage // nil before a preview
+	Preview    *MailMessage // nil before a preview: as a signer who signed in English gets it
+	PreviewES  *MailMessage // and as one who signed in Spanish gets it
 	CanSend    bool         // previewed, valid and with someone to send to
 }
 
@@ -399,7 +401,8 @@ type NewsListView struct {
 type NewsProgressView struct {
 	Frame      AdminFrame
 	News       *models.News
-	Paragraphs []string // the news's body, a paragraph each
+	Paragraphs   []string // the news's body, a paragraph each
+	ParagraphsES []string // its Spanish version's; nil for none
 	AboutPath  string
 	Counts     []MailCount
 	Pending    bool // some are still queued: the page refreshes itself
