@@ -64,9 +64,11 @@ func (h *Handler) newsForm(c echo.Context) error {
 	}
 	v := views.NewsFormView{Frame: h.frame(c, inCampaign(c, locale.T(ctxOf(c), "admin_news.tell"), cp), cp, "news"), Form: newsToForm(rec.news),
 		About: rec.about, AboutPath: rec.path, Mailing: h.config.Mailing()}
-	if v.Recipients, err = h.store.NewsRecipients(ctx, cp.ID); err != nil {
+	audience, err := h.store.NewsAudience(ctx, cp.ID)
+	if err != nil {
 		return err
 	}
+	v.Recipients, v.SpanishRecipients = audience.Total, audience.Spanish
 	return render(c, http.StatusOK, views.NewsFormPage(v))
 }
 
@@ -138,9 +140,11 @@ func (h *Handler) readNewsForm(c echo.Context) (*models.Campaign, views.NewsForm
 		}
 	}
 	v.Errors = merge(fe, n.Validate())
-	if v.Recipients, err = h.store.NewsRecipients(ctx, cp.ID); err != nil {
+	audience, err := h.store.NewsAudience(ctx, cp.ID)
+	if err != nil {
 		return nil, v, n, err
 	}
+	v.Recipients, v.SpanishRecipients = audience.Total, audience.Spanish
 	return cp, v, n, nil
 }
 

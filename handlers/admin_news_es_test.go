@@ -231,3 +231,34 @@ func TestSpanishDraftOfAResponse(t *testing.T) {
 		t.Fatal("no seeded response has a quote, its translation and a Spanish summary")
 	}
 }
+
+// TestNewsFormSaysWhoSignedInSpanish: the form says how many of the
+// signers it goes to signed in Spanish, so an organiser knows whether a
+// Spanish version is worth writing.
+func TestNewsFormSaysWhoSignedInSpanish(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, testdb.Open(t, testdb.SQLite), config.Config{})
+	org := a.organiser()
+	if got := text(org.get(newsBase + "/new").doc(t).Find(`[data-testid=news-recipients-es]`)); got != "" {
+		t.Errorf("with no signer: %q", got)
+	}
+	a.signersForNews() // Ana and Dan get news, in English
+	if got := text(org.get(newsBase + "/new").doc(t).Find(`[data-testid=news-recipients-es]`)); got != "None of them signed in Spanish." {
+		t.Errorf("no Spanish signer: %q", got)
+	}
+	cp := a.seededCampaign()
+	for _, email := range []string{"lucia@example.org", "mateo@example.org"} {
+		sig := &models.Signature{CampaignID: cp.ID, FirstName: "Lucía", Email: email, SendUpdates: true, Lang: "es"}
+		sig.Normalise()
+		if err := a.store.AddSignature(context.Background(), sig); err != nil {
+			t.Fatal(err)
+		}
+	}
+	doc := org.get(newsBase + "/new").doc(t)
+	if got := text(doc.Find(`[data-testid=news-recipients] strong`)); got != "4" {
+		t.Errorf("recipients %q, want 4", got)
+	}
+	if got := text(doc.Find(`[data-testid=news-recipients-es]`)); got != "Of them, 2 signed in Spanish and get the Spanish version where there is one." {
+		t.Errorf("two Spanish signers: %q", got)
+	}
+}

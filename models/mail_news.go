@@ -84,10 +84,23 @@ func (n *News) Validate() FieldErrors {
 // NewsRecipients counts the signers news would go to now: confirmed (or
 // imported) signers of the campaign who agreed to updates.
 func (s *Store) NewsRecipients(ctx context.Context, campaignID uint) (int64, error) {
-	var n int64
+	a, err := s.NewsAudience(ctx, campaignID)
+	return a.Total, err
+}
+
+// NewsAudience is who news would go to now: how many signers, and how
+// many of them signed in Spanish (and get news's Spanish version where it
+// has one).
+type NewsAudience struct{ Total, Spanish int64 }
+
+// NewsAudience counts the signers news would go to now (as
+// NewsRecipients) and those of them who signed in Spanish, in one query.
+func (s *Store) NewsAudience(ctx context.Context, campaignID uint) (NewsAudience, error) {
+	var a NewsAudience
 	err := s.db.WithContext(ctx).Model(&Signature{}).
-		Where("campaign_id = ? AND send_updates AND confirmed_at IS NOT NULL", campaignID).Count(&n).Error
-	return n, err
+		Select("COUNT(*) AS total, COALESCE(SUM(CASE WHEN lang = ? THEN 1 ELSE 0 END), 0) AS spanish", "es").
+		Where("campaign_id = ? AND send_updates AND confirmed_at IS NOT NULL", campaignID).Scan(&a).Error
+	return a, err
 }
 
 // SendNews stores news and queues one message for every signer who agreed

@@ -379,16 +379,17 @@ type NewsForm struct {
 // NewsFormView is "Tell the signers": the news prefilled from a record,
 // and once previewed, the message as a signer gets it.
 type NewsFormView struct {
-	Frame      AdminFrame
-	Form       NewsForm
-	Errors     models.FieldErrors
-	About      string // what the news tells of, e.g. "the delivery in Seattle, WA"
-	AboutPath  string // that record's admin page; "" for none
-	Recipients int64  // the signers it would go to now
-	Mailing    bool
-	Preview    *MailMessage // nil before a preview: as a signer who signed in English gets it
-	PreviewES  *MailMessage // and as one who signed in Spanish gets it
-	CanSend    bool         // previewed, valid and with someone to send to
+	Frame             AdminFrame
+	Form              NewsForm
+	Errors            models.FieldErrors
+	About             string // what the news tells of, e.g. "the delivery in Seattle, WA"
+	AboutPath         string // that record's admin page; "" for none
+	Recipients        int64  // the signers it would go to now
+	SpanishRecipients int64  // of them, those who signed in Spanish
+	Mailing           bool
+	Preview           *MailMessage // nil before a preview: as a signer who signed in English gets it
+	PreviewES         *MailMessage // and as one who signed in Spanish gets it
+	CanSend           bool         // previewed, valid and with someone to send to
 }
 
 // NewsListView is a campaign's news, newest first.
@@ -399,14 +400,14 @@ type NewsListView struct {
 
 // NewsProgressView is one news and how its messages are going.
 type NewsProgressView struct {
-	Frame      AdminFrame
-	News       *models.News
+	Frame        AdminFrame
+	News         *models.News
 	Paragraphs   []string // the news's body, a paragraph each
 	ParagraphsES []string // its Spanish version's; nil for none
-	AboutPath  string
-	Counts     []MailCount
-	Pending    bool // some are still queued: the page refreshes itself
-	Mailing    bool
+	AboutPath    string
+	Counts       []MailCount
+	Pending      bool // some are still queued: the page refreshes itself
+	Mailing      bool
 }
 
 // packetNameOptions offers the campaign's packet settings in words, as
