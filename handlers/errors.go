@@ -181,7 +181,7 @@ func errorView(ctx context.Context, status int, message string) views.ErrorView 
 		v.Title = locale.T(ctx, "error.fault")
 		v.Message = locale.T(ctx, "error.fault_text")
 	default:
-		if t := locale.T(ctx, "error.title."+strconv.Itoa(status)); !strings.HasPrefix(t, "error.title.") {
+		if t, ok := locale.Lookup(ctx, "error.title."+strconv.Itoa(status)); ok {
 			v.Title = t
 		}
 		v.Message = message

@@ -70,16 +70,28 @@ func NIn(l Lang, id string, n int64, args ...any) string {
 	return localize(l, &i18n.LocalizeConfig{MessageID: id, TemplateData: d, PluralCount: n})
 }
 
+// Lookup is T for an id made at run time from a code the catalogues may
+// not know ("label."+code): the text, and whether the catalogue has it.
+func Lookup(ctx context.Context, id string, args ...any) (string, bool) {
+	return lookup(Of(ctx), &i18n.LocalizeConfig{MessageID: id, TemplateData: data(args)})
+}
+
+// localize is the text, or its id when the catalogue has none: a missing
+// text shows as its id, which the catalogue test finds first.
 func localize(l Lang, cfg *i18n.LocalizeConfig) string {
+	if s, ok := lookup(l, cfg); ok {
+		return s
+	}
+	return cfg.MessageID
+}
+
+func lookup(l Lang, cfg *i18n.LocalizeConfig) (string, bool) {
 	loc, ok := localizers[l]
 	if !ok {
 		loc = localizers[English]
 	}
 	s, err := loc.Localize(cfg)
-	if err != nil {
-		return cfg.MessageID
-	}
-	return s
+	return s, err == nil
 }
 
 func data(args []any) map[string]any {

@@ -89,3 +89,18 @@ func FuzzSplit(f *testing.F) {
 		}
 	})
 }
+
+// Lookup tells a text the catalogue has from one it does not, where T
+// gives the id back.
+func TestLookup(t *testing.T) {
+	es := With(context.Background(), Request{Lang: Spanish})
+	if s, ok := Lookup(es, "label.delivered"); !ok || s != "Entregada" {
+		t.Errorf("label.delivered = %q, %v", s, ok)
+	}
+	if s, ok := Lookup(es, "label.no_such_code"); ok || s != "" {
+		t.Errorf("an unknown id = %q, %v", s, ok)
+	}
+	if T(es, "label.no_such_code") != "label.no_such_code" {
+		t.Error("T of an unknown id is not the id")
+	}
+}

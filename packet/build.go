@@ -358,21 +358,22 @@ func coverOf(ctx context.Context, store Store, req Request, p *models.Packet, fr
 	}
 	if frozen != nil {
 		v.CountLine = locale.N(ctx, "packet.pdf.count_line", frozen.Total,
-			"CountedAt", countedAt(ctx, frozen.RecordedAt), "Printed", locale.Number(ctx, plan.signers))
+			"CountedAt", views.CountedAt(ctx, frozen.RecordedAt), "Printed", locale.Number(ctx, plan.signers))
 		for _, f := range frozen.Sources {
 			v.Sources = append(v.Sources, []string{f.Name, f.Partner, locale.Number(ctx, f.Received), locale.Number(ctx, f.Unique), locale.Number(ctx, f.Shared)})
 		}
 	} else {
-		v.CountLine = locale.N(ctx, "packet.pdf.count_line_draft", plan.signers, "CountedAt", countedAt(ctx, req.Now))
+		v.CountLine = locale.N(ctx, "packet.pdf.count_line_draft", plan.signers, "CountedAt", views.CountedAt(ctx, req.Now))
 	}
 	claims, err := store.ClaimsFor(ctx, cp.ID)
 	if err != nil {
 		return v, err
 	}
 	for _, c := range claims {
-		text := locale.T(ctx, "packet.pdf.claim", "Figure", views.ClaimFigureLang(ctx, c), "Who", c.ClaimedBy)
+		figure := views.ClaimFigureLang(ctx, c)
+		text := locale.T(ctx, "packet.pdf.claim", "Figure", figure, "Who", c.ClaimedBy)
 		if c.ClaimedOn != "" {
-			text = locale.T(ctx, "packet.pdf.claim_on", "Figure", views.ClaimFigureLang(ctx, c), "Who", c.ClaimedBy, "Day", views.DayLang(ctx, c.ClaimedOn))
+			text = locale.T(ctx, "packet.pdf.claim_on", "Figure", figure, "Who", c.ClaimedBy, "Day", views.DayLang(ctx, c.ClaimedOn))
 		}
 		v.Claims = append(v.Claims, [2]string{text, sourceText(c.Source())})
 	}
@@ -409,12 +410,6 @@ func petitionText(ctx context.Context, pet *models.Petition) (text, note string)
 		note = locale.T(ctx, "packet.pdf.petition_in_english")
 	}
 	return strings.TrimSpace(heading + "\n\n" + body), note
-}
-
-// countedAt is when a count was made, in UTC: "15 July 2019 at 10:02 UTC",
-// as the count page says a delivery's.
-func countedAt(ctx context.Context, t time.Time) string {
-	return views.CountedAt(ctx, models.DeliveryCount{RecordedAt: t})
 }
 
 // namesNote says what each signer line shows under a setting.

@@ -161,7 +161,7 @@ func metaIsWords(e *parser.Element) bool {
 // prefix followed by "+" is a family of ids made at run time
 // ("format.month."+month). t("id") is the mail's shorthand for a text in
 // the signer's language.
-var idUse = regexp.MustCompile(`\b(?:(?:T|N|TIn|NIn)\([^,()]*(?:\([^()]*\))?, |t\()"([a-z0-9_.]+)"(\s*\+)?`)
+var idUse = regexp.MustCompile(`\b(?:(?:T|N|TIn|NIn|Lookup)\([^,()]*(?:\([^()]*\))?, |t\()"([a-z0-9_.]+)"(\s*\+)?`)
 
 // usedIDs reads every Go and templ file of the packages that speak to
 // the public and to signers.

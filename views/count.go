@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"strings"
+	"time"
 
 	"campaigntrack/locale"
 	"campaigntrack/models"
@@ -57,9 +58,10 @@ func CarriedFigure(ctx context.Context, dc models.DeliveryCount) string {
 	return locale.N(ctx, "count.carried", dc.Total)
 }
 
-// CountedAt is when a delivery's count was frozen, in UTC.
-func CountedAt(ctx context.Context, dc models.DeliveryCount) string {
-	t := dc.RecordedAt.UTC()
+// CountedAt is when a count was made (a delivery's frozen, a packet's),
+// in UTC: "15 July 2019 at 10:02 UTC".
+func CountedAt(ctx context.Context, at time.Time) string {
+	t := at.UTC()
 	return locale.T(ctx, "count.counted_at", "Date", locale.Date(ctx, t), "Time", t.Format("15:04 MST"))
 }
 

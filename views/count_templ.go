@@ -2065,9 +2065,9 @@ func CarriedCount(dc models.DeliveryCount) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var135 string
-		templ_7745c5c3_Var135, templ_7745c5c3_Err = templ.JoinStringErrs(CountedAt(ctx, dc))
+		templ_7745c5c3_Var135, templ_7745c5c3_Err = templ.JoinStringErrs(CountedAt(ctx, dc.RecordedAt))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/count.templ`, Line: 242, Col: 145}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/count.templ`, Line: 242, Col: 156}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var135))
 		if templ_7745c5c3_Err != nil {

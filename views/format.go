@@ -38,13 +38,7 @@ func ClaimFigure(c models.CountClaim) string { return claimFigure(context.Backgr
 
 // Day formats a YYYY-MM-DD date as "15 July 2019"; anything else is
 // returned as it is.
-func Day(s string) string {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return s
-	}
-	return t.Format("2 January 2006")
-}
+func Day(s string) string { return day(context.Background(), s) }
 
 // When formats a time: the day alone when only the day is known, else the
 // day and time in UTC.
@@ -129,13 +123,7 @@ const htmxConfig = `{"includeIndicatorStyles":false,"responseHandling":[{"code":
 // only the day is known, else the day and time in the record's zone
 // ("15 July 2019, 11:00 PDT").
 func WhenIn(t *time.Time, dateOnly bool, zone string) string {
-	if t == nil {
-		return ""
-	}
-	if dateOnly {
-		return t.UTC().Format("2 January 2006")
-	}
-	return t.In(models.ZoneOrUTC(zone)).Format("2 January 2006, 15:04 MST")
+	return whenIn(context.Background(), t, dateOnly, zone)
 }
 
 // ISOIn formats a record's time for a <time datetime> attribute, with the

@@ -9,8 +9,10 @@ import (
 	"campaigntrack/models"
 )
 
-// The formats of the public pages, in the request's language (ctx). The
-// admin pages, English only, use the plain ones in format.go.
+// The formats of the public pages, in the request's language (ctx): the
+// one place a date, a record's time or a claim's figure is written. The
+// English ones in format.go (WhenIn, Day, ClaimFigure), for the organiser
+// area, are these in English.
 
 // num is n as the page's language writes it.
 func num(ctx context.Context, n int64) string { return locale.Number(ctx, n) }
@@ -62,7 +64,7 @@ func label(ctx context.Context, code string) string {
 	if code == "" {
 		return ""
 	}
-	if s := locale.T(ctx, "label."+code); s != "label."+code {
+	if s, ok := locale.Lookup(ctx, "label."+code); ok {
 		return s
 	}
 	return Label(code)

@@ -111,12 +111,13 @@ func PlainText(ctx context.Context, parts []TextPart) string {
 func deliveryTitle(ctx context.Context, d models.Delivery) string {
 	place := d.Place()
 	var s string
+	var known bool
 	if place != "" {
-		s = locale.T(ctx, "timeline.delivery_in."+d.Status, "Place", place)
+		s, known = locale.Lookup(ctx, "timeline.delivery_in."+d.Status, "Place", place)
 	} else {
-		s = locale.T(ctx, "timeline.delivery."+d.Status)
+		s, known = locale.Lookup(ctx, "timeline.delivery."+d.Status)
 	}
-	if strings.HasPrefix(s, "timeline.") { // a status the catalogues do not know
+	if !known { // a status the catalogues do not know
 		s = locale.T(ctx, "timeline.delivery_other", "Status", label(ctx, d.Status))
 		if place != "" {
 			s = locale.T(ctx, "timeline.delivery_other_in", "Status", label(ctx, d.Status), "Place", place)
