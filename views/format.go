@@ -106,13 +106,6 @@ func orDefault(s, def string) string {
 	return s
 }
 
-func pluralWord(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
 // htmxConfig lets htmx swap in a 422 form with its field errors, and the
 // form with a message when a signature was not taken (429 too many, 503
 // not saved) (htmx leaves 4xx and 5xx answers unswapped by default) and keeps it from injecting
